@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Serve the portal with the task worker beside it; stop both on Ctrl-C.
+set -euo pipefail
+HOST=${1:-127.0.0.1}
+PORT=${2:-8000}
+PY=.venv/bin/python
+
+$PY manage.py db_worker --interval 0.5 >var/worker.log 2>&1 &
+WORKER=$!
+trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
+
+echo
+echo "  Zhengwu 政务服务网 is starting on http://$HOST:$PORT/"
+echo "  Sandbox pages: http://$HOST:$PORT/sandbox/sms/  http://$HOST:$PORT/sandbox/identity/"
+echo "  Task worker log: var/worker.log"
+echo
+$PY manage.py demo_personas || true
+echo
+$PY manage.py runserver --noreload "$HOST:$PORT"

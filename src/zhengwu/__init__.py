@@ -1,0 +1,1 @@
+"""Zhengwu (政务): government online-services portal for legal persons."""

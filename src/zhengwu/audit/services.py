@@ -1,0 +1,116 @@
+"""Writing audit events: ``record_event`` is the one entry point.
+
+Two kinds of events:
+
+* ordinary events (a review decision, a data change) are written on the caller's connection,
+  inside its transaction: they exist exactly when the change they describe exists;
+* durable events (``durable=True``: a failed sign-in, a refused request) must survive the
+  rollback of the transaction they happen in. On PostgreSQL they are written at once on a
+  second connection (alias ``audit``) in autocommit mode. SQLite allows one writer, and the
+  caller's open transaction holds the lock, so there they are kept in a per-thread queue
+  and written when the request ends (``RequestIdMiddleware``) or when ``flush_pending()`` is
+  called: the write happens after the rollback, never inside it.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from django.conf import settings
+from django.db import connections, router
+
+from zhengwu.core.context import client_ip, current_request
+
+from .models import AuditEvent
+
+_pending = threading.local()
+DURABLE_ALIAS = "audit"
+
+
+def _durable_alias() -> str:
+    return DURABLE_ALIAS if DURABLE_ALIAS in settings.DATABASES else "default"
+
+
+def _in_transaction(connection: Any) -> bool:
+    """True inside a real atomic block (the test case's wrapping block does not count)."""
+    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
+def _subject(subject: Any) -> tuple[str, str]:
+    if subject is None:
+        return "", ""
+    if isinstance(subject, tuple):
+        return str(subject[0]), str(subject[1])
+    meta = getattr(subject, "_meta", None)
+    if meta is not None:
+        return meta.label_lower, str(subject.pk)
+    return type(subject).__name__, str(subject)
+
+
+def _actor(actor: Any) -> tuple[int | None, str]:
+    if actor is None or not getattr(actor, "is_authenticated", True):
+        return None, ""
+    if isinstance(actor, str):
+        return None, actor[:150]
+    return getattr(actor, "pk", None), str(getattr(actor, "get_username", lambda: actor)())[:150]
+
+
+def record_event(
+    event_type: str,
+    *,
+    actor: Any = None,
+    subject: Any = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    outcome: str = AuditEvent.Outcome.SUCCESS,
+    durable: bool = False,
+    request: Any = None,
+) -> AuditEvent:
+    """Append one audit event.
+
+    ``actor`` is a user, a label (``"system"``, ``"registry_import"``) or ``None``;
+    ``subject`` a model instance or a ``(type, id)`` pair. ``before``/``after`` must not hold
+    clear-text personal data: pass masked values or the names of the changed fields.
+    """
+    request = request or current_request()
+    subject_type, subject_id = _subject(subject)
+    actor_id, actor_label = _actor(actor)
+    if actor is None and request is not None:
+        actor_id, actor_label = _actor(getattr(request, "user", None))
+    event = AuditEvent(
+        event_type=event_type,
+        outcome=outcome,
+        actor_id=actor_id,
+        actor_label=actor_label,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        before=before,
+        after=after,
+        ip=client_ip(request),
+        request_id=getattr(request, "request_id", "") if request is not None else "",
+    )
+    if not durable:
+        event.save(using=router.db_for_write(AuditEvent))
+        return event
+    default = connections["default"]
+    if not _in_transaction(default):
+        event.save(using="default")
+    elif default.vendor == "postgresql" and _durable_alias() != "default":
+        event.save(using=_durable_alias())
+    else:
+        queue = getattr(_pending, "events", None)
+        if queue is None:
+            queue = _pending.events = []
+        queue.append(event)
+    return event
+
+
+def flush_pending() -> int:
+    """Write durable events deferred on SQLite. Called at the end of every request."""
+    queue = getattr(_pending, "events", None)
+    if not queue or _in_transaction(connections["default"]):
+        return 0
+    _pending.events = []
+    AuditEvent.objects.bulk_create(queue)
+    return len(queue)

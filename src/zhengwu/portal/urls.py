@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("soon/<slug:slug>/", views.coming_soon, name="coming_soon"),
+    path("healthz", views.healthz, name="healthz"),
+]

@@ -1,0 +1,33 @@
+"""The portal shell: home page and the entries whose issues have not landed yet."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+# Entry slug -> title. Each becomes a real page when its issue lands.
+ENTRIES = {
+    "register-legal-person": _("法人注册"),
+    "register-person": _("个人注册"),
+    "login": _("登录"),
+    "enterprise-code": _("企业码"),
+    "licences": _("我的证照"),
+    "agency-coding": _("机关赋码"),
+}
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html", {"entries": ENTRIES.items()})
+
+
+def coming_soon(request: HttpRequest, slug: str) -> HttpResponse:
+    if slug not in ENTRIES:
+        raise Http404
+    return render(request, "portal/coming_soon.html", {"title": ENTRIES[slug]})
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,1 @@
+"""Settings packages: ``base`` (embedded defaults), ``test``, ``production``."""

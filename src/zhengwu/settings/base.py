@@ -1,0 +1,201 @@
+"""Embedded defaults: SQLite under ``var/``, sandbox providers, one machine.
+
+Everything can be overridden from the environment (see ``docs/configuration.md``).
+``production.py`` builds on this module and refuses the unsafe defaults.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from .env import env_bool, env_int, env_list, env_str, local_secret
+
+SRC_DIR = Path(__file__).resolve().parent.parent  # src/zhengwu
+BASE_DIR = SRC_DIR.parent.parent  # repository root
+VAR_DIR = Path(env_str("ZHENGWU_VAR_DIR", str(BASE_DIR / "var")))
+
+DEBUG = env_bool("DEBUG", True)
+SECRET_KEY = env_str("SECRET_KEY") or local_secret(VAR_DIR / "secret_key", 48)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+# Sandbox providers (SMS outbox, face-check "phone", captcha PASSED). A deploy check
+# (zhengwu.W001/E001) refuses them in production.
+ZHENGWU_SANDBOX = env_bool("ZHENGWU_SANDBOX", True)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "captcha",
+    "django_tasks_db",
+    "zhengwu.core",
+    "zhengwu.audit",
+    "zhengwu.integrations",
+    "zhengwu.notifications",
+    "zhengwu.registry",
+    "zhengwu.portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "zhengwu.core.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "zhengwu.urls"
+WSGI_APPLICATION = "zhengwu.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "zhengwu.portal.context_processors.portal",
+            ],
+        },
+    },
+]
+
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'zhengwu.sqlite3'}")
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        # Persistent connections: without them throughput drops ~10x (BASELINES.md).
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 600),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
+    DATABASES["default"]["CONN_MAX_AGE"] = 0 if DEBUG else 600
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LOCALE_PATHS = [SRC_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # Uploads live outside the web root and are served only through views that
+        # check permission (REG-9).
+        "OPTIONS": {"location": str(VAR_DIR / "private")},
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+CACHE_URL = env_str("REDIS_URL")
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": CACHE_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)  # 等保 2.0: idle timeout
+SESSION_SAVE_EVERY_REQUEST = False
+
+# django.tasks with the database backend (django-tasks-db): `manage.py db_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("ZHENGWU_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+# --- personal-data protection (ACC-7) ---------------------------------------------
+# ZHENGWU_FIELD_KEYS: "kid:base64key[,kid:base64key...]"; the first is used to encrypt,
+# all are tried to decrypt (key rotation). ZHENGWU_HASH_KEY: key of the keyed hash
+# (HMAC-SHA256) used for exact-match search ("blind index").
+ZHENGWU_FIELD_KEYS = env_str("ZHENGWU_FIELD_KEYS") or (
+    "dev1:" + local_secret(VAR_DIR / "field_key", 32)
+)
+ZHENGWU_HASH_KEY = env_str("ZHENGWU_HASH_KEY") or local_secret(VAR_DIR / "hash_key", 32)
+
+# --- providers (dotted paths; sandbox defaults) -------------------------------------
+ZHENGWU_SMS_BACKEND = env_str(
+    "ZHENGWU_SMS_BACKEND", "zhengwu.integrations.sms.sandbox.SandboxSmsGateway"
+)
+ZHENGWU_IDENTITY_BACKEND = env_str(
+    "ZHENGWU_IDENTITY_BACKEND", "zhengwu.integrations.identity.sandbox.SandboxIdentityProvider"
+)
+ZHENGWU_REGISTRY_BACKEND = env_str(
+    "ZHENGWU_REGISTRY_BACKEND", "zhengwu.integrations.registry.local.LocalRegistry"
+)
+
+# --- portal -----------------------------------------------------------------------
+ZHENGWU_PORTAL_NAME = env_str("ZHENGWU_PORTAL_NAME", "政务服务网")
+ZHENGWU_HOTLINE = env_str("ZHENGWU_HOTLINE", "12345")
+ZHENGWU_SMS_SIGNATURE = env_str("ZHENGWU_SMS_SIGNATURE", "【政务服务网】")
+
+# Verification codes (NTF-1): 6 digits, 5 minutes, 5 wrong tries, per-mobile limits.
+ZHENGWU_SMS_CODE_TTL_SECONDS = env_int("ZHENGWU_SMS_CODE_TTL_SECONDS", 300)
+ZHENGWU_SMS_CODE_MAX_ATTEMPTS = env_int("ZHENGWU_SMS_CODE_MAX_ATTEMPTS", 5)
+ZHENGWU_SMS_LIMIT_PER_MINUTE = env_int("ZHENGWU_SMS_LIMIT_PER_MINUTE", 1)
+ZHENGWU_SMS_LIMIT_PER_HOUR = env_int("ZHENGWU_SMS_LIMIT_PER_HOUR", 5)
+ZHENGWU_SMS_LIMIT_PER_DAY = env_int("ZHENGWU_SMS_LIMIT_PER_DAY", 10)
+ZHENGWU_SMS_MAX_RETRIES = env_int("ZHENGWU_SMS_MAX_RETRIES", 5)
+
+# Captcha (django-simple-captcha). In sandbox mode the word PASSED is accepted.
+CAPTCHA_TEST_MODE = ZHENGWU_SANDBOX
+CAPTCHA_LENGTH = 4
+CAPTCHA_TIMEOUT = 5
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Durable audit events (failures that must survive a rollback) are written on a second
+# connection on PostgreSQL; see zhengwu.audit.services.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["audit"] = {**DATABASES["default"], "TEST": {"DEPENDENCIES": []}}

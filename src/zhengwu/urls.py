@@ -1,0 +1,13 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("zhengwu.portal.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("captcha/", include("captcha.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.ZHENGWU_SANDBOX:
+    urlpatterns.append(path("sandbox/", include("zhengwu.integrations.sandbox_urls")))

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "zhengwu.integrations",
     "zhengwu.notifications",
     "zhengwu.registry",
+    "zhengwu.workdays",
     "zhengwu.portal",
 ]
 

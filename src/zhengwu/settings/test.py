@@ -29,3 +29,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 LOGGING = {"version": 1, "disable_existing_loggers": False,
            "root": {"handlers": [], "level": "CRITICAL"}}
+
+INSTALLED_APPS = [*INSTALLED_APPS, "zhengwu.core.tests.testapp"]  # noqa: F405
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # One test database per run, so that concurrent runs on one server never clobber
+    # each other (the runner drops it at the end).
+    DATABASES["default"]["TEST"] = {"NAME": f"test_zhengwu_{os.getpid()}"}

@@ -36,3 +36,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # One test database per run, so that concurrent runs on one server never clobber
     # each other (the runner drops it at the end).
     DATABASES["default"]["TEST"] = {"NAME": f"test_zhengwu_{os.getpid()}"}
+    # The durable-audit connection points at the same test database.
+    DATABASES["audit"]["TEST"] = {"NAME": f"test_zhengwu_{os.getpid()}"}

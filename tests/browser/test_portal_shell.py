@@ -1,0 +1,18 @@
+"""The portal shell in a real browser, on a phone-sized screen."""
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_home_entries_lead_to_their_pages(page):
+    page.goto(page.base_url + "/")
+    assert page.title() == "政务服务网"
+    for title in ["法人注册", "个人注册", "登录", "企业码", "我的证照", "机关赋码"]:
+        assert page.get_by_role("link", name=title).is_visible()
+    page.get_by_role("link", name="法人注册").click()
+    page.wait_for_url("**/soon/register-legal-person/")
+    assert page.get_by_text("即将开放").is_visible()
+    # htmx is served locally and loads
+    page.goto(page.base_url + "/")
+    assert page.evaluate("typeof window.htmx") == "object"

@@ -2,11 +2,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from zhengwu.api.api import api
+
 urlpatterns = [
     path("", include("zhengwu.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
 ]
 
 if settings.ZHENGWU_SANDBOX:

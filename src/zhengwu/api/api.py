@@ -1,0 +1,71 @@
+"""The JSON API (django-ninja) and its error contract.
+
+Every expected failure is answered as ``{"code": ..., "message": ..., "field": ...}`` with the
+stable code of the ``ZhengwuError`` (or ``InvalidIdentifier``) that caused it; the OpenAPI
+document is at ``/api/v1/openapi.json`` and browsable at ``/api/v1/docs``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+
+from zhengwu import identifiers
+from zhengwu.core.errors import ZhengwuError
+
+api = NinjaAPI(
+    title="Zhengwu API",
+    version="1",
+    description="政务服务网 JSON API. Errors: {code, message, field} with a stable code.",
+    urls_namespace="api",
+)
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    field: str | None = None
+
+
+@api.exception_handler(ZhengwuError)
+def zhengwu_error(request: HttpRequest, exc: ZhengwuError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(identifiers.InvalidIdentifier)
+def invalid_identifier(request: HttpRequest, exc: identifiers.InvalidIdentifier) -> HttpResponse:
+    return api.create_response(
+        request, {"code": exc.code, "message": exc.message, "field": "value"}, status=400
+    )
+
+
+IdentifierKind = Literal[
+    "uscc", "orgcode", "resident_id", "mobile", "hkmo_permit", "tw_permit", "passport",
+    "foreign_pr", "project_code",
+]
+
+
+class IdentifierIn(Schema):
+    kind: IdentifierKind
+    value: str
+
+
+class IdentifierOut(Schema):
+    kind: str
+    value: str
+    valid: bool
+
+
+@api.post(
+    "/identifiers/check",
+    response={200: IdentifierOut, 400: ErrorOut},
+    summary="Check an identifier (USCC, ID number, mobile, ...)",
+    tags=["identifiers"],
+)
+def identifier_check(request: HttpRequest, payload: IdentifierIn) -> IdentifierOut:
+    """Validate one identifier; 400 with the stable error code and a Chinese message if wrong."""
+    module = getattr(identifiers, payload.kind)
+    value = module.validate(payload.value)
+    return IdentifierOut(kind=payload.kind, value=value, valid=True)

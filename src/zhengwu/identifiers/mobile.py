@@ -129,7 +129,7 @@ def validate_landline(s: object) -> str:
             raise InvalidIdentifier("landline.empty", f"请填写{LANDLINE_LABEL}")
         raise InvalidIdentifier(
             "landline.format",
-            f"{LANDLINE_LABEL}格式不正确，应为“区号-号码”，如 0571-87654321 或 010-12345678",
+            f"{LANDLINE_LABEL}格式不正确，应为“区号-号码”，如 0571-87654321 或 010-62345678",
         )
     area3, sub3, area4, sub4, local, ext = m.groups()
     number = f"{area3}-{sub3}" if area3 else f"{area4}-{sub4}" if area4 else local

@@ -14,8 +14,10 @@ Check character::
 
 Weakness worth knowing (tested): the sum is taken mod 11 while letters take values up to 35, so
 substituting a character by another whose value differs by a multiple of 11 (``0``↔``B``↔``M``,
-``1``↔``C``↔``N``, ...) or swapping two such characters is *not* detected. On all-digit bodies
-(every legacy code) every single substitution and adjacent transposition is caught.
+``1``↔``C``↔``N``, ...) or swapping two such characters is *not* detected. The same goes for
+swapping a final body ``1`` with a check ``X`` (``…1X`` → ``…X1``: 2·1 + 10 ≡ 2·33 + 1). On
+all-digit codes (every legacy code) every other single substitution and adjacent
+transposition is caught. Inside a USCC these slips are still caught by the GB 32100 check.
 
 Reserved: bodies ``PDY00001``-``PDY99999`` are a 自定义区 for use inside a single system and are
 not valid for exchange between systems; :func:`validate` rejects them (``orgcode.reserved``).

@@ -109,9 +109,7 @@ def test_known_weakness_letters_eleven_apart_are_not_detected() -> None:
 
 def test_known_weakness_swapping_a_final_1_with_check_x_is_not_detected() -> None:
     """…1X -> …X1: 2·1 + 10 ≡ 2·33 + 1 (mod 11), and X is a legal body character."""
-    body = next(
-        f"{n:07d}1" for n in range(10**7) if orgcode.check_character(f"{n:07d}1") == "X"
-    )
+    body = next(f"{n:07d}1" for n in range(10**7) if orgcode.check_character(f"{n:07d}1") == "X")
     assert orgcode.is_valid(body + "X")
     assert orgcode.is_valid(body[:7] + "X1")
 

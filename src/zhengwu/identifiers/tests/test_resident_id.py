@@ -23,7 +23,7 @@ STANDARD_EXAMPLES = ["11010519491231002X", "440524188001010014"]
 
 def _error(s: object, **kwargs: object) -> InvalidIdentifier:
     with pytest.raises(InvalidIdentifier) as info:
-        resident_id.validate(s, today=TODAY, **kwargs)  # type: ignore[arg-type]
+        resident_id.validate(s, today=TODAY, **kwargs)
     assert not resident_id.is_valid(s, today=TODAY)
     return info.value
 

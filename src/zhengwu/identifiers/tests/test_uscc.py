@@ -58,7 +58,8 @@ def test_published_codes_are_valid(code: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "raw", ["９１３５０１００Ｍ０００１００Ｙ４３", "9135 0100 m000 100y 43", "91350100-M000100Y4-3"]
+    "raw",
+    ["９１３５０１００Ｍ０００１００Ｙ４３", "9135 0100 m000 100y 43", "91350100-M000100Y4-3"],
 )
 def test_input_is_normalised(raw: str) -> None:
     assert uscc.validate(raw) == WORKED_EXAMPLE

@@ -84,9 +84,7 @@ def validate(s: object) -> str:
     if not t:
         raise InvalidIdentifier("mobile.empty", f"请填写{LABEL}")
     if is_landline(text):
-        raise InvalidIdentifier(
-            "mobile.landline", f"“{text.strip()}”是固定电话号码，请填写 11 位{LABEL}"
-        )
+        raise InvalidIdentifier("mobile.landline", f"这是固定电话号码，请填写 11 位{LABEL}")
     for pos, c in enumerate(t, start=1):
         if not ("0" <= c <= "9"):
             raise InvalidIdentifier(

@@ -13,8 +13,9 @@ Structure (18 characters)::
 Rules enforced by :func:`validate`, in order:
 
 1. 18 characters: 17 digits and a digit or ``X`` (lower-case ``x`` is normalised). A 15-digit
-   number gets its own error, ``resident_id.legacy_15``, whose message gives the 18-digit form
-   (SPEC REG-5: "registry holds a 15-digit legacy ID" must be actionable).
+   number gets its own error, ``resident_id.legacy_15``, with the 18-digit form in
+   ``params["upgraded"]`` (SPEC REG-5: "registry holds a 15-digit legacy ID" must be
+   actionable). Messages never repeat a whole ID number: they end up in logs (SPEC ACC-7).
 2. A number starting with ``9`` is a 2023 foreign permanent resident ID, not a citizen number
    (``resident_id.foreign_permanent_resident``; see :mod:`.foreign_pr`).
 3. The first two digits are a GB/T 2260 province-level code (11-15, 21-23, 31-37, 41-46,
@@ -83,14 +84,15 @@ def check_character(body17: str) -> str:
 
 
 def _legacy_error(s: str) -> InvalidIdentifier:
+    # The upgraded number goes into params only: messages end up in logs, ID numbers must not
+    # (SPEC ACC-7). A form may show params["upgraded"] to the person who typed the number.
     try:
         upgraded = upgrade_15_to_18(s)
     except InvalidIdentifier:
         upgraded = ""
-    hint = f"（升级后为 {upgraded}）" if upgraded else ""
     return InvalidIdentifier(
         "resident_id.legacy_15",
-        f"这是 15 位的旧{LABEL}，请改为 18 位身份证号码后再填写{hint}",
+        f"这是 15 位的旧{LABEL}，请改为 18 位身份证号码后再填写",
         upgraded=upgraded,
     )
 

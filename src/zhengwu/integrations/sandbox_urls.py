@@ -1,16 +1,15 @@
-"""Sandbox pages (only mounted when ZHENGWU_SANDBOX is on). Filled in by the providers."""
+"""Sandbox pages, mounted under ``/sandbox/`` only when ZHENGWU_SANDBOX is on (``zhengwu.urls``)."""
 
-from django.http import HttpResponse
 from django.urls import path
+
+from . import sandbox_views as views
 
 app_name = "sandbox"
 
-
-def _todo(request):  # replaced by the real sandbox views
-    return HttpResponse("")
-
-
 urlpatterns = [
-    path("sms/", _todo, name="sms"),
-    path("identity/", _todo, name="identity"),
+    path("sms/", views.sms_outbox, name="sms"),
+    path("identity/", views.face_checks, name="identity"),
+    path("identity/<slug:token>/", views.face_check_phone, name="face_check_phone"),
+    path("identity/<slug:token>/decide", views.face_check_decide, name="face_check_decide"),
+    path("identity/<slug:token>/status", views.face_check_status, name="face_check_status"),
 ]

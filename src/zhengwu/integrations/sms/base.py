@@ -1,0 +1,63 @@
+"""The SMS gateway interface (NTF-1).
+
+One method: ``SmsGateway.send(SmsRequest) -> SmsReceipt``. A gateway delivers one rendered text
+to one mainland mobile number, or raises ``SmsError`` whose ``permanent`` flag tells the outbox
+whether to retry. Gateways never touch the database of the caller: the outbox
+(``zhengwu.notifications``) records attempts; the gateway only talks to its vendor.
+
+Contract for implementations:
+
+* ``send`` is called outside any database transaction and may block on the network; keep a
+  time-out well under a minute and map time-outs to ``SmsError(permanent=False)``.
+* ``request.reference`` is unique per outbox message and stable across its retries. Pass it to
+  the vendor's idempotency / client-reference field (Aliyun ``OutId``, Tencent
+  ``SessionContext``) so that a retry after a lost response is not delivered twice.
+* Vendor errors that can never succeed for this number or text (empty number 空号, number on
+  the vendor's blacklist, template or signature not approved, invalid number) are permanent;
+  throttling, time-outs, 5xx and "system busy" are transient.
+
+The gateway is chosen by the dotted-path setting ``ZHENGWU_SMS_BACKEND``.
+"""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass
+from datetime import datetime
+
+from zhengwu.integrations.errors import ProviderError
+
+
+@dataclass(frozen=True, slots=True)
+class SmsRequest:
+    """One text to one number. ``mobile`` is the normalised 11-digit number, ``text`` the full
+    rendered message including the signature; ``template_code`` is informative (vendors with
+    server-side templates map it to their template id); ``reference`` is the idempotency key."""
+
+    mobile: str
+    text: str
+    reference: str
+    template_code: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SmsReceipt:
+    """The vendor accepted the message: its id for delivery reports, and when."""
+
+    provider_message_id: str
+    accepted_at: datetime
+
+
+class SmsError(ProviderError):
+    """Sending failed; ``permanent`` says whether retrying can help."""
+
+    code = "sms.delivery_failed"
+    message = "短信发送失败"
+
+
+class SmsGateway(abc.ABC):
+    """Delivers SMS texts. Implementations are stateless and shared between threads."""
+
+    @abc.abstractmethod
+    def send(self, request: SmsRequest) -> SmsReceipt:
+        """Deliver ``request`` or raise ``SmsError``."""

@@ -1,0 +1,95 @@
+"""The sandbox SMS gateway: nothing leaves the machine, every message lands in ``SandboxSms``.
+
+The sandbox "phone" is the page ``/sandbox/sms/`` (newest first, filter by mobile); tests read
+``SandboxSms`` (or the outbox) to get the text, e.g. a verification code.
+
+It behaves like a real vendor, failures included. Documented failure inputs, by the last four
+digits of the mobile number:
+
+==========  ==========================================================================
+``…0000``   permanent failure, 空号 (empty number): ``SmsError(permanent=True)``,
+            ``provider_code="EMPTY_NUMBER"``. The outbox stops at once.
+``…0001``   transient failure on the first attempt for a reference (网关超时), success
+            on the next attempt: the outbox retry path.
+``…0002``   transient failure on every attempt (网关繁忙): retries until the outbox gives
+            up after ``ZHENGWU_SMS_MAX_RETRIES``.
+==========  ==========================================================================
+
+Also, like real vendors: a number that is not 11 digits starting with 1 is a permanent failure
+(``INVALID_NUMBER``), a text longer than 500 characters too (``TEXT_TOO_LONG``), and a
+second request with the reference of an already delivered message is not delivered again:
+the first receipt is returned (idempotency by reference).
+
+Every request, delivered or refused, is one ``SandboxSms`` row with its status and error.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from django.utils import timezone
+
+from zhengwu.core.crypto import blind_index
+from zhengwu.integrations.models import SandboxSms
+
+from .base import SmsError, SmsGateway, SmsReceipt, SmsRequest
+
+MAX_TEXT_LENGTH = 500
+EMPTY_NUMBER_SUFFIX = "0000"
+FLAKY_ONCE_SUFFIX = "0001"
+ALWAYS_BUSY_SUFFIX = "0002"
+_MOBILE = re.compile(r"1\d{10}")
+
+
+class SandboxSmsGateway(SmsGateway):
+    """Offline gateway with the failure inputs of the module docstring."""
+
+    def send(self, request: SmsRequest) -> SmsReceipt:
+        """Record the request in ``SandboxSms``; deliver it or raise ``SmsError``."""
+        delivered = (
+            SandboxSms.objects.filter(
+                reference=request.reference, status=SandboxSms.Status.DELIVERED
+            )
+            .order_by("created_at", "id")
+            .first()
+        )
+        if delivered is not None:
+            return SmsReceipt(delivered.provider_message_id, delivered.created_at)
+
+        error = self._failure(request)
+        row = SandboxSms(
+            mobile=request.mobile,
+            mobile_hash=blind_index(request.mobile, purpose="mobile"),
+            text=request.text,
+            template_code=request.template_code[:64],
+            reference=request.reference[:64],
+            created_at=timezone.now(),
+        )
+        if error is not None:
+            row.status = SandboxSms.Status.FAILED
+            row.error = error.message[:200]
+            row.is_permanent = error.permanent
+            row.save()
+            raise error
+        row.status = SandboxSms.Status.DELIVERED
+        row.provider_message_id = f"sbx-{secrets.token_hex(8)}"
+        row.save()
+        return SmsReceipt(row.provider_message_id, row.created_at)
+
+    def _failure(self, request: SmsRequest) -> SmsError | None:
+        mobile = request.mobile
+        if not _MOBILE.fullmatch(mobile):
+            return SmsError("号码格式错误", permanent=True, provider_code="INVALID_NUMBER")
+        if len(request.text) > MAX_TEXT_LENGTH:
+            return SmsError("短信内容超长", permanent=True, provider_code="TEXT_TOO_LONG")
+        if mobile.endswith(EMPTY_NUMBER_SUFFIX):
+            return SmsError("空号", permanent=True, provider_code="EMPTY_NUMBER")
+        if mobile.endswith(ALWAYS_BUSY_SUFFIX):
+            return SmsError("网关繁忙，请稍后重试", permanent=False, provider_code="BUSY")
+        if (
+            mobile.endswith(FLAKY_ONCE_SUFFIX)
+            and not SandboxSms.objects.filter(reference=request.reference).exists()
+        ):
+            return SmsError("网关超时", permanent=False, provider_code="TIMEOUT")
+        return None

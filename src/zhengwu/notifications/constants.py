@@ -1,0 +1,14 @@
+"""Audit event types of the notifications app (stable: reports and tests use them)."""
+
+SMS_QUEUED = "sms.queued"
+SMS_SENT = "sms.sent"
+SMS_FAILED = "sms.failed"
+SMS_REQUEUED_STALE = "sms.requeued_stale"
+
+CODE_SENT = "verification_code.sent"
+CODE_RATE_LIMITED = "verification_code.rate_limited"
+CODE_VERIFIED = "verification_code.verified"
+CODE_CHECK_FAILED = "verification_code.check_failed"
+CODE_LOCKED = "verification_code.locked"
+
+CODE_TEMPLATE_PREFIX = "verification_code."

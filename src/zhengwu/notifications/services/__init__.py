@@ -1,0 +1,12 @@
+"""Services of the notifications app: the SMS outbox and verification codes."""
+
+from .codes import verification_code_check, verification_code_send
+from .outbox import sms_deliver, sms_retry_due, sms_send
+
+__all__ = [
+    "sms_deliver",
+    "sms_retry_due",
+    "sms_send",
+    "verification_code_check",
+    "verification_code_send",
+]

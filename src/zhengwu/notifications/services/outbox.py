@@ -1,0 +1,320 @@
+"""The SMS outbox (NTF-1): queue a message, deliver it after commit, retry, give up.
+
+``sms_send`` writes an ``SmsMessage`` inside the caller's transaction and registers the
+delivery task with ``transaction.on_commit``: a rolled-back transaction sends nothing, and the
+network is never called while a transaction is open.
+
+``sms_deliver`` (run by the task ``deliver_sms``) claims the message with one conditional
+``UPDATE ... WHERE status = 'queued'``, calls the gateway outside any transaction, then records
+the ``SmsAttempt`` and the new status in one short transaction.
+
+Why conditional updates and not ``zhengwu.core.workflow.transition``: the claim is a race that
+losing is normal (another worker got the row; the answer is "do nothing"), which
+``transition`` would turn into an ``IllegalTransition`` after waiting on a row lock; and every
+retry would write a ``Transition`` row and an audit event per attempt. Here the history of a
+message is its ``SmsAttempt`` rows (one per gateway call, with the error), audit events mark
+only the outcomes (queued, sent, failed), and ``_move`` still refuses any move that
+``SmsMessage.TRANSITIONS`` does not allow.
+
+Retries: a transient ``SmsError`` puts the message back to ``queued`` with ``next_attempt_at``
+= now + base × 2^(attempt-1) (30 s, 1 min, 2 min, 4 min, 8 min, capped at 1 h), until
+``1 + ZHENGWU_SMS_MAX_RETRIES`` attempts; a permanent error fails it at once. The retry is
+enqueued with ``run_after`` when the task backend can defer (django-tasks-db); otherwise, and
+as a safety net for lost tasks and dead workers, ``sms_retry_due`` (the ``sms_retry`` command,
+run every minute) delivers whatever is due.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from zhengwu.audit.models import AuditEvent
+from zhengwu.audit.services import record_event
+from zhengwu.core.masking import mask_mobile
+from zhengwu.integrations.loading import get_provider
+from zhengwu.integrations.sms.base import SmsError, SmsGateway, SmsReceipt, SmsRequest
+from zhengwu.notifications import conf, constants
+from zhengwu.notifications.models import SmsAttempt, SmsMessage
+from zhengwu.notifications.templates import get_template
+
+from ._common import actor_label, mobile_hash, subject_ref, validate_mobile
+
+logger = logging.getLogger(__name__)
+Status = SmsMessage.Status
+
+
+def sms_send(
+    *,
+    mobile: str,
+    template: str,
+    params: dict[str, Any],
+    actor: Any = None,
+    subject: Any = None,
+    expires_at: datetime | None = None,
+) -> SmsMessage:
+    """Queue the SMS ``template`` rendered with ``params`` for ``mobile``; deliver after commit.
+
+    Validates the mobile (``ValidationFailed`` on ``mobile``) and the parameters
+    (``TemplateParamMissing`` / ``TemplateParamUnexpected`` naming the parameter) before
+    writing anything. ``subject`` (a model instance or a ``(type, id)`` pair) links the
+    message to what it is about; ``expires_at`` stops a late delivery (verification codes).
+    Call it inside the transaction of the change the SMS announces.
+    """
+    number = validate_mobile(mobile)
+    text = get_template(template).render(params)
+    subject_type, subject_id = subject_ref(subject)
+    with transaction.atomic():
+        message = SmsMessage.objects.create(
+            mobile=number,
+            mobile_hash=mobile_hash(number),
+            template_code=template,
+            text=text,
+            expires_at=expires_at,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            actor_label=actor_label(actor),
+        )
+        record_event(
+            constants.SMS_QUEUED,
+            actor=actor,
+            subject=message,
+            after={"mobile": mask_mobile(number), "template": template},
+        )
+        # robust: a failing enqueue must not break the committed request; the message stays
+        # queued and sms_retry_due delivers it.
+        transaction.on_commit(partial(_enqueue, message.pk), robust=True)
+    return message
+
+
+def _enqueue(message_id: int, *, run_after: datetime | None = None) -> None:
+    from zhengwu.notifications.tasks import deliver_sms
+
+    task = deliver_sms
+    if run_after is not None:
+        if not task.get_backend().supports_defer:
+            return  # ImmediateBackend and friends: sms_retry_due picks it up when due
+        task = task.using(run_after=run_after)
+    task.enqueue(message_id)
+
+
+def _move(
+    message_id: int, *, source: str, target: str, extra: Q | None = None, **changes: Any
+) -> bool:
+    """Conditional status change ``source`` → ``target``; ``False`` if the row moved on."""
+    if target not in SmsMessage.TRANSITIONS[source]:
+        raise ValueError(f"SmsMessage cannot move from {source} to {target}")
+    qs = SmsMessage.objects.filter(pk=message_id, status=source)
+    if extra is not None:
+        qs = qs.filter(extra)
+    return qs.update(status=target, **changes) == 1
+
+
+def backoff(attempt: int) -> timedelta:
+    """Delay after failed attempt number ``attempt`` (1-based): base × 2^(attempt-1), capped."""
+    delay = conf.retry_base_delay() * (2 ** max(0, attempt - 1))
+    return min(delay, conf.retry_max_delay())
+
+
+def _audit_outcome(message: SmsMessage, event: str, **after: Any) -> None:
+    record_event(
+        event,
+        actor="system",
+        subject=message,
+        outcome=AuditEvent.Outcome.SUCCESS
+        if event == constants.SMS_SENT
+        else AuditEvent.Outcome.FAILURE,
+        after={"mobile": message.masked_mobile, "template": message.template_code, **after},
+    )
+
+
+def sms_deliver(*, message_id: int) -> SmsMessage | None:
+    """Deliver one queued message once: claim, call the gateway, record the attempt.
+
+    Must run outside any transaction (the gateway call may block; the recording uses a
+    durable transaction). Returns the message as it ends up, or ``None`` if it does not
+    exist. A message that is not ``queued``, or not yet due, is left alone: two workers given
+    the same message send it once.
+    """
+    now = timezone.now()
+    token = secrets.token_hex(16)
+    claimed = _move(
+        message_id,
+        source=Status.QUEUED,
+        target=Status.SENDING,
+        extra=Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+        claimed_at=now,
+        claim_token=token,
+    )
+    message = SmsMessage.objects.filter(pk=message_id).first()
+    if not claimed or message is None:
+        return message
+    mine = Q(claim_token=token)
+
+    if message.expires_at is not None and message.expires_at <= now:
+        with transaction.atomic(durable=True):
+            if _move(
+                message.pk,
+                source=Status.SENDING,
+                target=Status.FAILED,
+                extra=mine,
+                failed_at=now,
+                last_error="已过有效期，不再发送",
+            ):
+                _audit_outcome(message, constants.SMS_FAILED, error="expired")
+        message.refresh_from_db()
+        return message
+
+    number = message.attempts + 1
+    started = timezone.now()
+    receipt: SmsReceipt | None = None
+    error: SmsError | None = None
+    try:
+        gateway: SmsGateway = get_provider("ZHENGWU_SMS_BACKEND")
+        receipt = gateway.send(
+            SmsRequest(
+                mobile=message.mobile,
+                text=message.text,
+                reference=f"sms-{message.pk}",
+                template_code=message.template_code,
+            )
+        )
+    except SmsError as exc:
+        error = exc
+    except Exception as exc:  # a bug or an unmapped vendor failure: retry, keep the class
+        logger.exception("SMS gateway raised an unexpected error for message %s", message.pk)
+        error = SmsError(
+            f"网关异常：{type(exc).__name__}", permanent=False, provider_code="EXCEPTION"
+        )
+    finished = timezone.now()
+
+    with transaction.atomic(durable=True):
+        SmsAttempt.objects.create(
+            message=message,
+            number=number,
+            started_at=started,
+            finished_at=finished,
+            is_success=error is None,
+            is_permanent=bool(error and error.permanent),
+            error=(error.message if error else "")[:200],
+            provider_code=(error.provider_code if error else "")[:64],
+            provider_message_id=(receipt.provider_message_id if receipt else "")[:64],
+        )
+        if receipt is not None:
+            moved = _move(
+                message.pk,
+                source=Status.SENDING,
+                target=Status.SENT,
+                extra=mine,
+                attempts=number,
+                sent_at=finished,
+                last_error="",
+                provider_message_id=receipt.provider_message_id[:64],
+            )
+            if moved:
+                _audit_outcome(message, constants.SMS_SENT, attempts=number)
+        elif error is not None and (error.permanent or number > conf.max_retries()):
+            moved = _move(
+                message.pk,
+                source=Status.SENDING,
+                target=Status.FAILED,
+                extra=mine,
+                attempts=number,
+                failed_at=finished,
+                last_error=error.message[:200],
+            )
+            if moved:
+                _audit_outcome(
+                    message,
+                    constants.SMS_FAILED,
+                    attempts=number,
+                    error=error.provider_code or error.code,
+                    permanent=error.permanent,
+                )
+        elif error is not None:
+            retry_at = finished + backoff(number)
+            moved = _move(
+                message.pk,
+                source=Status.SENDING,
+                target=Status.QUEUED,
+                extra=mine,
+                attempts=number,
+                next_attempt_at=retry_at,
+                last_error=error.message[:200],
+            )
+            if moved:
+                transaction.on_commit(
+                    partial(_enqueue, message.pk, run_after=retry_at), robust=True
+                )
+        if not moved:
+            # sms_retry_due took the claim back meanwhile: the attempt row stands, the
+            # status belongs to whoever holds the message now.
+            logger.warning("SMS message %s changed while it was being sent", message.pk)
+    message.refresh_from_db()
+    return message
+
+
+def sms_retry_due(*, limit: int = 100) -> int:
+    """Deliver the messages that are due; return how many were tried.
+
+    Due are: ``queued`` messages whose ``next_attempt_at`` has passed (retries), ``queued``
+    messages without one that are older than ``ZHENGWU_SMS_LOST_ENQUEUE_SECONDS`` (their
+    task was lost), and ``sending`` messages claimed longer than
+    ``ZHENGWU_SMS_STALE_CLAIM_SECONDS`` ago (the worker died mid-send): those count the lost
+    attempt and go back to the queue, or fail if no retry is left. The gateway's idempotency
+    reference keeps a vendor from delivering a message twice when the lost attempt did go out.
+    """
+    now = timezone.now()
+    stale = SmsMessage.objects.filter(
+        status=Status.SENDING, claimed_at__lt=now - conf.stale_claim_after()
+    ).values_list("pk", "claim_token", "attempts")[:limit]
+    for pk, token, attempts in list(stale):
+        lost = "发送中断（处理进程异常退出）"
+        if attempts + 1 > conf.max_retries():
+            moved = _move(
+                pk,
+                source=Status.SENDING,
+                target=Status.FAILED,
+                extra=Q(claim_token=token),
+                attempts=F("attempts") + 1,
+                failed_at=now,
+                last_error=lost,
+            )
+        else:
+            moved = _move(
+                pk,
+                source=Status.SENDING,
+                target=Status.QUEUED,
+                extra=Q(claim_token=token),
+                attempts=F("attempts") + 1,
+                next_attempt_at=now,
+                last_error=lost,
+            )
+        if moved:
+            record_event(
+                constants.SMS_REQUEUED_STALE,
+                actor="system",
+                subject=("notifications.smsmessage", pk),
+                outcome=AuditEvent.Outcome.FAILURE,
+            )
+    due = (
+        SmsMessage.objects.filter(status=Status.QUEUED)
+        .filter(
+            Q(next_attempt_at__lte=now)
+            | Q(next_attempt_at__isnull=True, created_at__lte=now - conf.lost_enqueue_after())
+        )
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    tried = 0
+    for pk in list(due):
+        sms_deliver(message_id=pk)
+        tried += 1
+    return tried

@@ -173,6 +173,11 @@ ZHENGWU_REGISTRY_BACKEND = env_str(
 ZHENGWU_PORTAL_NAME = env_str("ZHENGWU_PORTAL_NAME", "政务服务网")
 ZHENGWU_HOTLINE = env_str("ZHENGWU_HOTLINE", "12345")
 ZHENGWU_SMS_SIGNATURE = env_str("ZHENGWU_SMS_SIGNATURE", "【政务服务网】")
+# Office hours of every working day, "09:00-12:00,13:30-17:30" (zhengwu.workdays).
+ZHENGWU_OFFICE_HOURS = tuple(
+    tuple(window.split("-", 1))
+    for window in env_list("ZHENGWU_OFFICE_HOURS", ["09:00-12:00", "13:30-17:30"])
+)
 
 # Verification codes (NTF-1): 6 digits, 5 minutes, 5 wrong tries, per-mobile limits.
 ZHENGWU_SMS_CODE_TTL_SECONDS = env_int("ZHENGWU_SMS_CODE_TTL_SECONDS", 300)

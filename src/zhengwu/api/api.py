@@ -42,8 +42,15 @@ def invalid_identifier(request: HttpRequest, exc: identifiers.InvalidIdentifier)
 
 
 IdentifierKind = Literal[
-    "uscc", "orgcode", "resident_id", "mobile", "hkmo_permit", "tw_permit", "passport",
-    "foreign_pr", "project_code",
+    "uscc",
+    "orgcode",
+    "resident_id",
+    "mobile",
+    "hkmo_permit",
+    "tw_permit",
+    "passport",
+    "foreign_pr",
+    "project_code",
 ]
 
 

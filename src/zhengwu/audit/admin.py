@@ -10,8 +10,15 @@ from .models import AuditEvent
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "event_type", "outcome", "actor_label", "subject_type",
-                    "subject_id", "ip")
+    list_display = (
+        "created_at",
+        "event_type",
+        "outcome",
+        "actor_label",
+        "subject_type",
+        "subject_id",
+        "ip",
+    )
     list_filter = ("outcome", "event_type")
     search_fields = ("event_type", "actor_label", "subject_id", "request_id")
     date_hierarchy = "created_at"

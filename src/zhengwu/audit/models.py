@@ -30,8 +30,9 @@ class AuditEvent(models.Model):
         FAILURE = "failure", "失败"
 
     event_type = models.CharField("事件类型", max_length=64, db_index=True)
-    outcome = models.CharField("结果", max_length=16, choices=Outcome.choices,
-                               default=Outcome.SUCCESS)
+    outcome = models.CharField(
+        "结果", max_length=16, choices=Outcome.choices, default=Outcome.SUCCESS
+    )
     actor_id = models.BigIntegerField("操作人ID", null=True, blank=True, db_index=True)
     actor_label = models.CharField("操作人", max_length=150, blank=True)
     subject_type = models.CharField("对象类型", max_length=64, blank=True)

@@ -15,8 +15,9 @@ class ZhengwuError(Exception):
     message: str = "操作失败"
     status: int = 400
 
-    def __init__(self, message: str | None = None, *, code: str | None = None,
-                 field: str | None = None) -> None:
+    def __init__(
+        self, message: str | None = None, *, code: str | None = None, field: str | None = None
+    ) -> None:
         self.message = message or self.message
         self.code = code or self.code
         self.field = field

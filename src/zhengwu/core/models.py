@@ -25,9 +25,14 @@ class Transition(models.Model):
     subject_id = models.CharField("对象ID", max_length=64)
     from_state = models.CharField("原状态", max_length=32)
     to_state = models.CharField("新状态", max_length=32)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+",
-                              verbose_name="操作人")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="操作人",
+    )
     actor_label = models.CharField("操作人", max_length=150, blank=True)
     reason = models.TextField("原因", blank=True)
     at = models.DateTimeField("时间", default=timezone.now)

@@ -47,7 +47,7 @@ def _label(model: type[Any], state: str) -> str:
     return str(dict(status_field.flatchoices).get(state, state))
 
 
-def transition(
+def transition[M: models.Model](
     obj: M,
     to: str,
     *,

@@ -8,8 +8,8 @@ import os
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("ZHENGWU_SANDBOX", "0")
 
-from .base import *  # noqa: E402,F403
-from .env import env_bool, env_int, env_list, env_str  # noqa: E402
+from .base import *  # noqa: F403
+from .env import env_bool, env_int, env_list, env_str
 
 DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY", required=True)

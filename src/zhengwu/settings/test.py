@@ -8,8 +8,8 @@ import os
 
 os.environ.setdefault("ZHENGWU_VAR_DIR", "/tmp/zhengwu-test-var")
 
-from .base import *  # noqa: E402,F403
-from .base import DATABASES, VAR_DIR  # noqa: E402
+from .base import *  # noqa: F403
+from .base import DATABASES
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdef"
@@ -24,11 +24,15 @@ ZHENGWU_HASH_KEY = "dGVzdC1oYXNoLWtleS0wMTIzNDU2Nzg5YWJjZGVmMDE="
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["NAME"] = str(VAR_DIR / "test.sqlite3")
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+    # In-memory test database (shared cache, so the live server's threads see it too):
+    # fast, and concurrent runs never share a file.
+    DATABASES["default"]["TEST"] = {"NAME": None}
 DATABASES["default"]["CONN_MAX_AGE"] = 0
-LOGGING = {"version": 1, "disable_existing_loggers": False,
-           "root": {"handlers": [], "level": "CRITICAL"}}
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "root": {"handlers": [], "level": "CRITICAL"},
+}
 
 INSTALLED_APPS = [*INSTALLED_APPS, "zhengwu.core.tests.testapp"]  # noqa: F405
 

@@ -20,6 +20,8 @@ PG_DOWN = """
 DROP TRIGGER IF EXISTS audit_auditevent_no_update ON audit_auditevent;
 DROP FUNCTION IF EXISTS audit_auditevent_append_only();
 """
+
+
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(PG_UP)

@@ -2,7 +2,6 @@
 
 import pytest
 from django.db import DatabaseError, connection, transaction
-from django.test import override_settings
 
 from zhengwu.audit.models import AuditEvent
 from zhengwu.audit.services import flush_pending, record_event
@@ -15,8 +14,9 @@ def test_event_records_actor_subject_and_request(rf, django_user_model):
     request = rf.get("/", REMOTE_ADDR="10.1.2.3")
     request.request_id = "req-12345678"
     request.user = user
-    event = record_event("account.changed", subject=user, before={"a": 1}, after={"a": 2},
-                         request=request)
+    event = record_event(
+        "account.changed", subject=user, before={"a": 1}, after={"a": 2}, request=request
+    )
     event.refresh_from_db()
     assert (event.actor_id, event.actor_label) == (user.pk, "clerk")
     assert (event.subject_type, event.subject_id) == ("auth.user", str(user.pk))
@@ -79,5 +79,3 @@ def test_admin_is_read_only(admin_client):
     resp = admin_client.post(f"/admin/audit/auditevent/{event.pk}/delete/", {"post": "yes"})
     assert resp.status_code == 403
     assert AuditEvent.objects.filter(pk=event.pk).exists()
-
-

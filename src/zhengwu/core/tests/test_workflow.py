@@ -26,7 +26,11 @@ def test_legal_move_updates_state_history_and_audit(reviewer):
     assert case.status == Case.Status.SUBMITTED
     row = history(case).get()
     assert (row.from_state, row.to_state, row.actor, row.reason) == (
-        "draft", "submitted", reviewer, "首次提交")
+        "draft",
+        "submitted",
+        reviewer,
+        "首次提交",
+    )
     event = AuditEvent.objects.get(event_type="core_testapp.case.submitted")
     assert event.actor_id == reviewer.pk
     assert event.before == {"status": "draft"}
@@ -81,11 +85,13 @@ def test_rolled_back_transition_leaves_nothing(reviewer, django_capture_on_commi
     """If the surrounding transaction fails, state, history, audit and effects all vanish."""
     case = Case.objects.create()
     sent = []
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            transition(case, Case.Status.SUBMITTED, actor=reviewer,
-                       on_commit=lambda: sent.append(1))
-            raise RuntimeError("boom")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        transition(case, Case.Status.SUBMITTED, actor=reviewer, on_commit=lambda: sent.append(1))
+        raise RuntimeError("boom")
     assert Case.objects.get(pk=case.pk).status == Case.Status.DRAFT
     assert not Transition.objects.exists()
     assert not AuditEvent.objects.exists()

@@ -21,3 +21,6 @@ class Case(models.Model):
 
     class Meta:
         app_label = "core_testapp"
+
+    def __str__(self) -> str:
+        return f"Case {self.pk} ({self.status})"

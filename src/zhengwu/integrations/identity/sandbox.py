@@ -136,22 +136,25 @@ def sandbox_face_check_decide(
             decided_by=_actor_label(actor),
         )
         if updated:
-            row = SandboxFaceCheck.objects.get(token=token)
+            decided = SandboxFaceCheck.objects.get(token=token)
             record_event(
                 "sandbox.face_check.decided",
                 actor=actor,
-                subject=row,
+                subject=decided,
                 before={"status": SandboxFaceCheck.Status.PENDING.value},
-                after={"status": row.status, **({"reason": row.reason} if row.reason else {})},
+                after={
+                    "status": decided.status,
+                    **({"reason": decided.reason} if decided.reason else {}),
+                },
             )
-            return row
-    row = SandboxFaceCheck.objects.filter(token=token).first()
-    if row is None:
+            return decided
+    closed = SandboxFaceCheck.objects.filter(token=token).first()
+    if closed is None:
         raise NotFound("人脸识别记录不存在", code="identity.unknown_check")
-    if row.status == SandboxFaceCheck.Status.PENDING:  # pending but past its expiry
-        _expire(row)
+    if closed.status == SandboxFaceCheck.Status.PENDING:  # pending but past its expiry
+        _expire(closed)
     raise IllegalTransition(
-        f"该人脸识别当前状态为“{row.get_status_display()}”，不能再作出识别结果",
+        f"该人脸识别当前状态为“{closed.get_status_display()}”，不能再作出识别结果",
         code="identity.check_closed",
     )
 

@@ -92,6 +92,12 @@ class SandboxFaceCheck(models.Model):
         return mask_id_number(self.id_number)
 
     @property
+    def purpose_label(self) -> str:
+        from .identity.base import PURPOSE_LABELS
+
+        return str(PURPOSE_LABELS.get(self.purpose, self.purpose))
+
+    @property
     def is_open(self) -> bool:
         """Still pending and not past its expiry: the buttons may decide it."""
         return self.status == self.Status.PENDING and timezone.now() < self.expires_at

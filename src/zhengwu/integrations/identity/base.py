@@ -25,7 +25,18 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils.translation import gettext_lazy as _
+
 from zhengwu.integrations.errors import ProviderError
+
+# The purposes the portal starts face checks for (free text is allowed; these get a label).
+PURPOSE_LABELS = {
+    "registration": _("注册实名认证"),
+    "approval": _("审批经办人"),
+    "esign": _("签署授权委托书"),
+    "licence_view": _("查看电子证照"),
+    "operator_change": _("变更经办人信息"),
+}
 
 
 class FaceCheckStatus(enum.StrEnum):

@@ -62,6 +62,7 @@ def test_identity_page_lists_pending_checks_masked(client):
     assert "张*" in body and "330***********1234" in body
     assert "330102199001011234" not in body
     assert "通过" in body and "不通过" in body and "<svg" in body
+    assert "注册实名认证" in body
 
 
 def test_pass_button_decides_the_check(client):

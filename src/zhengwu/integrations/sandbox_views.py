@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from zhengwu.core.errors import ZhengwuError
@@ -80,7 +81,7 @@ def face_check_decide(request: HttpRequest, token: str) -> HttpResponse:
     """POST decision=pass|fail (+ reason): decide the check as the app would."""
     decision = request.POST.get("decision")
     if decision not in {"pass", "fail"}:
-        return HttpResponse("decision must be pass or fail", status=400)
+        return HttpResponse(_("识别结果只能是“通过”或“不通过”"), status=400)
     error: ZhengwuError | None = None
     try:
         sandbox_face_check_decide(

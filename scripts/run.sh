@@ -7,7 +7,10 @@ PY=.venv/bin/python
 
 $PY manage.py db_worker --interval 0.5 >var/worker.log 2>&1 &
 WORKER=$!
-trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
+# The outbox safety net: due retries, stale claims, lost enqueues (every minute).
+(while sleep 60; do $PY manage.py sms_retry >>var/worker.log 2>&1 || true; done) &
+RETRY=$!
+trap 'kill $WORKER $RETRY 2>/dev/null || true' EXIT INT TERM
 
 echo
 echo "  Zhengwu 政务服务网 is starting on http://$HOST:$PORT/"

@@ -1,0 +1,250 @@
+"""SMS through a provincial unified SMS platform (统一短信平台) with a JSON-over-HTTPS API.
+
+Settings (a Django setting wins; otherwise the environment variable of the same name is read,
+so production can set them without a settings change; read at call time so that
+``override_settings`` works):
+
+=============================  ==================================================================
+``ZHENGWU_SMS_HTTP_URL``       required: the send endpoint, e.g. ``https://sms.example.gov.cn/api``
+``ZHENGWU_SMS_HTTP_TOKEN``     required: sent as ``Authorization: Bearer <token>``; never logged
+``ZHENGWU_SMS_HTTP_TIMEOUT``   seconds per connect / read, default ``10``
+=============================  ==================================================================
+
+The call: ``POST <url>`` with ``{"mobile", "content", "out_id", "template_code"}``; ``out_id`` is
+``SmsRequest.reference``, the platform's idempotency key, so a retry after a lost response is
+not delivered twice. The answer: ``{"code": "OK" | <error code>, "message", "message_id"}``.
+
+Outcomes:
+
+* 2xx and ``code == "OK"`` with a ``message_id``: an ``SmsReceipt``;
+* ``code`` in ``PERMANENT_CODES`` (空号, blacklisted, invalid number, template or signature not
+  approved): ``SmsError(permanent=True)``;
+* HTTP 400 / other 4xx: permanent; HTTP 401 / 403 are a misconfigured token or an address not
+  allowed by the platform, permanent for this message and said so in the message;
+* ``THROTTLED``, ``SYSTEM_BUSY``, any other unknown code, HTTP 408 / 429 / 5xx, time-outs,
+  connection errors, redirects and answers that are not the documented JSON: transient
+  (``permanent=False``; the outbox retries a bounded number of times).
+
+``provider_code`` is the platform's code, or ``HTTP_<status>``, ``TIMEOUT``, ``NETWORK``,
+``BAD_RESPONSE``. Logs carry the reference and codes, never the number or the text.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import logging
+import os
+import socket
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
+
+from .base import SmsError, SmsGateway, SmsReceipt, SmsRequest
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT_SECONDS = 10.0
+MAX_RESPONSE_BYTES = 64 * 1024
+
+# Codes the platform documents as "this number / this text will never be delivered".
+PERMANENT_CODES: dict[str, str] = {
+    "EMPTY_NUMBER": "空号",
+    "BLACKLISTED": "号码在短信平台黑名单中",
+    "INVALID_MOBILE": "手机号码格式错误",
+    "TEMPLATE_NOT_APPROVED": "短信模板未审核通过",
+    "SIGNATURE_NOT_APPROVED": "短信签名未审核通过",
+}
+TRANSIENT_CODES: dict[str, str] = {
+    "THROTTLED": "短信平台限流，请稍后重试",
+    "SYSTEM_BUSY": "短信平台繁忙，请稍后重试",
+}
+
+
+# --- configuration -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class HttpSmsConfig:
+    url: str
+    token: str
+    timeout: float
+
+
+def _setting(name: str, default: str = "") -> str:
+    value = getattr(settings, name, None)
+    if value is None or value == "":
+        value = os.environ.get(name, "")
+    return str(value).strip() or default
+
+
+def sms_http_config() -> HttpSmsConfig:
+    """The platform's settings, checked; ``ImproperlyConfigured`` names what is missing."""
+    url = _setting("ZHENGWU_SMS_HTTP_URL")
+    token = _setting("ZHENGWU_SMS_HTTP_TOKEN")
+    if not url:
+        raise ImproperlyConfigured(
+            "ZHENGWU_SMS_HTTP_URL is required by HttpSmsGateway: the send endpoint of the "
+            "unified SMS platform, e.g. https://sms.example.gov.cn/api."
+        )
+    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+        raise ImproperlyConfigured(f"ZHENGWU_SMS_HTTP_URL must be an http(s) URL, not {url!r}.")
+    if not token:
+        raise ImproperlyConfigured(
+            "ZHENGWU_SMS_HTTP_TOKEN is required by HttpSmsGateway (sent as a Bearer token)."
+        )
+    raw_timeout = _setting("ZHENGWU_SMS_HTTP_TIMEOUT", str(DEFAULT_TIMEOUT_SECONDS))
+    try:
+        timeout = float(raw_timeout)
+    except ValueError:
+        timeout = 0.0
+    if not timeout > 0:
+        raise ImproperlyConfigured(
+            f"ZHENGWU_SMS_HTTP_TIMEOUT must be a positive number of seconds, not {raw_timeout!r}."
+        )
+    return HttpSmsConfig(url=url, token=token, timeout=timeout)
+
+
+# --- HTTP ----------------------------------------------------------------------------------
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    # A redirect would resend the Bearer token to wherever the Location points: refuse it.
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Reply:
+    status: int
+    data: dict[str, Any] | None  # None: the body was not a JSON object
+
+
+class _TransportError(Exception):
+    def __init__(self, provider_code: str, message: str) -> None:
+        super().__init__(message)
+        self.provider_code = provider_code
+        self.message = message
+
+
+def _parse(body: bytes) -> dict[str, Any] | None:
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _call(config: HttpSmsConfig, payload: dict[str, Any]) -> _Reply:
+    request = urllib.request.Request(
+        config.url,
+        data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
+        method="POST",
+        headers={
+            "Authorization": f"Bearer {config.token}",
+            "Content-Type": "application/json; charset=utf-8",
+            "Accept": "application/json",
+        },
+    )
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(request, timeout=config.timeout) as response:
+            return _Reply(response.status, _parse(response.read(MAX_RESPONSE_BYTES)))
+    except urllib.error.HTTPError as exc:
+        try:
+            body = exc.read(MAX_RESPONSE_BYTES)
+        except (OSError, http.client.HTTPException):
+            body = b""
+        finally:
+            exc.close()
+        return _Reply(exc.code, _parse(body))
+    except urllib.error.URLError as exc:
+        if isinstance(exc.reason, (TimeoutError, socket.timeout)):
+            raise _TransportError("TIMEOUT", "短信平台响应超时") from exc
+        raise _TransportError("NETWORK", "无法连接短信平台") from exc
+    except TimeoutError as exc:
+        raise _TransportError("TIMEOUT", "短信平台响应超时") from exc
+    except (OSError, http.client.HTTPException) as exc:
+        raise _TransportError("NETWORK", "与短信平台的连接中断") from exc
+
+
+# --- the gateway ---------------------------------------------------------------------------
+
+
+class HttpSmsGateway(SmsGateway):
+    """Sends through the unified SMS platform; see the module docstring for the mapping."""
+
+    def __init__(self) -> None:
+        # Fail at start-up (``get_provider``) rather than at the first message.
+        sms_http_config()
+
+    def send(self, request: SmsRequest) -> SmsReceipt:
+        """POST the message; return the platform's receipt or raise ``SmsError``."""
+        config = sms_http_config()
+        payload = {
+            "mobile": request.mobile,
+            "content": request.text,
+            "out_id": request.reference,
+            "template_code": request.template_code,
+        }
+        try:
+            reply = _call(config, payload)
+        except _TransportError as exc:
+            raise self._fail(request, exc.message, False, exc.provider_code) from exc
+        return self._receipt(request, reply)
+
+    def _receipt(self, request: SmsRequest, reply: _Reply) -> SmsReceipt:
+        data = reply.data or {}
+        vendor_code = str(data.get("code") or "")[:64]
+        status = reply.status
+        if status in (401, 403):
+            raise self._fail(
+                request,
+                f"短信平台拒绝授权（HTTP {status}），请检查 ZHENGWU_SMS_HTTP_TOKEN 等配置",
+                True,
+                vendor_code or f"HTTP_{status}",
+            )
+        if status in (408, 429) or status >= 500:
+            message = TRANSIENT_CODES.get(vendor_code, f"短信平台暂不可用（HTTP {status}）")
+            raise self._fail(request, message, False, vendor_code or f"HTTP_{status}")
+        if 300 <= status < 400:
+            raise self._fail(
+                request, f"短信平台返回重定向（HTTP {status}）", False, f"HTTP_{status}"
+            )
+        if status >= 400:
+            message = PERMANENT_CODES.get(vendor_code, f"短信平台拒绝请求（HTTP {status}）")
+            raise self._fail(request, message, True, vendor_code or f"HTTP_{status}")
+        if reply.data is None:
+            raise self._fail(request, "短信平台响应格式错误", False, "BAD_RESPONSE")
+        if vendor_code == "OK":
+            message_id = data.get("message_id")
+            if not isinstance(message_id, (str, int)) or str(message_id) == "":
+                raise self._fail(request, "短信平台响应缺少消息编号", False, "BAD_RESPONSE")
+            return SmsReceipt(str(message_id), timezone.now())
+        if vendor_code in PERMANENT_CODES:
+            raise self._fail(request, PERMANENT_CODES[vendor_code], True, vendor_code)
+        if vendor_code in TRANSIENT_CODES:
+            raise self._fail(request, TRANSIENT_CODES[vendor_code], False, vendor_code)
+        # An undocumented code: retry (bounded by the outbox) rather than drop the message.
+        raise self._fail(
+            request,
+            f"短信平台返回未知错误（{vendor_code or '无错误码'}）",
+            False,
+            vendor_code or "BAD_RESPONSE",
+        )
+
+    @staticmethod
+    def _fail(request: SmsRequest, message: str, permanent: bool, provider_code: str) -> SmsError:
+        logger.warning(
+            "SMS platform call for %s failed: %s (%s)",
+            request.reference,
+            provider_code,
+            "permanent" if permanent else "transient",
+        )
+        return SmsError(message, permanent=permanent, provider_code=provider_code)

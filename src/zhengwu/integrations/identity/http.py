@@ -1,8 +1,6 @@
 """Face checks through a provincial unified real-name service (统一身份认证 / 实人核验).
 
-Settings (a Django setting wins; otherwise the environment variable of the same name is read,
-so production can set them without a settings change; read at call time so that
-``override_settings`` works):
+Settings (read and checked as described in ``zhengwu.integrations.http``):
 
 =======================================  =======================================================
 ``ZHENGWU_IDENTITY_HTTP_URL``            required: the API base, e.g.
@@ -34,22 +32,22 @@ error message.
 
 from __future__ import annotations
 
-import http.client
-import json
 import logging
-import os
-import socket
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
+from ..http import (
+    HttpEndpointConfig,
+    JsonReply,
+    TransportError,
+    call_json,
+    endpoint_config,
+    setting,
+)
 from .base import (
     FaceCheckRequest,
     FaceCheckResult,
@@ -61,8 +59,7 @@ from .base import (
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_TIMEOUT_SECONDS = 10.0
-MAX_RESPONSE_BYTES = 64 * 1024
+SERVICE_LABEL = "实名认证服务"
 UNKNOWN_CHECK = "identity.unknown_check"
 
 PERMANENT_CODES: dict[str, str] = {
@@ -82,111 +79,41 @@ TRANSIENT_CODES: dict[str, str] = {
 
 
 @dataclass(frozen=True, slots=True)
-class HttpIdentityConfig:
-    url: str  # without a trailing slash
-    token: str
-    timeout: float
+class HttpIdentityConfig(HttpEndpointConfig):
+    # ``url`` is without a trailing slash.
     callback_url: str
-
-
-def _setting(name: str, default: str = "") -> str:
-    value = getattr(settings, name, None)
-    if value is None or value == "":
-        value = os.environ.get(name, "")
-    return str(value).strip() or default
 
 
 def identity_http_config() -> HttpIdentityConfig:
     """The service's settings, checked; ``ImproperlyConfigured`` names what is missing."""
-    url = _setting("ZHENGWU_IDENTITY_HTTP_URL").rstrip("/")
-    token = _setting("ZHENGWU_IDENTITY_HTTP_TOKEN")
-    if not url:
-        raise ImproperlyConfigured(
-            "ZHENGWU_IDENTITY_HTTP_URL is required by HttpIdentityProvider: the API base of the "
-            "unified real-name service, e.g. https://idv.example.gov.cn/api."
-        )
-    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
-        raise ImproperlyConfigured(
-            f"ZHENGWU_IDENTITY_HTTP_URL must be an http(s) URL, not {url!r}."
-        )
-    if not token:
-        raise ImproperlyConfigured(
-            "ZHENGWU_IDENTITY_HTTP_TOKEN is required by HttpIdentityProvider "
-            "(sent as a Bearer token)."
-        )
-    raw_timeout = _setting("ZHENGWU_IDENTITY_HTTP_TIMEOUT", str(DEFAULT_TIMEOUT_SECONDS))
-    try:
-        timeout = float(raw_timeout)
-    except ValueError:
-        timeout = 0.0
-    if not timeout > 0:
-        raise ImproperlyConfigured(
-            "ZHENGWU_IDENTITY_HTTP_TIMEOUT must be a positive number of seconds, "
-            f"not {raw_timeout!r}."
-        )
-    callback_url = _setting("ZHENGWU_IDENTITY_HTTP_CALLBACK_URL")
-    return HttpIdentityConfig(url=url, token=token, timeout=timeout, callback_url=callback_url)
+    endpoint = endpoint_config(
+        "ZHENGWU_IDENTITY_HTTP",
+        "HttpIdentityProvider",
+        "the API base of the unified real-name service, e.g. https://idv.example.gov.cn/api",
+        strip_trailing_slash=True,
+    )
+    return HttpIdentityConfig(
+        url=endpoint.url,
+        token=endpoint.token,
+        timeout=endpoint.timeout,
+        callback_url=setting("ZHENGWU_IDENTITY_HTTP_CALLBACK_URL"),
+    )
 
 
 # --- HTTP ----------------------------------------------------------------------------------
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    # A redirect would resend the Bearer token (and a POSTed ID number) elsewhere: refuse it.
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-@dataclass(frozen=True, slots=True)
-class _Reply:
-    status: int
-    data: dict[str, Any] | None  # None: the body was not a JSON object
-
-
-class _TransportError(Exception):
-    def __init__(self, provider_code: str, message: str) -> None:
-        super().__init__(message)
-        self.provider_code = provider_code
-        self.message = message
-
-
-def _parse(body: bytes) -> dict[str, Any] | None:
-    try:
-        data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
 def _call(
     config: HttpIdentityConfig, method: str, path: str, payload: dict[str, Any] | None = None
-) -> _Reply:
-    headers = {"Authorization": f"Bearer {config.token}", "Accept": "application/json"}
-    data = None
-    if payload is not None:
-        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        headers["Content-Type"] = "application/json; charset=utf-8"
-    request = urllib.request.Request(config.url + path, data=data, method=method, headers=headers)
-    opener = urllib.request.build_opener(_NoRedirect)
-    try:
-        with opener.open(request, timeout=config.timeout) as response:
-            return _Reply(response.status, _parse(response.read(MAX_RESPONSE_BYTES)))
-    except urllib.error.HTTPError as exc:
-        try:
-            body = exc.read(MAX_RESPONSE_BYTES)
-        except (OSError, http.client.HTTPException):
-            body = b""
-        finally:
-            exc.close()
-        return _Reply(exc.code, _parse(body))
-    except urllib.error.URLError as exc:
-        if isinstance(exc.reason, (TimeoutError, socket.timeout)):
-            raise _TransportError("TIMEOUT", "实名认证服务响应超时，请稍后再试") from exc
-        raise _TransportError("NETWORK", "无法连接实名认证服务，请稍后再试") from exc
-    except TimeoutError as exc:
-        raise _TransportError("TIMEOUT", "实名认证服务响应超时，请稍后再试") from exc
-    except (OSError, http.client.HTTPException) as exc:
-        raise _TransportError("NETWORK", "与实名认证服务的连接中断，请稍后再试") from exc
+) -> JsonReply:
+    return call_json(
+        config,
+        method,
+        config.url + path,
+        payload,
+        service_label=SERVICE_LABEL,
+        message_suffix="，请稍后再试",
+    )
 
 
 def _fail(
@@ -201,7 +128,9 @@ def _fail(
     return IdentityError(message, permanent=permanent, provider_code=provider_code, code=code)
 
 
-def _checked(operation: str, reply: _Reply, *, not_found_is_unknown_check: bool) -> dict[str, Any]:
+def _checked(
+    operation: str, reply: JsonReply, *, not_found_is_unknown_check: bool
+) -> dict[str, Any]:
     """The JSON object of a successful answer, or the mapped ``IdentityError``."""
     data = reply.data or {}
     vendor_code = str(data.get("code") or "")[:64]
@@ -274,7 +203,7 @@ class HttpIdentityProvider(IdentityProvider):
             payload["callback"] = config.callback_url
         try:
             reply = _call(config, "POST", "/checks", payload)
-        except _TransportError as exc:
+        except TransportError as exc:
             raise _fail("start_check", exc.message, False, exc.provider_code) from exc
         data = _checked("start_check", reply, not_found_is_unknown_check=False)
         token, qr_payload = _text(data.get("token")), _text(data.get("qr_payload"))
@@ -292,7 +221,7 @@ class HttpIdentityProvider(IdentityProvider):
         config = identity_http_config()
         try:
             reply = _call(config, "GET", "/checks/" + quote(token, safe=""))
-        except _TransportError as exc:
+        except TransportError as exc:
             raise _fail("get_result", exc.message, False, exc.provider_code) from exc
         data = _checked("get_result", reply, not_found_is_unknown_check=True)
         try:

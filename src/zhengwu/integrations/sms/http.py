@@ -1,8 +1,6 @@
 """SMS through a provincial unified SMS platform (统一短信平台) with a JSON-over-HTTPS API.
 
-Settings (a Django setting wins; otherwise the environment variable of the same name is read,
-so production can set them without a settings change; read at call time so that
-``override_settings`` works):
+Settings (read and checked as described in ``zhengwu.integrations.http``):
 
 =============================  ==================================================================
 ``ZHENGWU_SMS_HTTP_URL``       required: the send endpoint, e.g. ``https://sms.example.gov.cn/api``
@@ -31,27 +29,16 @@ Outcomes:
 
 from __future__ import annotations
 
-import http.client
-import json
 import logging
-import os
-import socket
-import urllib.error
-import urllib.request
-from dataclasses import dataclass
-from typing import Any
-from urllib.parse import urlsplit
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
+from ..http import HttpEndpointConfig, JsonReply, TransportError, call_json, endpoint_config
 from .base import SmsError, SmsGateway, SmsReceipt, SmsRequest
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_TIMEOUT_SECONDS = 10.0
-MAX_RESPONSE_BYTES = 64 * 1024
+SERVICE_LABEL = "短信平台"
 
 # Codes the platform documents as "this number / this text will never be delivered".
 PERMANENT_CODES: dict[str, str] = {
@@ -69,109 +56,16 @@ TRANSIENT_CODES: dict[str, str] = {
 
 # --- configuration -------------------------------------------------------------------------
 
-
-@dataclass(frozen=True, slots=True)
-class HttpSmsConfig:
-    url: str
-    token: str
-    timeout: float
-
-
-def _setting(name: str, default: str = "") -> str:
-    value = getattr(settings, name, None)
-    if value is None or value == "":
-        value = os.environ.get(name, "")
-    return str(value).strip() or default
+HttpSmsConfig = HttpEndpointConfig
 
 
 def sms_http_config() -> HttpSmsConfig:
     """The platform's settings, checked; ``ImproperlyConfigured`` names what is missing."""
-    url = _setting("ZHENGWU_SMS_HTTP_URL")
-    token = _setting("ZHENGWU_SMS_HTTP_TOKEN")
-    if not url:
-        raise ImproperlyConfigured(
-            "ZHENGWU_SMS_HTTP_URL is required by HttpSmsGateway: the send endpoint of the "
-            "unified SMS platform, e.g. https://sms.example.gov.cn/api."
-        )
-    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
-        raise ImproperlyConfigured(f"ZHENGWU_SMS_HTTP_URL must be an http(s) URL, not {url!r}.")
-    if not token:
-        raise ImproperlyConfigured(
-            "ZHENGWU_SMS_HTTP_TOKEN is required by HttpSmsGateway (sent as a Bearer token)."
-        )
-    raw_timeout = _setting("ZHENGWU_SMS_HTTP_TIMEOUT", str(DEFAULT_TIMEOUT_SECONDS))
-    try:
-        timeout = float(raw_timeout)
-    except ValueError:
-        timeout = 0.0
-    if not timeout > 0:
-        raise ImproperlyConfigured(
-            f"ZHENGWU_SMS_HTTP_TIMEOUT must be a positive number of seconds, not {raw_timeout!r}."
-        )
-    return HttpSmsConfig(url=url, token=token, timeout=timeout)
-
-
-# --- HTTP ----------------------------------------------------------------------------------
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    # A redirect would resend the Bearer token to wherever the Location points: refuse it.
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-@dataclass(frozen=True, slots=True)
-class _Reply:
-    status: int
-    data: dict[str, Any] | None  # None: the body was not a JSON object
-
-
-class _TransportError(Exception):
-    def __init__(self, provider_code: str, message: str) -> None:
-        super().__init__(message)
-        self.provider_code = provider_code
-        self.message = message
-
-
-def _parse(body: bytes) -> dict[str, Any] | None:
-    try:
-        data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def _call(config: HttpSmsConfig, payload: dict[str, Any]) -> _Reply:
-    request = urllib.request.Request(
-        config.url,
-        data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
-        method="POST",
-        headers={
-            "Authorization": f"Bearer {config.token}",
-            "Content-Type": "application/json; charset=utf-8",
-            "Accept": "application/json",
-        },
+    return endpoint_config(
+        "ZHENGWU_SMS_HTTP",
+        "HttpSmsGateway",
+        "the send endpoint of the unified SMS platform, e.g. https://sms.example.gov.cn/api",
     )
-    opener = urllib.request.build_opener(_NoRedirect)
-    try:
-        with opener.open(request, timeout=config.timeout) as response:
-            return _Reply(response.status, _parse(response.read(MAX_RESPONSE_BYTES)))
-    except urllib.error.HTTPError as exc:
-        try:
-            body = exc.read(MAX_RESPONSE_BYTES)
-        except (OSError, http.client.HTTPException):
-            body = b""
-        finally:
-            exc.close()
-        return _Reply(exc.code, _parse(body))
-    except urllib.error.URLError as exc:
-        if isinstance(exc.reason, (TimeoutError, socket.timeout)):
-            raise _TransportError("TIMEOUT", "短信平台响应超时") from exc
-        raise _TransportError("NETWORK", "无法连接短信平台") from exc
-    except TimeoutError as exc:
-        raise _TransportError("TIMEOUT", "短信平台响应超时") from exc
-    except (OSError, http.client.HTTPException) as exc:
-        raise _TransportError("NETWORK", "与短信平台的连接中断") from exc
 
 
 # --- the gateway ---------------------------------------------------------------------------
@@ -194,12 +88,12 @@ class HttpSmsGateway(SmsGateway):
             "template_code": request.template_code,
         }
         try:
-            reply = _call(config, payload)
-        except _TransportError as exc:
+            reply = call_json(config, "POST", config.url, payload, service_label=SERVICE_LABEL)
+        except TransportError as exc:
             raise self._fail(request, exc.message, False, exc.provider_code) from exc
         return self._receipt(request, reply)
 
-    def _receipt(self, request: SmsRequest, reply: _Reply) -> SmsReceipt:
+    def _receipt(self, request: SmsRequest, reply: JsonReply) -> SmsReceipt:
         data = reply.data or {}
         vendor_code = str(data.get("code") or "")[:64]
         status = reply.status

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "zhengwu.core",
     "zhengwu.audit",
+    "zhengwu.accounts",
     "zhengwu.integrations",
     "zhengwu.notifications",
     "zhengwu.registry",
@@ -98,6 +99,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0 if DEBUG else 600
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -19,7 +19,7 @@ def test_event_records_actor_subject_and_request(rf, django_user_model):
     )
     event.refresh_from_db()
     assert (event.actor_id, event.actor_label) == (user.pk, "clerk")
-    assert (event.subject_type, event.subject_id) == ("auth.user", str(user.pk))
+    assert (event.subject_type, event.subject_id) == ("accounts.user", str(user.pk))
     assert (event.ip, event.request_id) == ("10.1.2.3", "req-12345678")
     assert (event.before, event.after) == ({"a": 1}, {"a": 2})
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("uploads/", include("zhengwu.uploads.urls")),
 ]
 
 if settings.ZHENGWU_SANDBOX:

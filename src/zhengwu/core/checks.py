@@ -16,7 +16,12 @@ def check_no_sandbox_in_production(app_configs: Any, **kwargs: Any) -> list[chec
         errors.append(
             checks.Error("ZHENGWU_SANDBOX is on.", hint="Set ZHENGWU_SANDBOX=0.", id="zhengwu.E001")
         )
-    for name in ("ZHENGWU_SMS_BACKEND", "ZHENGWU_IDENTITY_BACKEND", "ZHENGWU_REGISTRY_BACKEND"):
+    for name in (
+        "ZHENGWU_SMS_BACKEND",
+        "ZHENGWU_IDENTITY_BACKEND",
+        "ZHENGWU_REGISTRY_BACKEND",
+        "ZHENGWU_ESIGN_BACKEND",
+    ):
         path = getattr(settings, name, "")
         if ".sandbox." in path or path.endswith(".sandbox"):
             errors.append(

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "zhengwu.notifications",
     "zhengwu.registry",
     "zhengwu.workdays",
+    "zhengwu.uploads",
     "zhengwu.portal",
 ]
 
@@ -177,6 +178,13 @@ ZHENGWU_REGISTRY_BACKEND = env_str(
 # Public origin for links that leave the browser (face-check QR code, SMS links).
 ZHENGWU_SITE_URL = env_str("ZHENGWU_SITE_URL", "http://127.0.0.1:8000")
 ZHENGWU_IDENTITY_CHECK_TTL_SECONDS = env_int("ZHENGWU_IDENTITY_CHECK_TTL_SECONDS", 600)
+
+# E-signature provider (REG-10 authorisation letters; LIC-3 licences).
+ZHENGWU_ESIGN_BACKEND = env_str(
+    "ZHENGWU_ESIGN_BACKEND", "zhengwu.integrations.esign.sandbox.SandboxESignProvider"
+)
+# Uploaded images (REG-9): size limit in bytes.
+ZHENGWU_UPLOAD_MAX_BYTES = env_int("ZHENGWU_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
 
 # --- portal -----------------------------------------------------------------------
 ZHENGWU_PORTAL_NAME = env_str("ZHENGWU_PORTAL_NAME", "政务服务网")

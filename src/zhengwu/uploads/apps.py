@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class UploadsConfig(AppConfig):
+    name = "zhengwu.uploads"
+    label = "uploads"
+    verbose_name = "上传材料"

@@ -1,4 +1,11 @@
-"""Private uploads (served only through permission-checked views)."""
+"""Mounted at ``/uploads/`` by ``zhengwu.urls``."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "uploads"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("<uuid:upload_id>/", views.upload_file, name="file"),
+]

@@ -30,6 +30,10 @@ from .errors import (
 logger = logging.getLogger(__name__)
 
 JPEG_MAGIC = b"\xff\xd8\xff"  # SOI followed by the first marker
+# Pillow calls a JPEG with a multi-picture (MPF) segment "MPO"; many phones and cameras write
+# them. Its first picture is an ordinary JPEG: that one is decoded and re-encoded, the others
+# are dropped with the rest of the file.
+ACCEPTED_FORMATS = frozenset({"JPEG", "MPO"})
 
 
 class Readable(Protocol):
@@ -96,7 +100,7 @@ def prepare_jpeg(data: bytes, *, label: str, field: str | None = None) -> Prepar
     except Exception as exc:  # any parser error on untrusted input means "not an image"
         logger.info("upload refused: header not readable (%s)", type(exc).__name__)
         raise UploadCorrupt(label=label, field=field) from exc
-    if image_format != "JPEG":
+    if image_format not in ACCEPTED_FORMATS:
         raise UploadNotJpeg(label=label, field=field)
     _check_dimensions(width, height, label=label, field=field)
 

@@ -41,6 +41,14 @@ def jpeg(
     return buffer.getvalue()
 
 
+def mpo() -> bytes:
+    """A multi-picture JPEG (MPO), as phones and stereo cameras write: two pictures."""
+    buffer = io.BytesIO()
+    first, second = noisy_image(400, 300), noisy_image(300, 300)
+    first.save(buffer, "MPO", save_all=True, append_images=[second])
+    return buffer.getvalue()
+
+
 def gps_exif(*, orientation: int = 1) -> Image.Exif:
     """EXIF as a phone writes it: position (West Lake, Hangzhou), camera model, orientation."""
     exif = Image.Exif()

@@ -98,6 +98,18 @@ def test_greyscale_and_progressive_jpegs_are_accepted():
     assert store(samples.jpeg(progressive=True)).width == 400
 
 
+def test_multi_picture_jpeg_is_stored_as_its_first_picture():
+    """An MPO (a JPEG with a multi-picture segment, common from phones) is accepted; only
+    its first picture is kept, as a plain JPEG."""
+    upload = store(samples.mpo())
+    assert (upload.width, upload.height) == (400, 300)
+    content = upload_read_content(upload=upload)
+    with Image.open(io.BytesIO(content)) as image:
+        assert image.format == "JPEG"
+        assert getattr(image, "n_frames", 1) == 1
+    assert content.count(b"\xff\xd8") == 1
+
+
 def test_png_renamed_to_jpg_is_refused():
     """The name and the declared type do not count: a PNG called ``.jpg`` is refused."""
     error = refused(samples.png(), name="licence.jpg", field="licence_page")

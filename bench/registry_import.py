@@ -1,0 +1,159 @@
+"""Benchmark: ``registry_import`` against a raw PostgreSQL ``COPY`` of the same file.
+
+    .venv/bin/python bench/registry_import.py [--rows N] [--workers N] [--reimport] [--keep]
+
+Creates its own database (``zhengwu_bench`` on the server of ``DATABASE_URL``, default
+``postgres://postgres@127.0.0.1:5432/test``; the test data is never touched), migrates it,
+generates a CSV export of N valid fictitious rows (deterministic, seed 2026, cached under
+/tmp), then measures in the same run:
+
+* baseline: ``COPY`` of that file into a bare table with the same 11 columns as text and a
+  primary key on the USCC;
+* value: ``registry_import`` of the same file into the empty ``MarketEntity`` table
+  (parsing, validation, encryption, blind indexes, load), wall time including worker start-up.
+
+Prints readable lines, then as the last line one JSON object; exits 1 if value/baseline is below
+the target (0.33). ``--reimport`` also times a second import of the same file (all rows
+unchanged) and reports it on a line of its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+TARGET = 0.33
+BENCH_DB = "zhengwu_bench"
+SEED = 2026
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--workers", type=int, default=None, help="default: automatic")
+    parser.add_argument("--reimport", action="store_true", help="also time a no-op re-import")
+    parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    args = parser.parse_args()
+
+    import psycopg
+
+    server_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
+    admin_url = _with_database(server_url, "postgres")
+    bench_url = _with_database(server_url, BENCH_DB)
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+        admin.execute(f"CREATE DATABASE {BENCH_DB}")
+
+    os.environ["DATABASE_URL"] = bench_url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "zhengwu.settings.test"
+    import warnings
+
+    warnings.filterwarnings("ignore", category=RuntimeWarning)  # captcha test-mode notice
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, connections
+
+    from zhengwu.registry.models import MarketEntity
+    from zhengwu.registry.services.demo import generate_rows, write_csv
+    from zhengwu.registry.services.importing import registry_import
+
+    try:
+        call_command("migrate", verbosity=0)
+        data_dir = Path("/tmp/zhengwu-bench")
+        data_dir.mkdir(exist_ok=True)
+        path = data_dir / f"registry-{args.rows}-{SEED}.csv"
+        if not path.exists():
+            t = time.perf_counter()
+            tmp = path.with_suffix(".tmp")
+            write_csv(tmp, generate_rows(args.rows, SEED))
+            tmp.rename(path)
+            print(f"generated {args.rows:,} rows in {time.perf_counter() - t:.1f} s: {path}")
+        size_mb = path.stat().st_size / 1e6
+        print(f"file: {path} ({size_mb:.0f} MB), {os.cpu_count()} CPUs")
+
+        # Baseline: raw COPY of the same file into an equivalent bare table.
+        with psycopg.connect(bench_url) as conn:
+            conn.execute(
+                "CREATE TABLE registry_copy_baseline (uscc text PRIMARY KEY, name text, "
+                "entity_type text, status text, region_code text, supervision_unit text, "
+                "legal_rep_name text, legal_rep_id_type text, legal_rep_id_number text, "
+                "registered_phone text, registered_on text)"
+            )
+            conn.commit()
+            t = time.perf_counter()
+            with (
+                conn.cursor() as cur,
+                cur.copy("COPY registry_copy_baseline FROM STDIN (FORMAT csv, HEADER true)") as cp,
+                path.open("rb") as f,
+            ):
+                while block := f.read(1 << 20):
+                    cp.write(block)
+            conn.commit()
+            baseline_s = time.perf_counter() - t
+            copied = conn.execute("SELECT count(*) FROM registry_copy_baseline").fetchone()[0]
+        baseline = copied / baseline_s
+        print(f"baseline COPY: {copied:,} rows in {baseline_s:.2f} s = {baseline:,.0f} rows/s")
+
+        t = time.perf_counter()
+        result = registry_import(path, report_path=data_dir / "report.csv", workers=args.workers)
+        import_s = time.perf_counter() - t
+        stored = MarketEntity.objects.count()
+        value = result.inserted / import_s
+        print(
+            f"registry_import: {result.inserted:,} inserted ({result.rejected} rejected) in "
+            f"{import_s:.2f} s = {value:,.0f} rows/s [{result.method}, {result.workers} workers; "
+            f"phases {result.phases}]"
+        )
+        if stored != args.rows or result.rejected:
+            print(f"ERROR: {stored:,} rows stored, {result.rejected} rejected (expected {args.rows:,})")
+            return 1
+        if args.reimport:
+            t = time.perf_counter()
+            again = registry_import(path, report_path=data_dir / "report.csv", workers=args.workers)
+            again_s = time.perf_counter() - t
+            print(
+                f"re-import (no-op): {again.unchanged:,} unchanged, {again.updated} updated, "
+                f"{again.inserted} inserted in {again_s:.2f} s = {args.rows / again_s:,.0f} rows/s "
+                f"[{again.method}]"
+            )
+        ratio = value / baseline
+        print(f"ratio {ratio:.3f} (target {TARGET})")
+        print(
+            json.dumps(
+                {
+                    "benchmark": "registry_import",
+                    "value": round(value, 1),
+                    "unit": "rows/s",
+                    "baseline": round(baseline, 1),
+                    "ratio": round(ratio, 3),
+                    "target": TARGET,
+                    "rows": args.rows,
+                }
+            )
+        )
+        return 0 if ratio >= TARGET else 1
+    finally:
+        connections.close_all()
+        connection.close()
+        if not args.keep:
+            with psycopg.connect(admin_url, autocommit=True) as admin:
+                admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

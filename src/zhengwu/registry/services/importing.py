@@ -1,0 +1,393 @@
+"""``registry_import``: load a market-supervision export into ``MarketEntity``.
+
+Pipeline (one transaction; a file that cannot be read imports nothing)::
+
+    main process: read the file in chunks of whole records ──► worker processes: parse,
+    validate with zhengwu.identifiers, encrypt, hash, format ──► main process: drop duplicate
+    USCCs, write the report, stream good records to the database
+
+* PostgreSQL, empty table (first load): ``COPY`` straight into the table; for a large load the
+  primary key is dropped before and built after it (a sorted build is several times cheaper
+  than a million random insertions).
+* PostgreSQL, table with data: ``COPY`` into a temporary staging table, then one ``UPDATE …
+  FROM`` of the rows whose ``row_hash`` differs and one ``INSERT … WHERE NOT EXISTS`` of the new
+  ones, under a ``SHARE ROW EXCLUSIVE`` lock (readers go on; a second import waits). Measured
+  faster than ``INSERT … ON CONFLICT DO UPDATE`` (no speculative insertion), and the counts of
+  inserted and updated rows come out exact.
+* SQLite: ``executemany`` of ``INSERT … ON CONFLICT (uscc) DO UPDATE … WHERE row_hash IS NOT
+  excluded.row_hash`` in the same transaction.
+
+Unchanged rows are never written (their ``updated_at`` stays). A USCC seen again later in the
+same file is rejected and reported; the first valid occurrence is imported.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import logging
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from zhengwu.audit.services import record_event
+from zhengwu.core.crypto import keyring
+
+from .. import conf
+from ..models import MarketEntity
+from .reading import RegistryImportError, Source, open_source
+from .rows import PREPARED_COLUMNS, PreparerConfig, RowError, RowPreparer, init_worker, run_task, work
+
+logger = logging.getLogger(__name__)
+
+REPORT_HEADER = ("行号", "字段", "原因")
+# The timestamps are left to the database default (one time for the whole import).
+COLUMNS = PREPARED_COLUMNS
+
+__all__ = ["ImportResult", "RegistryImportError", "registry_import"]
+
+
+@dataclass
+class ImportResult:
+    """What an import did. ``rejected`` counts rows not imported (``duplicates`` included)."""
+
+    file_name: str
+    rows: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    duplicates: int = 0
+    report_path: str = ""
+    method: str = ""
+    workers: int = 1
+    seconds: float = 0.0
+    #: Wall seconds per phase (``stream``: read, prepare and load; ``finish``: merge, index).
+    phases: dict[str, float] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            k: v for k, v in asdict(self).items() if isinstance(v, int) and k != "workers"
+        }
+
+
+def registry_import(
+    path: str | Path,
+    *,
+    report_path: str | Path | None = None,
+    workers: int | None = None,
+    actor: Any = "registry_import",
+    progress: IO[str] | None = None,
+) -> ImportResult:
+    """Import the export at ``path`` (CSV or XLSX) into ``MarketEntity``.
+
+    Good rows are inserted or updated (by USCC), unchanged rows are left alone, and every
+    problem of every rejected row goes to the report at ``report_path`` (default: beside the
+    file, ``<name>.report.csv``; UTF-8 with BOM so that Excel shows the Chinese). ``workers``
+    is the number of worker processes (``None``: chosen from the file size and the CPUs; 0 or
+    1: in this process). ``progress``: a stream for a tqdm progress bar (``None``: no bar).
+
+    Raises :class:`RegistryImportError` when the file cannot be imported at all (nothing is
+    imported then). Records the audit event ``registry.import`` with the counts.
+    """
+    started = time.perf_counter()
+    path = Path(path)
+    source = open_source(path)
+    report = Path(report_path) if report_path else path.with_name(path.name + ".report.csv")
+    workers = _choose_workers(source, workers)
+    result = ImportResult(
+        file_name=path.name, report_path=str(report), workers=max(workers, 1)
+    )
+    now = timezone.now()
+    vendor = connection.vendor
+    config = PreparerConfig(
+        positions=source.positions,
+        headers=source.headers,
+        width=len(source.header),
+        output="copy" if vendor == "postgresql" else "rows",
+        today=timezone.localdate(now),
+        field_keys=settings.ZHENGWU_FIELD_KEYS,
+        hash_key=settings.ZHENGWU_HASH_KEY,
+        encoding=source.encoding,
+        delimiter=source.delimiter,
+    )
+    bar = _progress_bar(source, progress)
+    with (
+        report.open("w", encoding="utf-8-sig", newline="") as report_file,
+        transaction.atomic(),
+    ):
+        writer = csv.writer(report_file)
+        writer.writerow(REPORT_HEADER)
+        loader = _loader(vendor, source)
+        seen: dict[str, int] = {}
+        uscc_label = source.headers["uscc"]
+        phase = time.perf_counter()
+        with loader:
+            result.method = loader.method
+            for payload, keys, lines, errors, units in _results(source, config, workers):
+                result.rows += len(keys)
+                rejected_lines = {e.line for e in errors}
+                result.rejected += len(rejected_lines)
+                result.rows += len(rejected_lines)
+                writer.writerows((e.line, e.field, e.reason) for e in errors)
+                duplicates = []
+                for i, (key, line) in enumerate(zip(keys, lines, strict=True)):
+                    first = seen.setdefault(key, line)
+                    if first != line:
+                        duplicates.append(i)
+                        writer.writerow(
+                            (line, uscc_label, f"与第 {first} 行的统一社会信用代码重复，以第 {first} 行为准")
+                        )
+                if duplicates:
+                    result.duplicates += len(duplicates)
+                    result.rejected += len(duplicates)
+                    payload = _without(payload, duplicates)
+                loader.write(payload, len(keys) - len(duplicates))
+                if bar is not None:
+                    bar.update(units)
+            result.phases["stream"] = round(time.perf_counter() - phase, 3)
+            phase = time.perf_counter()
+        result.phases["finish"] = round(time.perf_counter() - phase, 3)
+        result.inserted, result.updated = loader.inserted, loader.updated
+        result.unchanged = result.rows - result.rejected - result.inserted - result.updated
+        result.seconds = round(time.perf_counter() - started, 3)
+        record_event(
+            "registry.import",
+            actor=actor,
+            subject=("registry.import", path.name),
+            after={**result.counts(), "file": path.name, "method": result.method},
+        )
+    if bar is not None:
+        bar.close()
+    logger.info("registry import of %s: %s", path.name, result.counts())
+    return result
+
+
+def _choose_workers(source: Source, workers: int | None) -> int:
+    if workers is not None:
+        return max(int(workers), 0)
+    if source.format != "csv" or source.size < conf.parallel_min_bytes():
+        return 0
+    return max(min(os.cpu_count() or 1, conf.max_workers()), 0)
+
+
+def _progress_bar(source: Source, stream: IO[str] | None) -> Any:
+    if stream is None:
+        return None
+    from tqdm import tqdm
+
+    if source.format == "csv":
+        return tqdm(
+            total=max(source.size - source.data_offset, 0),
+            unit="B",
+            unit_scale=True,
+            unit_divisor=1024,
+            desc=source.path.name,
+            file=stream,
+        )
+    return tqdm(total=source.estimated_rows or None, unit="行", desc=source.path.name, file=stream)
+
+
+def _results(
+    source: Source, config: PreparerConfig, workers: int
+) -> Iterator[tuple[Any, list[str], list[int], list[RowError], int]]:
+    """Results of the tasks, in file order. At most ``2 × workers`` chunks are in flight, so
+    a large file is never held in memory."""
+    tasks = source.tasks()
+    if workers <= 1:
+        preparer = RowPreparer(config, keyring())
+        for task in tasks:
+            yield run_task(preparer, task)
+        return
+    # "spawn": the workers import only the row code (no Django project, no database
+    # connection inherited from this process, no fork of a threaded process).
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(workers, initializer=init_worker, initargs=(config,)) as pool:
+        pending: deque[Any] = deque()
+        for task in tasks:
+            pending.append(pool.apply_async(work, (task,)))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+
+def _without(payload: Any, indexes: list[int]) -> Any:
+    drop = set(indexes)
+    if isinstance(payload, bytes):
+        records = payload.split(b"\n")[:-1]  # COPY text: one record per line
+        return b"".join(r + b"\n" for i, r in enumerate(records) if i not in drop)
+    return [r for i, r in enumerate(payload) if i not in drop]
+
+
+# --- database loaders -------------------------------------------------------------------------
+def _loader(vendor: str, source: Source) -> _Loader:
+    if vendor == "postgresql":
+        return _PostgresLoader(source)
+    if vendor == "sqlite":
+        return _SqliteLoader()
+    raise RegistryImportError(f"不支持的数据库：{vendor}")
+
+
+class _Loader(contextlib.AbstractContextManager["_Loader"]):
+    method = ""
+    inserted = 0
+    updated = 0
+
+    def write(self, payload: Any, count: int) -> None:
+        raise NotImplementedError
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+class _SqliteLoader(_Loader):
+    """``executemany`` upserts; inserted = growth of the table, updated = the other changes."""
+
+    method = "sqlite-upsert"
+
+    def __enter__(self) -> _SqliteLoader:
+        table = _q(MarketEntity._meta.db_table)
+        names = ", ".join(_q(c) for c in COLUMNS)
+        updates = ", ".join(
+            [*(f"{_q(c)} = excluded.{_q(c)}" for c in COLUMNS if c != "uscc"),
+             f"{_q('updated_at')} = excluded.{_q('updated_at')}"]
+        )  # fmt: skip
+        self.sql = (
+            f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(COLUMNS))}) "
+            f"ON CONFLICT ({_q('uscc')}) DO UPDATE SET {updates} "
+            f"WHERE {table}.{_q('row_hash')} IS NOT excluded.{_q('row_hash')}"
+        )
+        connection.ensure_connection()
+        self.cursor = connection.connection.cursor()
+        self.before = self._count(table)
+        self.table = table
+        self.changes = 0
+        return self
+
+    def _count(self, table: str) -> int:
+        return self.cursor.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+    def write(self, payload: Any, count: int) -> None:
+        if payload:
+            self.cursor.executemany(self.sql, payload)
+            self.changes += self.cursor.rowcount
+
+    def __exit__(self, exc_type: Any, *exc: Any) -> None:
+        if exc_type is None:
+            self.inserted = self._count(self.table) - self.before
+            self.updated = self.changes - self.inserted
+        self.cursor.close()
+
+
+class _PostgresLoader(_Loader):
+    """``COPY`` into the empty table, or into a staging table followed by update + insert."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+
+    def __enter__(self) -> _PostgresLoader:
+        self.stack = contextlib.ExitStack()
+        self.table_name = MarketEntity._meta.db_table
+        self.table = _q(self.table_name)
+        self.names = ", ".join(_q(c) for c in COLUMNS)
+        connection.ensure_connection()
+        self.raw = connection.connection.cursor()
+        # Self-exclusive: one import at a time; readers (registration checks) go on.
+        self.raw.execute(f"LOCK TABLE {self.table} IN SHARE ROW EXCLUSIVE MODE")
+        self.raw.execute(f"SELECT EXISTS (SELECT 1 FROM {self.table})")
+        self.direct = not self.raw.fetchone()[0]
+        self.bulk = self.direct and self.source.estimated_rows >= conf.bulk_load_rows()
+        self.primary_key = ""
+        self.count = 0
+        if self.direct:
+            self.method = "postgresql-copy"
+            if self.bulk:
+                self._drop_primary_key()
+            target = self.table
+        else:
+            self.method = "postgresql-staging"
+            self.raw.execute(
+                f"CREATE TEMPORARY TABLE registry_import_staging (LIKE {self.table}) "
+                "ON COMMIT DROP"
+            )
+            target = "registry_import_staging"
+        self.copy = self.stack.enter_context(
+            self.raw.copy(f"COPY {target} ({self.names}) FROM STDIN")
+        )
+        return self
+
+    def _drop_primary_key(self) -> None:
+        """First large load: drop the primary key (unless a foreign key depends on it);
+        ``_add_primary_key`` builds it after the COPY. PostgreSQL's advice for populating a
+        table: a sorted index build is several times cheaper than a million random insertions.
+        The table is empty and locked exclusively until commit, so nobody sees it without its
+        key; a failure rolls the whole import back."""
+        self.raw.execute(
+            "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'p' "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint f "
+            "WHERE f.confrelid = %s::regclass AND f.contype = 'f')",
+            (self.table, self.table),
+        )
+        row = self.raw.fetchone()
+        if row:
+            self.method += "+key-rebuild"
+            self.raw.execute(f"LOCK TABLE {self.table} IN ACCESS EXCLUSIVE MODE")
+            self.primary_key = row[0]
+            self.raw.execute(f"ALTER TABLE {self.table} DROP CONSTRAINT {_q(self.primary_key)}")
+
+    def _add_primary_key(self) -> None:
+        # Duplicates were removed before the COPY; if one slipped through, this fails and the
+        # import rolls back.
+        self.raw.execute(
+            f"ALTER TABLE {self.table} ADD CONSTRAINT {_q(self.primary_key)} "
+            f"PRIMARY KEY ({_q('uscc')})"
+        )
+
+    def write(self, payload: Any, count: int) -> None:
+        if payload:
+            self.copy.write(payload)
+            self.count += count
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        try:
+            self.stack.__exit__(exc_type, exc, tb)
+            if exc_type is not None:
+                return
+            if self.direct:
+                self.inserted = self.count
+                if self.primary_key:
+                    self._add_primary_key()
+                return
+            self._merge()
+        finally:
+            self.raw.close()
+
+    def _merge(self) -> None:
+        t, s = self.table, "registry_import_staging"
+        sets = ", ".join(
+            [*(f"{_q(c)} = s.{_q(c)}" for c in COLUMNS if c != "uscc"),
+             f"{_q('updated_at')} = DEFAULT"]
+        )  # fmt: skip
+        self.raw.execute(
+            f"UPDATE {t} AS t SET {sets} FROM {s} AS s "
+            f"WHERE t.{_q('uscc')} = s.{_q('uscc')} "
+            f"AND t.{_q('row_hash')} IS DISTINCT FROM s.{_q('row_hash')}"
+        )
+        self.updated = self.raw.rowcount
+        self.raw.execute(
+            f"INSERT INTO {t} ({self.names}) SELECT {self.names} FROM {s} AS s "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {t} AS t WHERE t.{_q('uscc')} = s.{_q('uscc')})"
+        )
+        self.inserted = self.raw.rowcount
+

@@ -183,8 +183,14 @@ ZHENGWU_IDENTITY_CHECK_TTL_SECONDS = env_int("ZHENGWU_IDENTITY_CHECK_TTL_SECONDS
 ZHENGWU_ESIGN_BACKEND = env_str(
     "ZHENGWU_ESIGN_BACKEND", "zhengwu.integrations.esign.sandbox.SandboxESignProvider"
 )
+# Stored files readable by the portal's own user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # Uploaded images (REG-9): size limit in bytes.
 ZHENGWU_UPLOAD_MAX_BYTES = env_int("ZHENGWU_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+ZHENGWU_UPLOAD_MIN_SIDE = env_int("ZHENGWU_UPLOAD_MIN_SIDE", 200)
+ZHENGWU_UPLOAD_MAX_SIDE = env_int("ZHENGWU_UPLOAD_MAX_SIDE", 10000)
+ZHENGWU_UPLOAD_MAX_PIXELS = env_int("ZHENGWU_UPLOAD_MAX_PIXELS", 50_000_000)
 
 # --- portal -----------------------------------------------------------------------
 ZHENGWU_PORTAL_NAME = env_str("ZHENGWU_PORTAL_NAME", "政务服务网")

@@ -139,12 +139,11 @@ class SandboxKeyStore:
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
             descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-            try:
-                os.fchmod(descriptor, mode)  # the umask may have narrowed it; never widened
-                os.write(descriptor, data)
+            with os.fdopen(descriptor, "wb") as file:
+                os.fchmod(descriptor, mode)  # exactly ``mode``, whatever the umask
+                file.write(data)
+                file.flush()
                 os.fsync(descriptor)
-            finally:
-                os.close(descriptor)
             try:
                 if replace:
                     os.replace(temporary, path)

@@ -120,7 +120,10 @@ def main() -> int:
             f"phases {result.phases}]"
         )
         if stored != args.rows or result.rejected:
-            print(f"ERROR: {stored:,} rows stored, {result.rejected} rejected (expected {args.rows:,})")
+            print(
+                f"ERROR: {stored:,} rows stored, {result.rejected} rejected "
+                f"(expected {args.rows:,})"
+            )
             return 1
         if args.reimport:
             t = time.perf_counter()

@@ -17,7 +17,7 @@ from django.db import models
 
 
 class LegalPersonType(models.TextChoices):
-    """SPEC REG-1 legal-person types; the keys of ``zhengwu.identifiers.uscc.LEGAL_PERSON_TYPES``."""
+    """SPEC REG-1 legal-person types (keys of ``identifiers.uscc.LEGAL_PERSON_TYPES``)."""
 
     ENTERPRISE = "enterprise", "企业"
     INDIVIDUAL_BUSINESS = "individual_business", "个体工商户"

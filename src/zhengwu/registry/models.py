@@ -16,6 +16,7 @@ from zhengwu.core.masking import mask_id_number, mask_mobile
 
 from .constants import LEGAL_PERSON_TYPE, USCC_PREFIXES, EntityType, IdType, LegalPersonType, Status
 
+
 def _digits_only(field: str, length: int) -> Q:
     """``field`` is exactly ``length`` ASCII digits, written with REPLACE so that it works the
     same on PostgreSQL and SQLite (SQLite has no regular expressions without a user function)."""
@@ -83,9 +84,7 @@ class MarketEntity(models.Model):
     uscc = USCCField("统一社会信用代码", primary_key=True)
     name = models.CharField("名称", max_length=200)
     entity_type = models.CharField("市场主体类型", max_length=32, choices=EntityType.choices)
-    legal_person_type = models.CharField(
-        "法人类型", max_length=32, choices=LegalPersonType.choices
-    )
+    legal_person_type = models.CharField("法人类型", max_length=32, choices=LegalPersonType.choices)
     status = models.CharField("登记状态", max_length=16, choices=Status.choices)
     region_code = models.CharField("住所所在行政区划代码", max_length=6)
     supervision_unit = models.CharField("监管单位", max_length=100, blank=True)

@@ -370,6 +370,7 @@ _AREA_CODES: Final = {
     "3306": "0575", "3307": "0579", "3308": "0570", "3309": "0580", "3310": "0576",
     "3311": "0578",
 }  # fmt: skip
+_WORKSHOPS: Final = ("机械厂", "服装厂", "五金厂", "农机站")
 _STATIONS: Final = ("城关", "城东", "城西", "城南", "城北", "开发区", "高新区", "中心")
 _FOREIGN_NAMES: Final = (
     "JOHN SMITH", "ANNA MUELLER", "KENJI TANAKA", "MARIE DUBOIS", "DAVID LEE", "PARK MINJUN",
@@ -398,8 +399,9 @@ def _counties() -> tuple[tuple[_County, ...], tuple[_County, ...]]:
         if not code or len(code) != 6 or not code.isdigit() or r.province_code in ("81", "82"):
             continue
         city_code = r.city_code or r.province_code + "01"
-        county = _County(code, r.district_name or "", city_code, r.city_name or r.province_name,
-                         r.province_name)
+        county = _County(
+            code, r.district_name or "", city_code, r.city_name or r.province_name, r.province_name
+        )
         (home if r.province_code == PROVINCE else away).append(county)
     return tuple(home), tuple(away)
 
@@ -443,8 +445,10 @@ class _Generator:
     def brand(self) -> str:
         i = self.rng.randrange(len(_BRAND_CHARS) // 2) * 2
         j = self.rng.randrange(len(_BRAND_CHARS))
-        return _BRAND_CHARS[i] + _BRAND_CHARS[j] if self.rng.random() < 0.5 else (
-            _BRAND_CHARS[i : i + 2]
+        return (
+            _BRAND_CHARS[i] + _BRAND_CHARS[j]
+            if self.rng.random() < 0.5
+            else (_BRAND_CHARS[i : i + 2])
         )
 
     def uscc(self, prefix: str, region: str) -> str:
@@ -477,7 +481,7 @@ class _Generator:
         if entity_type == _E.STATE_OWNED:
             return f"{city}市{rng.choice(_INDUSTRIES)}总公司"
         if entity_type == _E.COLLECTIVE:
-            return f"{city}{county}{self.brand()}{rng.choice(('机械厂', '服装厂', '五金厂', '农机站'))}"
+            return f"{city}{county}{self.brand()}{rng.choice(_WORKSHOPS)}"
         if entity_type == _E.FARMERS_COOPERATIVE:
             return f"{city}{county}{self.brand()}{rng.choice(_PRODUCE)}专业合作社"
         if entity_type == _E.SOCIAL_GROUP:
@@ -590,11 +594,7 @@ def generate_rows(count: int, seed: int = 2026) -> Iterator[list[str]]:
     """
     gen = _Generator(seed)
     for i in range(count):
-        if i < len(_TYPES):
-            entity_type = _TYPES[i]
-        else:
-            entity_type = gen.weighted(_TYPES, _TYPE_CUM)
-        yield gen.row(entity_type)
+        yield gen.row(_TYPES[i] if i < len(_TYPES) else gen.weighted(_TYPES, _TYPE_CUM))
 
 
 def write_csv(path: str | Path, rows: Iterable[list[str]]) -> int:
@@ -674,4 +674,3 @@ def ensure_demo_admin() -> bool:
         username=conf.DEMO_ADMIN_USERNAME, email="", password=conf.demo_password()
     )
     return True
-

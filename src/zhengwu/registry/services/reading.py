@@ -52,9 +52,9 @@ class Source:
     progress_unit: str = "B"
     _sheet_rows: Any = field(default=None, repr=False)
 
-    def tasks(self, chunk_bytes: int = CHUNK_BYTES, chunk_rows: int = CHUNK_ROWS) -> Iterator[
-        tuple[str, Any, int, int]
-    ]:
+    def tasks(
+        self, chunk_bytes: int = CHUNK_BYTES, chunk_rows: int = CHUNK_ROWS
+    ) -> Iterator[tuple[str, Any, int, int]]:
         """Work items for ``rows.run_task``: ``(kind, data, first_line, progress units)``."""
         if self.format == "csv":
             yield from _csv_chunks(self, chunk_bytes)
@@ -82,17 +82,32 @@ def open_source(path: str | Path) -> Source:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise RegistryImportError("不支持 UTF-16 编码的文件，请另存为“CSV UTF-8（逗号分隔）”")
     if path.suffix.lower() in (".xls", ".xlsx", ".xlsm") or head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise RegistryImportError("无法读取该 Excel 文件：只支持 .xlsx 格式（旧版 .xls 请另存为 .xlsx）")
+        raise RegistryImportError(
+            "无法读取该 Excel 文件：只支持 .xlsx 格式（旧版 .xls 请另存为 .xlsx）"
+        )
     return _open_csv(path, size, head)
 
 
 def _detect_encoding(head: bytes) -> tuple[str, int]:
-    """``(encoding, BOM length)``: UTF-8 (with or without BOM), else GB18030."""
+    """``(encoding, BOM length)``: UTF-8 (with or without BOM), else GB18030.
+
+    Decided on the header line: the encoding under which it decodes and names known columns
+    (mojibake names none). A stray line in another encoding further down is then reported as a
+    bad row instead of making the whole file unreadable.
+    """
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8", len(codecs.BOM_UTF8)
+    first = head.split(b"\n", 1)[0]
     for encoding in ("utf-8", "gb18030"):
         try:
-            # Incremental and not final: the sample may end inside a multi-byte character.
+            # Incremental and not final: a long header may be cut inside a character.
+            text = codecs.getincrementaldecoder(encoding)().decode(first, final=False)
+        except UnicodeDecodeError:
+            continue
+        if any(header_key(c.strip('" ')) for c in text.replace("\t", ",").split(",")):
+            return encoding, 0
+    for encoding in ("utf-8", "gb18030"):
+        try:
             codecs.getincrementaldecoder(encoding)().decode(head, final=False)
         except UnicodeDecodeError:
             continue

@@ -9,6 +9,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),
+    path("register/", include("zhengwu.registrations.urls")),
+    path("", include("zhengwu.accounts.urls")),
     path("api/v1/", api.urls),
     path("uploads/", include("zhengwu.uploads.urls")),
 ]

@@ -2,6 +2,7 @@
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 # Entry slug -> title. Each becomes a real page when its issue lands.
@@ -15,8 +16,21 @@ ENTRIES = {
 }
 
 
+# Entries whose feature has landed: slug -> URL name.
+LIVE_ENTRIES = {"register-legal-person": "registrations:start"}
+
+
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html", {"entries": ENTRIES.items()})
+    entries = [
+        (
+            reverse(LIVE_ENTRIES[slug])
+            if slug in LIVE_ENTRIES
+            else reverse("portal:coming_soon", args=[slug]),
+            title,
+        )
+        for slug, title in ENTRIES.items()
+    ]
+    return render(request, "portal/home.html", {"entries": entries})
 
 
 def coming_soon(request: HttpRequest, slug: str) -> HttpResponse:

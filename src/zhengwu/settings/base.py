@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "zhengwu.core",
     "zhengwu.audit",
     "zhengwu.accounts",
+    "zhengwu.registrations",
     "zhengwu.integrations",
     "zhengwu.notifications",
     "zhengwu.registry",
@@ -147,6 +148,11 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)  # 等保 2.0: idle timeout
 SESSION_SAVE_EVERY_REQUEST = False
+
+# Registration (SPEC §1). Sign-in is a stop-gap Django LoginView until ACC-1 lands.
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "registrations:applications"
+ZHENGWU_REG_DRAFT_TTL_SECONDS = env_int("ZHENGWU_REG_DRAFT_TTL_SECONDS", 30 * 60)
 
 # django.tasks with the database backend (django-tasks-db): `manage.py db_worker`.
 TASKS = {

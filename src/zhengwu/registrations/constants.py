@@ -1,0 +1,66 @@
+"""States, transitions and event names of the registration workflows."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from zhengwu.accounts.constants import LegalPersonType
+
+
+class DraftStep(models.TextChoices):
+    """Where a wizard stands: the step the person is on (seed 001 step indicator)."""
+
+    USER = "user", _("创建用户")
+    FACE = "face", _("实名认证")
+    DONE = "done", _("注册成功")
+
+
+class DraftOutcome(models.TextChoices):
+    NONE = "", _("未完成")
+    ACTIVE = "active", _("账号已开通")
+    PENDING_APPROVAL = "pending_approval", _("等待审核")
+
+
+class ApplicationStatus(models.TextChoices):
+    """经办人申请 states (REG-7)."""
+
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("已通过")
+    REJECTED = "rejected", _("已拒绝")
+
+
+#: The diagram of OperatorApplication as data (docs/workflows/registration.md is generated).
+APPLICATION_TRANSITIONS: dict[str, frozenset[str]] = {
+    ApplicationStatus.PENDING: frozenset({ApplicationStatus.APPROVED, ApplicationStatus.REJECTED}),
+    ApplicationStatus.APPROVED: frozenset(),
+    ApplicationStatus.REJECTED: frozenset(),
+}
+
+#: The SMS template sent on entering each state, and to whom (docs and tests read this).
+APPLICATION_SMS: dict[str, tuple[str, str]] = {
+    ApplicationStatus.PENDING: (
+        "operator_application.approval_requested",
+        "legal representative and administrators",
+    ),
+    ApplicationStatus.APPROVED: ("operator_application.approved", "applicant"),
+    ApplicationStatus.REJECTED: ("operator_application.rejected", "applicant"),
+}
+
+#: REG-5: types registered by market supervision, whose registry mobile is checked. Social
+#: organisations, agencies and public institutions are exempt (seed 003: 社团法人、机关事业单位
+#: 不校验手机号码); cooperatives are registered like enterprises (seed 001: 企业、农专社).
+REGISTRY_MOBILE_CHECKED_TYPES = frozenset(
+    {
+        LegalPersonType.ENTERPRISE,
+        LegalPersonType.COOPERATIVE,
+        LegalPersonType.INDIVIDUAL_BUSINESS,
+    }
+)
+
+#: Types whose unit name is an enterprise name in the seed's form labels.
+ENTERPRISE_NAME_TYPES = REGISTRY_MOBILE_CHECKED_TYPES
+
+FACE_PURPOSE_REGISTRATION = "registration"
+FACE_PURPOSE_APPROVAL = "approval"
+SMS_CODE_PURPOSE = "registration"

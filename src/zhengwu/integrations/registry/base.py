@@ -1,0 +1,182 @@
+"""The market-entity register interface (REG-3 in-province checks, REG-5 registry mobile).
+
+Two methods:
+
+* ``lookup(uscc) -> RegistryEntity | None``: what the register holds about a unit;
+* ``verify(RegistryQuery) -> RegistryCheck``: compare what an applicant typed (unit name, USCC,
+  legal representative's name, ID type and number, mobile) with the register, and say exactly
+  which fields differ (stable keys, Chinese messages), whether the entity may register (only
+  存续), and the REG-5 facts: the registered mobile, whether the register holds a landline
+  or a legacy 15-digit ID.
+
+REG-5 applies to enterprises and individual businesses only (``RegistryEntity.requires_
+registered_mobile``); the registration service decides whether to apply ``mobile_problems``.
+
+Errors are ``RegistryError`` with ``permanent`` (``False``: the register is unreachable, try
+again; ``True``: the request can never be answered). "Not found" is not an error: ``lookup``
+returns ``None`` and ``verify`` reports the ``uscc`` field. The provider is chosen by the
+dotted-path setting ``ZHENGWU_REGISTRY_BACKEND``.
+"""
+
+from __future__ import annotations
+
+import abc
+import datetime
+import enum
+from dataclasses import dataclass, field
+
+from zhengwu.core.masking import mask_id_number, mask_mobile
+from zhengwu.integrations.errors import ProviderError
+
+
+class RegistryError(ProviderError):
+    """The register could not be consulted; ``permanent`` says whether retrying can help."""
+
+    code = "registry.failed"
+    message = "市场主体登记信息暂时无法核验，请稍后再试"
+
+
+class CheckField(enum.StrEnum):
+    """Stable keys of the fields a check can fail on (API and template contract)."""
+
+    USCC = "uscc"
+    NAME = "name"
+    STATUS = "status"
+    LEGAL_REP_NAME = "legal_rep_name"
+    LEGAL_REP_ID_TYPE = "legal_rep_id_type"
+    LEGAL_REP_ID_NUMBER = "legal_rep_id_number"
+    MOBILE = "mobile"
+
+
+class MobileProblem(enum.StrEnum):
+    """Why the REG-5 registered-mobile check fails; each has its own actionable message."""
+
+    MISMATCH = "mobile_mismatch"
+    REGISTRY_LANDLINE = "registry_landline"
+    REGISTRY_LEGACY_ID = "registry_legacy_id"
+    REGISTRY_NO_PHONE = "registry_no_phone"
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryEntity:
+    """A unit as the register holds it.
+
+    Personal data is kept out of ``repr`` (logs): the ID number is only available masked, the
+    registered phone in clear (REG-5 shows it masked and compares it) and masked.
+    """
+
+    uscc: str
+    name: str
+    entity_type: str  # registry.constants.EntityType key
+    entity_type_label: str  # 有限责任公司, 个体工商户, ...
+    legal_person_type: str  # REG-1 key: enterprise, individual_business, ...
+    status: str  # registry.constants.Status key: active, cancelled, revoked
+    status_label: str  # 存续, 注销, 吊销
+    region_code: str
+    supervision_unit: str
+    legal_rep_name: str = field(repr=False)
+    legal_rep_id_type: str = ""
+    legal_rep_id_number_masked: str = field(default="", repr=False)
+    registered_phone: str = field(default="", repr=False)
+    is_phone_landline: bool = False
+    is_id_number_legacy: bool = False
+    registered_on: datetime.date | None = None
+
+    @property
+    def is_active(self) -> bool:
+        """Only an active (存续) entity can register an account."""
+        return self.status == "active"
+
+    @property
+    def registered_phone_masked(self) -> str:
+        return mask_mobile(self.registered_phone)
+
+    @property
+    def requires_registered_mobile(self) -> bool:
+        """REG-5: enterprises and individual businesses must use the registered mobile; social
+        organisations, agencies and the others are exempt."""
+        return self.legal_person_type in ("enterprise", "individual_business")
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryQuery:
+    """What the applicant typed in step 1 (REG-1). ``legal_rep_id_type`` and ``mobile`` are
+    optional: without them the ID number is read with the register's ID type and the mobile
+    is not compared."""
+
+    uscc: str
+    name: str
+    legal_rep_name: str
+    legal_rep_id_number: str = field(repr=False)
+    legal_rep_id_type: str | None = None
+    mobile: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldMismatch:
+    """One field that does not agree with the register: its key, a Chinese message naming it,
+    and a stable code (``registry.name``, ``registry.not_found``, a ``MobileProblem``, ...)."""
+
+    field: str  # a CheckField value
+    message: str
+    code: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryCheck:
+    """The outcome of ``verify``.
+
+    ``mismatches`` lists, in form order, every REG-3 field that fails (``uscc`` alone when the
+    unit is not in the register; ``status`` when it is cancelled or revoked). ``passed`` is
+    ``True`` when there is none. The REG-5 facts are reported whatever the legal-person type;
+    ``mobile_problems`` says what is wrong with the mobile for the REG-5 rule (empty when it
+    matches, or when the query carried no mobile and the register is fine).
+    """
+
+    found: bool
+    mismatches: tuple[FieldMismatch, ...] = ()
+    entity: RegistryEntity | None = None
+    registered_mobile: str = field(default="", repr=False)
+    is_phone_landline: bool = False
+    is_id_number_legacy: bool = False
+    mobile_matches: bool | None = None
+    mobile_problems: tuple[FieldMismatch, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        return self.found and not self.mismatches
+
+    @property
+    def failed_fields(self) -> tuple[str, ...]:
+        return tuple(m.field for m in self.mismatches)
+
+    @property
+    def status(self) -> str | None:
+        return self.entity.status if self.entity else None
+
+    @property
+    def registered_mobile_masked(self) -> str:
+        return mask_mobile(self.registered_mobile)
+
+
+class RegistryProvider(abc.ABC):
+    """The market-entity register. Implementations are stateless and thread-safe."""
+
+    @abc.abstractmethod
+    def lookup(self, uscc: str) -> RegistryEntity | None:
+        """The entity registered under ``uscc`` (normalised first), or ``None``.
+
+        Raises ``RegistryError`` when the register cannot be consulted.
+        """
+
+    @abc.abstractmethod
+    def verify(self, query: RegistryQuery) -> RegistryCheck:
+        """Compare ``query`` with the register (REG-3, REG-5).
+
+        Raises ``RegistryError`` when the register cannot be consulted.
+        """
+
+
+def masked_id(value: str) -> str:
+    """The masked form used in ``RegistryEntity.legal_rep_id_number_masked``."""
+    return mask_id_number(value)

@@ -1,0 +1,206 @@
+"""``LocalRegistry``: the register provider backed by the local mirror (``registry.MarketEntity``).
+
+The embedded default, and a production choice where the province ships the register as files
+(``manage.py registry_import``). Personal data is compared through the blind indexes only: the
+ID number typed by the applicant is turned into its comparison key (the 18-digit form of a
+legacy 15-digit resident ID, the lifelong part of a permit number) and hashed, never compared
+with a decrypted value.
+"""
+
+from __future__ import annotations
+
+import hmac
+import unicodedata
+
+from django.db import DatabaseError
+
+from zhengwu.core.crypto import blind_index
+from zhengwu.core.masking import mask_mobile
+from zhengwu.identifiers import InvalidIdentifier, mobile, uscc
+from zhengwu.registry.constants import EntityType, Status
+from zhengwu.registry.models import MarketEntity
+from zhengwu.registry.services.rows import ID_PURPOSE, PHONE_PURPOSE, id_number_key
+
+from .base import (
+    CheckField,
+    FieldMismatch,
+    MobileProblem,
+    RegistryCheck,
+    RegistryEntity,
+    RegistryError,
+    RegistryProvider,
+    RegistryQuery,
+    masked_id,
+)
+
+# Separators people type between the parts of a minority or foreign name (买买提·艾力).
+_NAME_DOTS = dict.fromkeys(map(ord, "•・．.。･‧∙"), "·")
+
+NOT_FOUND = "统一社会信用代码在市场主体登记信息中不存在，请核对；如确认无误，可选择人工认证"
+NAME_MISMATCH = "单位名称与登记信息不一致，请按营业执照（登记证书）上的名称填写"
+LEGAL_REP_FAILED = "法定代表人信息实名认证失败"
+
+
+def comparable_name(text: str) -> str:
+    """Unit and person names as compared: NFKC (full-width brackets and letters become ASCII),
+    no whitespace, one kind of middle dot, Latin letters upper-case."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).translate(_NAME_DOTS).upper()
+
+
+class LocalRegistry(RegistryProvider):
+    """Reads ``MarketEntity`` (see the module docstring). Stateless."""
+
+    def lookup(self, code: str) -> RegistryEntity | None:
+        row = self._row(code)
+        return _entity(row) if row is not None else None
+
+    def verify(self, query: RegistryQuery) -> RegistryCheck:
+        row = self._row(query.uscc)
+        if row is None:
+            return RegistryCheck(
+                found=False,
+                mismatches=(FieldMismatch(CheckField.USCC, NOT_FOUND, "registry.not_found"),),
+            )
+        entity = _entity(row)
+        mismatches: list[FieldMismatch] = []
+        if comparable_name(query.name) != comparable_name(row.name):
+            mismatches.append(FieldMismatch(CheckField.NAME, NAME_MISMATCH, "registry.name"))
+        if comparable_name(query.legal_rep_name) != comparable_name(row.legal_rep_name):
+            mismatches.append(
+                FieldMismatch(
+                    CheckField.LEGAL_REP_NAME,
+                    f"{LEGAL_REP_FAILED}：法定代表人姓名与登记信息不一致",
+                    "registry.legal_rep_name",
+                )
+            )
+        if query.legal_rep_id_type and query.legal_rep_id_type != row.legal_rep_id_type:
+            mismatches.append(
+                FieldMismatch(
+                    CheckField.LEGAL_REP_ID_TYPE,
+                    f"{LEGAL_REP_FAILED}：证件类型与登记信息不一致",
+                    "registry.legal_rep_id_type",
+                )
+            )
+        if not self._same_id(row, query.legal_rep_id_number):
+            mismatches.append(
+                FieldMismatch(
+                    CheckField.LEGAL_REP_ID_NUMBER,
+                    f"{LEGAL_REP_FAILED}：证件号码与登记信息不一致",
+                    "registry.legal_rep_id_number",
+                )
+            )
+        if row.status != Status.ACTIVE:
+            mismatches.append(
+                FieldMismatch(
+                    CheckField.STATUS,
+                    f"该单位的登记状态为“{Status(row.status).label}”，不能注册",
+                    "registry.inactive",
+                )
+            )
+        mobile_matches = None
+        if query.mobile is not None:
+            mobile_matches = (
+                bool(row.registered_phone_hash)
+                and not row.is_phone_landline
+                and (
+                    hmac.compare_digest(
+                        blind_index(mobile.normalise(query.mobile), purpose=PHONE_PURPOSE),
+                        row.registered_phone_hash,
+                    )
+                )
+            )
+        phone = row.registered_phone or ""
+        return RegistryCheck(
+            found=True,
+            mismatches=tuple(mismatches),
+            entity=entity,
+            registered_mobile="" if row.is_phone_landline else phone,
+            is_phone_landline=row.is_phone_landline,
+            is_id_number_legacy=row.is_id_number_legacy,
+            mobile_matches=mobile_matches,
+            mobile_problems=_mobile_problems(row, mobile_matches),
+        )
+
+    # -- helpers ---------------------------------------------------------------------------
+    @staticmethod
+    def _row(code: str) -> MarketEntity | None:
+        normalised = uscc.normalise(code) if isinstance(code, str) else ""
+        if len(normalised) != 18:
+            return None
+        try:
+            return MarketEntity.objects.filter(uscc=normalised).first()
+        except DatabaseError as exc:
+            raise RegistryError(permanent=False, provider_code=type(exc).__name__) from exc
+
+    @staticmethod
+    def _same_id(row: MarketEntity, number: str) -> bool:
+        """Compare under the register's ID type, by blind index of the comparison key."""
+        try:
+            _stored, key, _legacy = id_number_key(row.legal_rep_id_type, number)
+        except InvalidIdentifier:
+            return False
+        return hmac.compare_digest(
+            blind_index(key, purpose=ID_PURPOSE), row.legal_rep_id_number_hash
+        )
+
+
+def _entity(row: MarketEntity) -> RegistryEntity:
+    return RegistryEntity(
+        uscc=row.uscc,
+        name=row.name,
+        entity_type=row.entity_type,
+        entity_type_label=str(EntityType(row.entity_type).label),
+        legal_person_type=row.legal_person_type,
+        status=row.status,
+        status_label=str(Status(row.status).label),
+        region_code=row.region_code,
+        supervision_unit=row.supervision_unit,
+        legal_rep_name=row.legal_rep_name,
+        legal_rep_id_type=row.legal_rep_id_type,
+        legal_rep_id_number_masked=masked_id(row.legal_rep_id_number or ""),
+        registered_phone=row.registered_phone or "",
+        is_phone_landline=row.is_phone_landline,
+        is_id_number_legacy=row.is_id_number_legacy,
+        registered_on=row.registered_on,
+    )
+
+
+def _mobile_problems(row: MarketEntity, matches: bool | None) -> tuple[FieldMismatch, ...]:
+    """REG-5 problems, most actionable first. Wording after seed S3 (“市监局备案号码为座机号 …”)."""
+    problems: list[FieldMismatch] = []
+    if row.is_id_number_legacy:
+        problems.append(
+            FieldMismatch(
+                CheckField.LEGAL_REP_ID_NUMBER,
+                "市场监管部门登记的法定代表人身份证号码为 15 位旧号码，请先到当地市场监管部门"
+                "更新为 18 位号码后再注册",
+                MobileProblem.REGISTRY_LEGACY_ID,
+            )
+        )
+    if row.is_phone_landline:
+        problems.append(
+            FieldMismatch(
+                CheckField.MOBILE,
+                "市场监管部门登记的联系电话是固定电话，请先到当地市场监管部门变更为 11 位手机号码"
+                "后再注册",
+                MobileProblem.REGISTRY_LANDLINE,
+            )
+        )
+    elif not row.registered_phone_hash:
+        problems.append(
+            FieldMismatch(
+                CheckField.MOBILE,
+                "未查到市场监管部门登记的手机号码，请先到当地市场监管部门登记手机号码后再注册",
+                MobileProblem.REGISTRY_NO_PHONE,
+            )
+        )
+    elif matches is False:
+        problems.append(
+            FieldMismatch(
+                CheckField.MOBILE,
+                f"手机号码与市场监管部门登记的手机号码（{mask_mobile(row.registered_phone or '')}）"
+                "不一致：请使用登记的手机号码，或先到当地市场监管部门变更",
+                MobileProblem.MISMATCH,
+            )
+        )
+    return tuple(problems)

@@ -1,0 +1,122 @@
+"""The row code's hot-path shortcuts agree with the reference implementations they replace."""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from zhengwu.core.crypto import blind_index, decrypt_str, keyring
+from zhengwu.identifiers import generate, resident_id, uscc
+from zhengwu.registry.constants import (
+    LEGAL_PERSON_TYPE,
+    USCC_PREFIXES,
+    EntityType,
+    LegalPersonType,
+    Status,
+    parse_entity_type,
+    parse_id_type,
+    parse_status,
+)
+from zhengwu.registry.services.rows import (
+    _Sealer,
+    id_number_key,
+    parse_date,
+    resident_id_fast_valid,
+)
+
+TODAY = datetime.date(2026, 11, 23)
+
+
+def test_sealer_tokens_decrypt_and_hashes_equal_core_blind_index():
+    """The import's bulk encryption and HMAC give what zhengwu.core.crypto gives."""
+    sealer = _Sealer(keyring())
+    for value in ("330106198203154517", "13957100001", "", "H60218831", "测试"):
+        token = sealer.encrypt(value)
+        assert token.startswith(f"{sealer.key_id}$")
+        assert decrypt_str(token) == value
+        assert sealer.index_id(value) == blind_index(value, purpose="id_number")
+        assert sealer.index_phone(value) == blind_index(value, purpose="mobile")
+    assert sealer.encrypt("x") != sealer.encrypt("x")  # fresh nonce every time
+
+
+def test_resident_id_fast_path_accepts_generated_numbers():
+    """Valid numbers from the generator take the fast path."""
+    rng = random.Random(7)
+    numbers = [generate.resident_id(rng) for _ in range(2000)]
+    assert all(resident_id_fast_valid(n, TODAY) for n in numbers)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=10**6),
+    st.integers(min_value=0, max_value=17),
+    st.sampled_from("0123456789X9"),
+)
+def test_resident_id_fast_path_never_accepts_what_the_reference_refuses(seed, pos, char):
+    """Property: a mutated number accepted by the fast path is accepted by resident_id."""
+    number = generate.resident_id(random.Random(seed))
+    mutated = number[:pos] + char + number[pos + 1 :]
+    if resident_id_fast_valid(mutated, TODAY):
+        assert resident_id.is_valid(mutated, today=TODAY)
+
+
+def test_resident_id_fast_path_defers_special_cases():
+    """Residence permits (81/82/83), Taiwan (71), future births fall back to the reference."""
+    rng = random.Random(3)
+    assert not resident_id_fast_valid(generate.residence_permit(rng), TODAY)
+    future = generate.resident_id(rng, birth_date=datetime.date(2027, 1, 1))
+    assert not resident_id_fast_valid(future, TODAY)
+
+
+def test_uscc_prefix_table_agrees_with_the_identifiers_package():
+    """The check constraint's prefix table says what uscc.legal_person_type says."""
+    for prefix in uscc.VALID_PREFIXES:
+        category = uscc.legal_person_type(prefix)
+        assert any(prefix.startswith(p) for p in USCC_PREFIXES[category]), prefix
+        others = [c for c in USCC_PREFIXES if c != category]
+        assert not any(prefix.startswith(p) for c in others for p in USCC_PREFIXES[c]), prefix
+    assert set(LEGAL_PERSON_TYPE.values()) == set(LegalPersonType.values)
+
+
+def test_export_words_are_understood():
+    """Detailed words of real exports fold into the stored keys; nonsense is None."""
+    assert parse_entity_type("有限责任公司（自然人独资）") == EntityType.LIMITED_COMPANY
+    assert parse_entity_type("有限责任公司(外国法人独资)") == EntityType.FOREIGN_INVESTED
+    assert parse_entity_type("有限责任公司分公司（自然人投资或控股）") == EntityType.BRANCH
+    assert parse_entity_type("股份有限公司（上市、自然人投资或控股）") == (
+        EntityType.JOINT_STOCK_COMPANY
+    )
+    assert parse_entity_type("有限合伙企业") == EntityType.PARTNERSHIP
+    assert parse_entity_type("社会服务机构") == EntityType.PRIVATE_NON_ENTERPRISE
+    assert parse_entity_type("公司") is None
+    assert parse_status("存续（在营、开业、在册）") == Status.ACTIVE
+    assert parse_status("吊销，未注销") == Status.REVOKED
+    assert parse_status("吊销，已注销") == Status.CANCELLED
+    assert parse_status("迁出") is None
+    assert parse_id_type("中华人民共和国居民身份证") == "resident_id"
+    assert parse_id_type("外国(地区)护照") == "foreign_passport"
+    assert parse_id_type("军官证") is None
+
+
+def test_id_number_keys():
+    """Comparison keys: 15→18 upgrade, permit lifelong parts, normalised otherwise."""
+    assert id_number_key("resident_id", "330106560712321") == (
+        "330106560712321",
+        "330106195607123211",
+        True,
+    )
+    assert id_number_key("resident_id", "11010519491231002x", TODAY)[1] == "11010519491231002X"
+    assert id_number_key("hkmo_permit", "h6021883102")[1] == "H60218831"
+    assert id_number_key("tw_permit", "0561682001(D)")[1] == "05616820"
+    assert id_number_key("foreign_passport", "ab-123 4567")[1] == "AB1234567"
+
+
+def test_dates():
+    """成立日期 formats; impossible dates are None."""
+    assert parse_date("2020年6月30日") == datetime.date(2020, 6, 30)
+    assert parse_date("2020 / 6 / 30") == datetime.date(2020, 6, 30)
+    assert parse_date("2020-02-30") is None
+    assert parse_date("30/06/2020") is None

@@ -66,16 +66,27 @@ def test_every_changed_byte_inside_the_signed_range_is_detected(esign, letter):
 
 
 def test_a_changed_signature_value_is_detected(esign, letter):
-    """The one part outside the signed range, the CMS in /Contents, is checked too: its last
-    bytes are the ECDSA signature value."""
+    """The one part outside the signed range, the CMS in /Contents, is checked too: the ECDSA
+    signature value inside it is altered (found by parsing the CMS, not by guessing offsets)."""
+    from asn1crypto import cms
+
     signed = esign.sign_pdf(sign_request(letter)).pdf
     _, length1, start2, _ = _byte_range(signed)
-    cms_hex = signed[length1 + 1 : start2 - 1].rstrip(b"0")  # the reservation is zero-padded
-    offset = length1 + 1 + len(cms_hex) - 8
-    tampered = bytearray(signed)
-    tampered[offset] = ord("a") if tampered[offset] != ord("a") else ord("b")
+    hex_start, hex_end = length1 + 1, start2 - 1  # inside the < > of /Contents
+    der = bytes.fromhex(signed[hex_start:hex_end].decode())
+    content = cms.ContentInfo.load(der)
+    encoded_len = len(content.dump())
+    signer_info = content["content"]["signer_infos"][0]
+    value = bytearray(signer_info["signature"].native)
+    value[-1] ^= 0x01  # the last byte of s: same length, different signature
+    signer_info["signature"] = cms.OctetString(bytes(value))
+    new_der = content.dump(force=True)
+    assert len(new_der) == encoded_len
+    new_hex = new_der.hex().encode().ljust(hex_end - hex_start, b"0")
+    tampered = signed[:hex_start] + new_hex + signed[hex_end:]
+    assert len(tampered) == len(signed)
 
-    report = esign.verify_pdf(bytes(tampered))
+    report = esign.verify_pdf(tampered)
 
     assert (report.valid, report.intact, report.problem) == (False, True, PROBLEM_BAD_SIGNATURE)
 

@@ -63,7 +63,9 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     legal_rep_name = "测试通过法人"
     legal_rep_id_type = IdType.RESIDENT_ID
     legal_rep_id_number = factory.Sequence(lambda n: resident_id(90000 + n))
-    legal_rep_id_number_hash = factory.LazyAttribute(lambda o: id_number_hash(o.legal_rep_id_number))
+    legal_rep_id_number_hash = factory.LazyAttribute(
+        lambda o: id_number_hash(o.legal_rep_id_number)
+    )
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
@@ -83,7 +85,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
         operator = factory.Trait(role=Role.OPERATOR)
 
     @factory.post_generation
-    def claim(obj, create, extracted, **kwargs):  # noqa: N805
+    def claim(obj, create, extracted, **kwargs):
         if create and obj.user.mobile:
             MobileClaim.objects.create(
                 organisation_key=obj.organisation.claim_key,

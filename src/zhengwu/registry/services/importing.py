@@ -147,23 +147,20 @@ def registry_import(
                 rejected_lines = {e.line for e in errors}
                 result.rejected += len(rejected_lines)
                 result.rows += len(rejected_lines)
-                writer.writerows((e.line, e.field, e.reason) for e in errors)
+                report_rows = [(e.line, e.field, e.reason) for e in errors]
                 duplicates = []
                 for i, (key, line) in enumerate(zip(keys, lines, strict=True)):
                     first = seen.setdefault(key, line)
                     if first != line:
                         duplicates.append(i)
-                        writer.writerow(
-                            (
-                                line,
-                                uscc_label,
-                                f"与第 {first} 行的统一社会信用代码重复，以第 {first} 行为准",
-                            )
-                        )
+                        reason = f"与第 {first} 行的统一社会信用代码重复，以第 {first} 行为准"
+                        report_rows.append((line, uscc_label, reason))
                 if duplicates:
                     result.duplicates += len(duplicates)
                     result.rejected += len(duplicates)
                     payload = _without(payload, duplicates)
+                    report_rows.sort(key=lambda r: r[0])  # stable: a row's problems keep order
+                writer.writerows(report_rows)
                 loader.write(payload, len(keys) - len(duplicates))
                 if bar is not None:
                     bar.update(units)
@@ -181,7 +178,7 @@ def registry_import(
         )
     if bar is not None:
         bar.close()
-    logger.info("registry import of %s: %s", path.name, result.counts())
+    logger.debug("registry import of %s: %s", path.name, result.counts())
     return result
 
 

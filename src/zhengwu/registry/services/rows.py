@@ -98,6 +98,7 @@ _PROVINCES: Final = frozenset(
 _PREFIX_TYPE: Final[dict[str, str]] = {p: uscc.legal_person_type(p) for p in uscc.VALID_PREFIXES}
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 _DATE8 = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_ISO_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _FREE_ID = re.compile(r"[A-Z0-9]{5,20}")
 _RID = re.compile(r"[1-8][0-9]{16}[0-9X]")
 _MOD11_2: Final = "0123456789X"
@@ -191,6 +192,10 @@ def id_number_key(
     if not _FREE_ID.fullmatch(n):
         raise InvalidIdentifier("registry.id_format", "证件号码应为 5-20 位英文字母或数字")
     return n, n, False
+
+
+def _looks_like_date(text: str) -> bool:
+    return bool(_DATE.fullmatch(text) or _DATE8.fullmatch(text) or _ISO_SHAPE.fullmatch(text))
 
 
 def parse_date(text: str) -> datetime.date | None:
@@ -412,7 +417,9 @@ class RowPreparer:
         registered_on = None
         if raw_date:
             registered_on = parse_date(raw_date)
-            if registered_on is None:
+            if registered_on is None and _looks_like_date(raw_date):
+                fail(("registered_on", f"成立日期“{raw_date[:20]}”不是有效日期"))
+            elif registered_on is None:
                 fail(
                     (
                         "registered_on",

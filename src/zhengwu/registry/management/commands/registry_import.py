@@ -47,7 +47,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"导入完成：{result.file_name} 共 {result.rows} 行，新增 {result.inserted}，"
             f"更新 {result.updated}，未变化 {result.unchanged}，拒绝 {result.rejected}"
-            f"（其中重复 {result.duplicates}）；用时 {result.seconds:.1f} 秒"
+            f"（其中重复 {result.duplicates}）；用时 {result.seconds:.2f} 秒"
             f"（{rate:,.0f} 行/秒，{result.method}，{result.workers} 个进程）"
         )
         style = self.style.WARNING if result.rejected else self.style.SUCCESS

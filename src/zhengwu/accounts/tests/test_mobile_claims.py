@@ -16,7 +16,8 @@ from zhengwu.accounts.services import (
     mobile_claims_purge,
 )
 
-pytestmark = pytest.mark.django_db
+# Refusals write durable audit events (the "audit" connection on PostgreSQL).
+pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 MOBILE = "13957100001"
 
 

@@ -29,6 +29,12 @@ class ErrorOut(Schema):
     field: str | None = None
 
 
+def _mount_routers() -> None:
+    from zhengwu.registrations.api import router as registrations_router
+
+    api.add_router("/registrations/", registrations_router)
+
+
 @api.exception_handler(ZhengwuError)
 def zhengwu_error(request: HttpRequest, exc: ZhengwuError) -> HttpResponse:
     return api.create_response(request, exc.as_dict(), status=exc.status)
@@ -76,3 +82,6 @@ def identifier_check(request: HttpRequest, payload: IdentifierIn) -> IdentifierO
     module = getattr(identifiers, payload.kind)
     value = module.validate(payload.value)
     return IdentifierOut(kind=payload.kind, value=value, valid=True)
+
+
+_mount_routers()

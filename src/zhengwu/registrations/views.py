@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
@@ -180,6 +180,13 @@ def manual_channel(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/coming_soon.html", {"title": _("人工认证渠道")})
 
 
+def _application_or_404(request: HttpRequest, pk: int) -> Any:
+    try:
+        return selectors.operator_application_get_for_approver(user=request.user, pk=pk)  # type: ignore[arg-type]
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
 @login_required
 def applications(request: HttpRequest) -> HttpResponse:
     """经办人申请: pending applications of the organisations the user approves for."""
@@ -195,7 +202,7 @@ def applications(request: HttpRequest) -> HttpResponse:
 @require_POST
 def application_approve(request: HttpRequest, pk: int) -> HttpResponse:
     """同意: start the approver's own face check and show its QR code (REG-7)."""
-    application = selectors.operator_application_get_for_approver(user=request.user, pk=pk)  # type: ignore[arg-type]
+    application = _application_or_404(request, pk)
     try:
         session = services.operator_application_approval_face_start(
             application=application,
@@ -216,7 +223,7 @@ def application_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def application_approve_status(request: HttpRequest, pk: int) -> HttpResponse:
-    application = selectors.operator_application_get_for_approver(user=request.user, pk=pk)  # type: ignore[arg-type]
+    application = _application_or_404(request, pk)
     try:
         result = services.operator_application_approval_face_poll(
             application=application,
@@ -246,7 +253,7 @@ def application_approve_status(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def application_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    application = selectors.operator_application_get_for_approver(user=request.user, pk=pk)  # type: ignore[arg-type]
+    application = _application_or_404(request, pk)
     try:
         services.operator_application_reject(
             application=application,

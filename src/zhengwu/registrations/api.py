@@ -1,0 +1,167 @@
+"""JSON API of the legal-person registration wizard (``/api/v1/registrations/``).
+
+Same services as the pages. The client keeps the draft id returned by step 1 (a random UUID:
+holding it is what lets a client continue that wizard). Errors: ``{code, message, field}``
+with a 4xx status (``zhengwu.api.api``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from captcha.helpers import captcha_image_url
+from captcha.models import CaptchaStore
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from zhengwu.core.errors import ValidationFailed
+
+from . import services
+
+router = Router(tags=["registrations"])
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class InfoIn(Schema):
+    location: str
+    legal_person_type: str
+    organisation_name: str
+    uscc: str
+    legal_rep_name: str
+    legal_rep_id_type: str
+    legal_rep_id_number: str
+    agreement_accepted: bool
+
+
+class DraftOut(Schema):
+    draft_id: UUID
+    step: str
+    outcome: str
+    expires_at: datetime
+
+
+class CaptchaOut(Schema):
+    captcha_key: str
+    image_url: str
+
+
+class MobileIn(Schema):
+    mobile: str
+
+
+class UserIn(Schema):
+    username: str
+    password: str
+    password_confirm: str
+    operator_name: str
+    operator_id_type: str
+    operator_id_number: str
+    landline: str = ""
+    mobile: str
+    captcha_key: str
+    captcha: str
+    sms_code: str
+
+
+class FaceStartOut(Schema):
+    qr_payload: str
+    expires_at: datetime
+
+
+class FaceStatusOut(Schema):
+    status: str
+    reason: str = ""
+    step: str
+    outcome: str
+
+
+def _out(draft: services.RegistrationDraft) -> DraftOut:
+    return DraftOut(
+        draft_id=draft.pk, step=draft.step, outcome=draft.outcome, expires_at=draft.expires_at
+    )
+
+
+def _captcha_check(key: str, answer: str) -> None:
+    """django-simple-captcha for API clients: one attempt per key (``PASSED`` in the sandbox)."""
+    from captcha.conf import settings as captcha_settings
+    from django.utils import timezone
+
+    from zhengwu.integrations.captcha import SANDBOX_ANSWER
+
+    answer = (answer or "").strip().lower()
+    store = CaptchaStore.objects.filter(hashkey=key, expiration__gt=timezone.now()).first()
+    if store is not None:
+        store.delete()
+    if captcha_settings.CAPTCHA_TEST_MODE and answer == SANDBOX_ANSWER.lower():
+        return
+    if store is None or store.response != answer:
+        raise ValidationFailed("验证码错误", code="captcha.wrong", field="captcha")
+
+
+@router.post("/", response={201: DraftOut, 400: ErrorOut}, summary="Step 1 信息认证")
+def info(request: HttpRequest, payload: InfoIn) -> tuple[int, DraftOut]:
+    """Check the unit against the register (REG-1…REG-3); returns the draft to continue."""
+    draft = services.registration_start(**payload.dict(), actor=request.user)
+    return 201, _out(draft)
+
+
+@router.get("/captcha", response=CaptchaOut, summary="A new image captcha for step 2")
+def captcha(request: HttpRequest) -> CaptchaOut:
+    key = CaptchaStore.generate_key()
+    return CaptchaOut(captcha_key=key, image_url=request.build_absolute_uri(captcha_image_url(key)))
+
+
+@router.post(
+    "/{draft_id}/sms-code",
+    response={204: None, 400: ErrorOut, 404: ErrorOut, 410: ErrorOut, 429: ErrorOut},
+    summary="Send the step-2 SMS code",
+)
+def sms_code(request: HttpRequest, draft_id: UUID, payload: MobileIn) -> tuple[int, None]:
+    draft = services.draft_get(draft_id=draft_id)
+    services.registration_sms_code_send(draft=draft, mobile=payload.mobile, actor=request.user)
+    return 204, None
+
+
+@router.post(
+    "/{draft_id}/user",
+    response={200: DraftOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 410: ErrorOut},
+    summary="Step 2 创建用户",
+)
+def user(request: HttpRequest, draft_id: UUID, payload: UserIn) -> DraftOut:
+    """REG-4/REG-5/REG-8; the image captcha and the SMS code are both required."""
+    draft = services.draft_get(draft_id=draft_id)
+    data = payload.dict()
+    _captcha_check(data.pop("captcha_key"), data.pop("captcha"))
+    services.registration_user_submit(draft=draft, **data, actor=request.user)
+    return _out(draft)
+
+
+@router.post(
+    "/{draft_id}/face-check",
+    response={200: FaceStartOut, 400: ErrorOut, 404: ErrorOut, 410: ErrorOut, 503: ErrorOut},
+    summary="Step 3 实名认证: start the operator's face check",
+)
+def face_start(request: HttpRequest, draft_id: UUID) -> FaceStartOut:
+    draft = services.draft_get(draft_id=draft_id)
+    session = services.registration_face_start(draft=draft, actor=request.user)
+    return FaceStartOut(qr_payload=session.qr_payload, expires_at=session.expires_at)
+
+
+@router.get(
+    "/{draft_id}/face-check",
+    response={200: FaceStatusOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 410: ErrorOut},
+    summary="Step 3: poll the face check; completes the registration when passed",
+)
+def face_status(request: HttpRequest, draft_id: UUID) -> FaceStatusOut:
+    draft = services.draft_get(draft_id=draft_id)
+    result = services.registration_face_poll(draft=draft, actor=request.user)
+    draft.refresh_from_db()
+    return FaceStatusOut(
+        status=str(result.status), reason=result.reason, step=draft.step, outcome=draft.outcome
+    )

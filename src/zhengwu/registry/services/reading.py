@@ -53,13 +53,13 @@ class Source:
     _sheet_rows: Any = field(default=None, repr=False)
 
     def tasks(
-        self, chunk_bytes: int = CHUNK_BYTES, chunk_rows: int = CHUNK_ROWS
+        self, chunk_bytes: int | None = None, chunk_rows: int | None = None
     ) -> Iterator[tuple[str, Any, int, int]]:
         """Work items for ``rows.run_task``: ``(kind, data, first_line, progress units)``."""
         if self.format == "csv":
-            yield from _csv_chunks(self, chunk_bytes)
+            yield from _csv_chunks(self, chunk_bytes or CHUNK_BYTES)
         else:
-            yield from _xlsx_chunks(self, chunk_rows)
+            yield from _xlsx_chunks(self, chunk_rows or CHUNK_ROWS)
 
 
 def open_source(path: str | Path) -> Source:

@@ -302,6 +302,7 @@ class RowPreparer:
         self._types: dict[str, str | None] = {}
         self._statuses: dict[str, str | None] = {}
         self._id_types: dict[str, str | None] = {}
+        self._mobile_segments: dict[str, bool] = {}
 
     # -- one row ---------------------------------------------------------------------------
     def prepare(self, values: list[str], line: int) -> tuple[Any, ...] | list[RowError]:
@@ -397,7 +398,13 @@ class RowPreparer:
             )
         id_number = id_key = ""
         is_legacy = False
-        if raw_id and id_type:
+        if (
+            id_type == IdType.RESIDENT_ID
+            and len(raw_id) == 18
+            and resident_id_fast_valid(raw_id.upper(), self.today)
+        ):
+            id_number = id_key = raw_id.upper()  # the common case, without the general path
+        elif raw_id and id_type:
             try:
                 id_number, id_key, is_legacy = id_number_key(id_type, raw_id, self.today)
             except InvalidIdentifier as exc:
@@ -406,7 +413,17 @@ class RowPreparer:
         phone = ""
         is_landline = False
         if raw_phone:
-            if mobile.is_valid(raw_phone):
+            if len(raw_phone) == 11 and raw_phone.isdigit():
+                # A plain 11-digit number: whether it is a mobile depends only on its number
+                # segment (the first 3, or 5 for 1610x/1740x digits; STANDARDS.md §2.9), so
+                # ask the identifiers package once per 5-digit prefix.
+                segment = raw_phone[:5]
+                valid = self._mobile_segments.get(segment)
+                if valid is None:
+                    valid = self._mobile_segments[segment] = mobile.is_valid(raw_phone)
+            else:
+                valid = mobile.is_valid(raw_phone)
+            if valid:
                 phone = raw_phone if raw_phone.isdigit() else mobile.normalise(raw_phone)
             elif mobile.is_landline(raw_phone):
                 phone = mobile.validate_landline(raw_phone)

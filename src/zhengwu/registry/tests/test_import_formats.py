@@ -134,15 +134,20 @@ def test_xlsx_cells_typed_as_numbers_and_dates(export, good_rows):
     )
 
 
-def test_workers_give_the_same_result_as_in_process(export, good_rows, tmp_path):
-    """Worker processes (spawn) prepare the same rows; the report is in file order."""
+def test_workers_give_the_same_result_as_in_process(export, good_rows, tmp_path, monkeypatch):
+    """Worker processes (spawn), with this process preparing chunks while they start, give
+    what the in-process path gives; the report stays in file order."""
+    from zhengwu.registry.services import reading
+
     bad = list(good_rows[0])
     bad[0] = "91330106MA2KYUN10X"
-    rows = [*good_rows, bad]
+    rows = [*good_rows, bad, *good_rows[:2]]
     path = export(rows)
+    monkeypatch.setattr(reading, "CHUNK_BYTES", 300)  # a chunk every row or two
 
     result = registry_import(path, workers=2, report_path=tmp_path / "r.csv")
 
-    assert (result.workers, result.inserted, result.rejected) == (2, 11, 1)
+    assert (result.workers, result.inserted, result.rejected, result.duplicates) == (2, 11, 3, 2)
     assert MarketEntity.objects.get(uscc="91330108MA2MY00223").is_phone_landline
-    assert "13," in (tmp_path / "r.csv").read_text(encoding="utf-8-sig")
+    report = (tmp_path / "r.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert [line.split(",")[0] for line in report[1:]] == ["13", "14", "15"]

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zhengwu.core.crypto import blind_index, decrypt_str, keyring
-from zhengwu.identifiers import generate, resident_id, uscc
+from zhengwu.identifiers import generate, mobile, resident_id, uscc
 from zhengwu.registry.constants import (
     LEGAL_PERSON_TYPE,
     USCC_PREFIXES,
@@ -69,6 +69,15 @@ def test_resident_id_fast_path_defers_special_cases():
     assert not resident_id_fast_valid(generate.residence_permit(rng), TODAY)
     future = generate.resident_id(rng, birth_date=datetime.date(2027, 1, 1))
     assert not resident_id_fast_valid(future, TODAY)
+
+
+def test_mobile_validity_is_a_property_of_the_5_digit_segment():
+    """The import checks one 11-digit mobile per 5-digit prefix: that must be what
+    identifiers.mobile decides (all 100,000 prefixes, random subscriber parts)."""
+    rng = random.Random(5)
+    for prefix in range(100_000):
+        first, other = (f"{prefix:05d}{rng.randrange(10**6):06d}" for _ in range(2))
+        assert mobile.is_valid(first) == mobile.is_valid(other), first
 
 
 def test_uscc_prefix_table_agrees_with_the_identifiers_package():

@@ -93,7 +93,7 @@ class Status(models.TextChoices):
     """登记状态. Only an active (存续) entity can register on the portal (REG-3)."""
 
     ACTIVE = "active", "存续"
-    CANCELLED = "cancelled", "注销"
+    DEREGISTERED = "deregistered", "注销"
     REVOKED = "revoked", "吊销"
 
 
@@ -237,9 +237,9 @@ _STATUS_EXACT: Final[dict[str, str]] = {
     "开业": Status.ACTIVE,
     "在册": Status.ACTIVE,
     "正常": Status.ACTIVE,
-    "注销": Status.CANCELLED,
-    "已注销": Status.CANCELLED,
-    "撤销": Status.CANCELLED,
+    "注销": Status.DEREGISTERED,
+    "已注销": Status.DEREGISTERED,
+    "撤销": Status.DEREGISTERED,
     "吊销": Status.REVOKED,
     "已吊销": Status.REVOKED,
 }
@@ -248,7 +248,7 @@ _STATUS_EXACT: Final[dict[str, str]] = {
 def parse_status(text: str) -> str | None:
     """The ``Status`` key of an export's 登记状态 text, or ``None``.
 
-    “存续（在营、开业、在册）” is active; “吊销，未注销” is revoked; “吊销，已注销” is cancelled
+    “存续（在营、开业、在册）” is active; “吊销，未注销” is revoked; “吊销，已注销” is deregistered
     (the entity no longer exists). 迁出 (moved to another authority) is not understood: the
     record belongs to the other authority's register.
     """
@@ -257,7 +257,7 @@ def parse_status(text: str) -> str | None:
     if exact is not None:
         return exact
     if "已注销" in t:
-        return Status.CANCELLED
+        return Status.DEREGISTERED
     head = t.split("(", 1)[0].split(",", 1)[0].split("，", 1)[0]
     return _STATUS_EXACT.get(head)
 

@@ -70,7 +70,7 @@ class RegistryEntity:
     entity_type: str  # registry.constants.EntityType key
     entity_type_label: str  # 有限责任公司, 个体工商户, ...
     legal_person_type: str  # REG-1 key: enterprise, individual_business, ...
-    status: str  # registry.constants.Status key: active, cancelled, revoked
+    status: str  # registry.constants.Status key: active, deregistered, revoked
     status_label: str  # 存续, 注销, 吊销
     region_code: str
     supervision_unit: str
@@ -127,7 +127,7 @@ class RegistryCheck:
     """The outcome of ``verify``.
 
     ``mismatches`` lists, in form order, every REG-3 field that fails (``uscc`` alone when the
-    unit is not in the register; ``status`` when it is cancelled or revoked). ``passed`` is
+    unit is not in the register; ``status`` when it is deregistered or revoked). ``passed`` is
     ``True`` when there is none. The REG-5 facts are reported whatever the legal-person type;
     ``mobile_problems`` says what is wrong with the mobile for the REG-5 rule (empty when it
     matches, or when the query carried no mobile and the register is fine).

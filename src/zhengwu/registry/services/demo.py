@@ -215,12 +215,12 @@ PERSONAS: Final[tuple[Persona, ...]] = (
         person_id_number="330106195607123211",
     ),
     Persona(
-        "cancelled",
+        "deregistered",
         "已注销的企业（无法注册）",
         "杭州拱墅老字号餐饮管理有限公司",
         "91330105MA2CY0031E",
         _E.LIMITED_COMPANY,
-        Status.CANCELLED,
+        Status.DEREGISTERED,
         "330105",
         "拱墅区市场监督管理局米市巷所",
         "吴美华",
@@ -548,10 +548,10 @@ class _Generator:
 
     def status(self, entity_type: str) -> str:
         roll = self.rng.random()
-        cancelled = 0.09 if entity_type == _E.INDIVIDUAL_BUSINESS else 0.05
-        if roll < cancelled:
-            return Status.CANCELLED.label
-        if roll < cancelled + 0.025:
+        deregistered = 0.09 if entity_type == _E.INDIVIDUAL_BUSINESS else 0.05
+        if roll < deregistered:
+            return Status.DEREGISTERED.label
+        if roll < deregistered + 0.025:
             return Status.REVOKED.label
         return Status.ACTIVE.label
 

@@ -46,7 +46,7 @@ def write_export(
 @pytest.fixture
 def good_rows() -> list[list[str]]:
     """The demo personas' register rows: 11 valid rows of every kind (legacy ID, landline,
-    HK permit, cancelled, revoked, agency, ...)."""
+    HK permit, deregistered, revoked, agency, ...)."""
     return persona_rows()
 
 

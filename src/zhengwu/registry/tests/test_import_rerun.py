@@ -43,7 +43,7 @@ def test_changed_rows_are_updated_and_new_rows_inserted(export, good_rows):
 
     assert (result.inserted, result.updated, result.unchanged) == (1, 2, 8)
     company = MarketEntity.objects.get(uscc=rows[0][0])
-    assert company.status == Status.CANCELLED
+    assert company.status == Status.DEREGISTERED
     assert MarketEntity.objects.get(uscc=rows[1][0]).registered_phone == "13957100099"
     after = snapshot()
     assert after[rows[0][0]][2] == before[rows[0][0]][2]  # created_at kept

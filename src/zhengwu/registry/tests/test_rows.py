@@ -103,7 +103,7 @@ def test_export_words_are_understood():
     assert parse_entity_type("公司") is None
     assert parse_status("存续（在营、开业、在册）") == Status.ACTIVE
     assert parse_status("吊销，未注销") == Status.REVOKED
-    assert parse_status("吊销，已注销") == Status.CANCELLED
+    assert parse_status("吊销，已注销") == Status.DEREGISTERED
     assert parse_status("迁出") is None
     assert parse_id_type("中华人民共和国居民身份证") == "resident_id"
     assert parse_id_type("外国(地区)护照") == "foreign_passport"

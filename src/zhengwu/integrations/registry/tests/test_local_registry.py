@@ -161,8 +161,8 @@ def test_unknown_uscc_fails_on_the_uscc_field(registry):
     assert check.mismatches[0].code == "registry.not_found"
 
 
-@pytest.mark.parametrize(("key", "label"), [("cancelled", "注销"), ("revoked", "吊销")])
-def test_cancelled_or_revoked_entity_fails(registry, key, label):
+@pytest.mark.parametrize(("key", "label"), [("deregistered", "注销"), ("revoked", "吊销")])
+def test_deregistered_or_revoked_entity_fails(registry, key, label):
     """Everything matches but the entity is not 存续: it cannot register."""
     check = registry.verify(query_for(key))
 

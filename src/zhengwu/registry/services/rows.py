@@ -582,7 +582,13 @@ def init_worker(config: PreparerConfig) -> None:
     """Pool initializer: configure the keys (the worker has no Django project) and build the
     preparer once."""
     global _preparer
+    import gc
+
     from django.conf import settings
+
+    # The hot loop allocates many short-lived objects and builds no cycles: collect rarely
+    # (~3 % of the worker's time otherwise).
+    gc.set_threshold(100_000, 50, 100)
 
     from zhengwu.core.crypto import keyring
 

@@ -20,7 +20,9 @@ from .constants import LEGAL_PERSON_TYPE, USCC_PREFIXES, EntityType, IdType, Leg
 def _digits_only(field: str, length: int) -> Q:
     """``field`` is exactly ``length`` ASCII digits, written with REPLACE so that it works the
     same on PostgreSQL and SQLite (SQLite has no regular expressions without a user function)."""
-    stripped = reduce(lambda expr, d: Replace(expr, Value(d), Value("")), "0123456789", F(field))
+    stripped: Any = F(field)
+    for digit in "0123456789":
+        stripped = Replace(stripped, Value(digit), Value(""))
     return Q(Exact(Length(field), length)) & Q(Exact(Length(stripped), 0))
 
 

@@ -94,7 +94,7 @@ class Persona:
         ]
 
 
-_YUNQI = {
+_YUNQI: dict[str, Any] = {
     "unit_name": "杭州云栖数智科技有限公司",
     "uscc": "91330106MA2KYUN10R",
     "entity_type": _E.LIMITED_COMPANY,

@@ -113,6 +113,21 @@ def registry_import(
     started = time.perf_counter()
     path = Path(path)
     source = open_source(path)
+    try:
+        return _import(source, started, report_path, workers, actor, progress)
+    finally:
+        source.close()
+
+
+def _import(
+    source: Source,
+    started: float,
+    report_path: str | Path | None,
+    workers: int | None,
+    actor: Any,
+    progress: IO[str] | None,
+) -> ImportResult:
+    path = source.path
     report = Path(report_path) if report_path else path.with_name(path.name + ".report.csv")
     workers = _choose_workers(source, workers)
     result = ImportResult(file_name=path.name, report_path=str(report), workers=max(workers, 1))

@@ -52,6 +52,11 @@ class Source:
     progress_unit: str = "B"
     _sheet_rows: Any = field(default=None, repr=False)
 
+    def close(self) -> None:
+        """Release the workbook of an XLSX source (CSV files are opened per read)."""
+        if self._sheet_rows is not None:
+            self._sheet_rows[0].close()
+
     def tasks(
         self, chunk_bytes: int | None = None, chunk_rows: int | None = None
     ) -> Iterator[tuple[str, Any, int, int]]:

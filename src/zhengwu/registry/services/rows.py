@@ -523,7 +523,7 @@ class RowPreparer:
                 )
                 continue
             result = prepare(values, line)
-            if type(result) is list:
+            if isinstance(result, list):
                 errors.extend(result)
                 continue
             keys.append(result[0])

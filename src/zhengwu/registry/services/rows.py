@@ -158,8 +158,14 @@ def id_number_key(
         )
         if len(n) == 18 and resident_id_fast_valid(n, today):
             return n, n, False
-        if len(n) == 15 and resident_id.is_legacy_15(n):
-            return n, resident_id.upgrade_15_to_18(n), True
+        if len(n) == 15 and n.isdigit():
+            if resident_id.is_legacy_15(n):
+                return n, resident_id.upgrade_15_to_18(n), True
+            # resident_id.validate would say "change it to 18 digits": wrong for a register row.
+            raise InvalidIdentifier(
+                "registry.legacy_15_invalid",
+                "15 位旧身份证号码无效：地区码或出生日期不正确",
+            )
         if n[:2] in ("81", "82", "83"):
             raise InvalidIdentifier(
                 "registry.residence_permit",

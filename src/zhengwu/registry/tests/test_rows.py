@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime
 import random
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zhengwu.core.crypto import blind_index, decrypt_str, keyring
-from zhengwu.identifiers import generate, mobile, resident_id, uscc
+from zhengwu.identifiers import InvalidIdentifier, generate, mobile, resident_id, uscc
 from zhengwu.registry.constants import (
     LEGAL_PERSON_TYPE,
     USCC_PREFIXES,
@@ -118,6 +119,8 @@ def test_id_number_keys():
         True,
     )
     assert id_number_key("resident_id", "11010519491231002x", TODAY)[1] == "11010519491231002X"
+    with pytest.raises(InvalidIdentifier, match="15 位旧身份证号码无效"):
+        id_number_key("resident_id", "330106561332321")  # month 13
     assert id_number_key("hkmo_permit", "h6021883102")[1] == "H60218831"
     assert id_number_key("tw_permit", "0561682001(D)")[1] == "05616820"
     assert id_number_key("foreign_passport", "ab-123 4567")[1] == "AB1234567"

@@ -103,6 +103,7 @@ _FREE_ID = re.compile(r"[A-Z0-9]{5,20}")
 _RID = re.compile(r"[1-8][0-9]{16}[0-9X]")
 _MOD11_2: Final = "0123456789X"
 _CACHE_LIMIT: Final = 2048
+_DATE_CACHE_LIMIT: Final = 100_000
 _MISSING: Final[Any] = object()
 _SHA256_BLOCK: Final = 64
 _URLSAFE: Final = bytes.maketrans(b"+/", b"-_")
@@ -299,6 +300,7 @@ class RowPreparer:
         self.today = config.today
         # A missing optional column reads the empty cell appended after the row (index width).
         self.pick = itemgetter(*(config.positions.get(key, config.width) for key in HEADERS))
+        self.needs_filler = any(key not in config.positions for key in HEADERS)
         self.seal = _Sealer(ring)
         self.key_id = self.seal.key_id
         # Row hashes use keyed BLAKE2b (cheaper than HMAC) under a key derived from the
@@ -309,6 +311,7 @@ class RowPreparer:
         self._statuses: dict[str, str | None] = {}
         self._id_types: dict[str, str | None] = {}
         self._mobile_segments: dict[str, bool] = {}
+        self._dates: dict[str, str] = {}
 
     # -- one row ---------------------------------------------------------------------------
     def prepare(self, values: list[str], line: int) -> tuple[Any, ...] | list[RowError]:
@@ -325,7 +328,8 @@ class RowPreparer:
                     )
                 ]
             values = [*values[:width], *[""] * (width - len(values))]
-        values.append("")
+        if self.needs_filler:
+            values.append("")  # the cell of an absent optional column
         (
             raw_code, name, raw_type, raw_status, region, unit, legal_rep, raw_id_type, raw_id,
             raw_phone, raw_date,
@@ -437,27 +441,15 @@ class RowPreparer:
             else:
                 fail(("registered_phone", "联系电话既不是有效的手机号码，也不是固定电话号码"))
 
-        registered_on = None
-        if raw_date:
-            registered_on = parse_date(raw_date)
-            if registered_on is None and _looks_like_date(raw_date):
-                fail(("registered_on", f"成立日期“{raw_date[:20]}”不是有效日期"))
-            elif registered_on is None:
-                fail(
-                    (
-                        "registered_on",
-                        "成立日期格式不正确，应为 2020-06-30、2020/6/30 或 2020年6月30日",
-                    )
-                )
-            elif not EARLIEST_DATE <= registered_on <= self.today:
-                fail(("registered_on", "成立日期不能晚于今天，也不能早于 1800 年"))
+        date_text = self._dates.get(raw_date)  # a few thousand distinct dates per file
+        if date_text is None and raw_date:
+            date_text = self._date_text(raw_date, fail)
 
         if problems:
             labels = self.labels
             return [RowError(line, labels[key], reason) for key, reason in problems]
-        assert entity_type and category and status and id_type and registered_on
+        assert entity_type and category and status and id_type and date_text
         seal = self.seal
-        date_text = registered_on.isoformat()
         row_mac = self.row_mac.copy()
         row_mac.update(
             "\x1f".join(
@@ -484,6 +476,27 @@ class RowPreparer:
             date_text,
             row_mac.hexdigest(),
         )
+
+    def _date_text(self, raw: str, fail: Any) -> str | None:
+        """ISO text of a valid 成立日期 (remembered), or ``None`` after reporting why not."""
+        registered_on = parse_date(raw)
+        if registered_on is None and _looks_like_date(raw):
+            fail(("registered_on", f"成立日期“{raw[:20]}”不是有效日期"))
+        elif registered_on is None:
+            fail(
+                (
+                    "registered_on",
+                    "成立日期格式不正确，应为 2020-06-30、2020/6/30 或 2020年6月30日",
+                )
+            )
+        elif not EARLIEST_DATE <= registered_on <= self.today:
+            fail(("registered_on", "成立日期不能晚于今天，也不能早于 1800 年"))
+        else:
+            text = registered_on.isoformat()
+            if len(self._dates) < _DATE_CACHE_LIMIT:
+                self._dates[raw] = text
+            return text
+        return None
 
     @staticmethod
     def _remember(cache: dict[str, Any], raw: str, parse: Any) -> str | None:

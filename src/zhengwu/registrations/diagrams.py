@@ -15,6 +15,6 @@ def operator_application_mermaid() -> str:
             lines.append(f"    {source} --> {target}")
         if not targets:
             lines.append(f"    {source} --> [*]")
-    for state, (template, recipient) in APPLICATION_SMS.items():
-        lines.append(f"    note right of {state}: SMS {template} → {recipient}")
+    for sms_state, (template, recipient) in APPLICATION_SMS.items():
+        lines.append(f"    note right of {sms_state}: SMS {template} → {recipient}")
     return "\n".join(lines)

@@ -3,6 +3,8 @@ the pages and the API). Empty required fields are caught here, all at once."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from captcha.fields import CaptchaField
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +14,7 @@ from zhengwu.accounts.constants import IdType, LegalPersonType, Location
 from . import rules
 
 
-def _text(label: str, *, required: bool = True, **attrs: str) -> forms.CharField:
+def _text(label: Any, *, required: bool = True, **attrs: str) -> forms.CharField:
     return forms.CharField(
         label=label,
         required=required,

@@ -34,7 +34,6 @@ STEPS = [
 def _add_error(form: forms.Form, exc: ZhengwuError) -> None:
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, exc.message)
-    form.error_codes = {**getattr(form, "error_codes", {}), field or "__all__": exc.code}
 
 
 def _draft(request: HttpRequest, step: str | None = None) -> RegistrationDraft | None:

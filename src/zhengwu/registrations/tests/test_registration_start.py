@@ -107,11 +107,14 @@ def test_legal_rep_id_mismatch(start):
 
 def test_deregistered_unit_cannot_register(start, entity):
     """REG-3: only an active (存续) unit registers."""
-    entity.status = "cancelled"
+    from zhengwu.registry.constants import Status
+
+    inactive = next(s for s in Status if s != Status.ACTIVE)
+    entity.status = inactive.value
     entity.save()
     with pytest.raises(RegistryCheckFailed) as exc:
         start()
-    assert "注销" in exc.value.message
+    assert exc.value.code == "registry.inactive" and inactive.label in exc.value.message
 
 
 def test_legacy_15_digit_register_number_matches_the_18_digit_form(db):

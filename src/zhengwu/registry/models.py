@@ -71,16 +71,17 @@ class MarketEntity(models.Model):
 
     The USCC is the primary key: GB 32100 gives an entity one code for life. The legal
     representative's ID number and the registered phone are personal data (ACC-7): stored
-    encrypted, compared and searched only through their ``*_hash`` blind indexes. The ID hash is
-    that of the *comparison key* (``registry.services.rows.id_number_key``): a legacy 15-digit
-    resident ID is hashed in its 18-digit form, so the registration check matches either form.
+    encrypted, compared and searched only through their ``*_hash`` blind indexes, the same
+    portal-wide hashes as ``accounts.identity`` (purposes ``id_number`` and ``mobile``). A legacy
+    15-digit resident ID is hashed in its 18-digit form (``registry.services.rows.id_number_key``),
+    so the registration check matches what the person types today.
     ``row_hash`` is a keyed hash of every imported value: a re-import skips unchanged rows.
 
     The blind indexes are compared, never searched: nothing in the portal looks the register
     up by person, so they carry no database index (data minimisation, and an index on random
     64-character keys costs 1-6 s per million imported rows). A feature that needs the search
     adds the index in a migration. The timestamps are set by the database (``db_default``):
-    all rows of one import share the transaction's time.
+    all rows of one import share the statement's time.
     """
 
     uscc = USCCField("统一社会信用代码", primary_key=True)

@@ -1,10 +1,11 @@
 """``LocalRegistry``: the register provider backed by the local mirror (``registry.MarketEntity``).
 
 The embedded default, and a production choice where the province ships the register as files
-(``manage.py registry_import``). Personal data is compared through the blind indexes only: the
-ID number typed by the applicant is turned into its comparison key (the 18-digit form of a
-legacy 15-digit resident ID, the lifelong part of a permit number) and hashed, never compared
-with a decrypted value.
+(``manage.py registry_import``). Personal data is compared through the blind indexes: the ID
+number typed by the applicant is normalised (a legacy 15-digit resident ID upgraded to its
+18-digit form) and hashed. Only for HK/Macao and Taiwan permits, whose numbers carry an issue
+count that changes at each renewal, a hash mismatch is followed by a comparison of the lifelong
+part (``person_key``) with the decrypted registered number.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from django.db import DatabaseError
 
 from zhengwu.core.crypto import blind_index
 from zhengwu.core.masking import mask_mobile
-from zhengwu.identifiers import InvalidIdentifier, mobile, uscc
-from zhengwu.registry.constants import EntityType, Status
+from zhengwu.identifiers import InvalidIdentifier, hkmo_permit, mobile, tw_permit, uscc
+from zhengwu.registry.constants import EntityType, IdType, Status
 from zhengwu.registry.models import MarketEntity
 from zhengwu.registry.services.rows import ID_PURPOSE, PHONE_PURPOSE, id_number_key
 
@@ -33,6 +34,7 @@ from .base import (
     masked_id,
 )
 
+_PERMITS = {IdType.HKMO_PERMIT: hkmo_permit, IdType.TW_PERMIT: tw_permit}
 # Separators people type between the parts of a minority or foreign name (买买提·艾力).
 _NAME_DOTS = dict.fromkeys(map(ord, "•・．.。･‧∙"), "·")
 
@@ -139,9 +141,15 @@ class LocalRegistry(RegistryProvider):
             _stored, key, _legacy = id_number_key(row.legal_rep_id_type, number)
         except InvalidIdentifier:
             return False
-        return hmac.compare_digest(
-            blind_index(key, purpose=ID_PURPOSE), row.legal_rep_id_number_hash
-        )
+        if hmac.compare_digest(blind_index(key, purpose=ID_PURPOSE), row.legal_rep_id_number_hash):
+            return True
+        permit = _PERMITS.get(row.legal_rep_id_type)
+        if permit is None:
+            return False
+        try:  # the same permit holder after a renewal: compare the lifelong part
+            return permit.person_key(key) == permit.person_key(row.legal_rep_id_number or "")
+        except InvalidIdentifier:
+            return False
 
 
 def _entity(row: MarketEntity) -> RegistryEntity:

@@ -144,11 +144,11 @@ def id_number_key(
     """``(stored, comparison key, is_legacy_15)`` of a valid ID number, or raise
     :class:`InvalidIdentifier` with a Chinese message.
 
-    The comparison key is what two numbers of the same person share: the 18-digit form of a
-    resident ID (a legacy 15-digit number is upgraded, REG-5), the first 9 characters of a
-    HK/Macao permit and the first 8 of a Taiwan permit (the rest is the issue count), the
-    normalised number otherwise. ``stored`` is the number as the register holds it.
-    ``today`` bounds birth dates (default: the local date).
+    The comparison key is what the blind index is computed from, the same as everywhere in the
+    portal (``accounts.identity.id_number_hash``): the normalised number, and for a legacy
+    15-digit resident ID its 18-digit upgrade (REG-5), which is what the person types today.
+    ``stored`` is the number as the register holds it. ``today`` bounds birth dates (default:
+    the local date).
     """
     today = today or datetime.date.today()
     if id_type == IdType.RESIDENT_ID:
@@ -184,10 +184,10 @@ def id_number_key(
         return n, n, False
     if id_type == IdType.HKMO_PERMIT:
         n = hkmo_permit.validate(number)
-        return n, n[:9], False
+        return n, n, False
     if id_type == IdType.TW_PERMIT:
         n = tw_permit.validate(number)
-        return n, n[:8], False
+        return n, n, False
     if id_type == IdType.PASSPORT:
         n = passport.validate(number)
         return n, n, False

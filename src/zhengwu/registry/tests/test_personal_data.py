@@ -62,8 +62,9 @@ def test_landline_flag_and_canonical_landline(export, good_rows):
     assert entity.registered_phone == "0571-86001007"
 
 
-def test_hk_permit_is_indexed_by_its_lifelong_part(export, good_rows):
-    """A HK/Macao permit number with issue count compares on its first 9 characters."""
+def test_id_hash_is_the_portal_wide_blind_index(export, good_rows):
+    """The stored hash is accounts.identity.id_number_hash of the normalised number, so other
+    apps can compare with it (here a HK/Macao permit with its issue count)."""
     row = next(list(r) for r in good_rows if r[8].startswith("H"))
     row[8] = "H6021883103"
 
@@ -71,4 +72,4 @@ def test_hk_permit_is_indexed_by_its_lifelong_part(export, good_rows):
 
     entity = MarketEntity.objects.get()
     assert entity.legal_rep_id_number == "H6021883103"
-    assert entity.legal_rep_id_number_hash == blind_index("H60218831", purpose="id_number")
+    assert entity.legal_rep_id_number_hash == blind_index("H6021883103", purpose="id_number")

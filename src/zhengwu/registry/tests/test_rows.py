@@ -112,7 +112,7 @@ def test_export_words_are_understood():
 
 
 def test_id_number_keys():
-    """Comparison keys: 15→18 upgrade, permit lifelong parts, normalised otherwise."""
+    """Comparison keys: the 18-digit upgrade of a legacy number, the normalised number else."""
     assert id_number_key("resident_id", "330106560712321") == (
         "330106560712321",
         "330106195607123211",
@@ -121,8 +121,8 @@ def test_id_number_keys():
     assert id_number_key("resident_id", "11010519491231002x", TODAY)[1] == "11010519491231002X"
     with pytest.raises(InvalidIdentifier, match="15 位旧身份证号码无效"):
         id_number_key("resident_id", "330106561332321")  # month 13
-    assert id_number_key("hkmo_permit", "h6021883102")[1] == "H60218831"
-    assert id_number_key("tw_permit", "0561682001(D)")[1] == "05616820"
+    assert id_number_key("hkmo_permit", "h6021883102")[1] == "H6021883102"
+    assert id_number_key("tw_permit", "0561682001(d)")[1] == "0561682001(D)"
     assert id_number_key("foreign_passport", "ab-123 4567")[1] == "AB1234567"
 
 

@@ -20,6 +20,7 @@ unchanged) and reports it on a line of its own.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import sys
@@ -76,7 +77,10 @@ def main() -> int:
         call_command("migrate", verbosity=0)
         data_dir = Path("/tmp/zhengwu-bench")
         data_dir.mkdir(exist_ok=True)
-        path = data_dir / f"registry-{args.rows}-{SEED}.csv"
+        # The cache key includes a fingerprint of the generator's output, so a changed
+        # generator never reuses a stale file.
+        fingerprint = hashlib.sha256(repr(list(generate_rows(50, SEED))).encode()).hexdigest()
+        path = data_dir / f"registry-{args.rows}-{SEED}-{fingerprint[:8]}.csv"
         if not path.exists():
             t = time.perf_counter()
             tmp = path.with_suffix(".tmp")

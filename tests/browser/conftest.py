@@ -8,8 +8,10 @@ import pytest
 CHROMIUM = os.environ.get("ZHENGWU_CHROMIUM", "/usr/bin/chromium")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One browser per module: Playwright's sync API keeps an event loop running in this
+    thread while it is open, which would break later tests that call ``asyncio.run``."""
     if not shutil.which(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (see README)")
     # Playwright's sync API runs an event loop in this thread; the test code's own ORM

@@ -14,6 +14,7 @@ from captcha.helpers import captcha_image_url
 from captcha.models import CaptchaStore
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from zhengwu.core.errors import ValidationFailed
 
@@ -108,7 +109,7 @@ def _captcha_check(key: str, answer: str) -> None:
 def info(request: HttpRequest, payload: InfoIn) -> tuple[int, DraftOut]:
     """Check the unit against the register (REG-1…REG-3); returns the draft to continue."""
     draft = services.registration_start(**payload.dict(), actor=request.user)
-    return 201, _out(draft)
+    return Status(201, _out(draft))
 
 
 @router.get("/captcha", response=CaptchaOut, summary="A new image captcha for step 2")
@@ -125,7 +126,7 @@ def captcha(request: HttpRequest) -> CaptchaOut:
 def sms_code(request: HttpRequest, draft_id: UUID, payload: MobileIn) -> tuple[int, None]:
     draft = services.draft_get(draft_id=draft_id)
     services.registration_sms_code_send(draft=draft, mobile=payload.mobile, actor=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post(

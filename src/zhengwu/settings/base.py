@@ -153,6 +153,8 @@ SESSION_SAVE_EVERY_REQUEST = False
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "registrations:applications"
 ZHENGWU_REG_DRAFT_TTL_SECONDS = env_int("ZHENGWU_REG_DRAFT_TTL_SECONDS", 30 * 60)
+# REG-8: rejections of one operator by one organisation in one day before applying is blocked.
+ZHENGWU_REG_MAX_REJECTIONS_PER_DAY = env_int("ZHENGWU_REG_MAX_REJECTIONS_PER_DAY", 3)
 
 # django.tasks with the database backend (django-tasks-db): `manage.py db_worker`.
 TASKS = {

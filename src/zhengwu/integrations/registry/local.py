@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hmac
 import unicodedata
+from types import ModuleType
 
 from django.db import DatabaseError
 
@@ -34,7 +35,7 @@ from .base import (
     masked_id,
 )
 
-_PERMITS = {IdType.HKMO_PERMIT: hkmo_permit, IdType.TW_PERMIT: tw_permit}
+_PERMITS: dict[str, ModuleType] = {IdType.HKMO_PERMIT: hkmo_permit, IdType.TW_PERMIT: tw_permit}
 # Separators people type between the parts of a minority or foreign name (买买提·艾力).
 _NAME_DOTS = dict.fromkeys(map(ord, "•・．.。･‧∙"), "·")
 

@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # Run every benchmark in bench/; each prints one JSON object as its last line.
-# Results are appended to var/bench-results.jsonl; the exit status is non-zero if any
-# benchmark misses its target.
+# Full output goes to var/bench-<name>.log, the JSON lines to var/bench-results.jsonl; the exit
+# status is non-zero if any benchmark misses its target or fails.
 set -uo pipefail
 mkdir -p var
 export DATABASE_URL=${BENCH_DATABASE_URL:-${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}}
 status=0
 for script in bench/*.py; do
+  name=$(basename "$script" .py)
   echo "== $script"
-  out=$(.venv/bin/python "$script" 2>&1 | tee /dev/stderr | tail -n 1)
+  .venv/bin/python "$script" 2>&1 | tee "var/bench-$name.log"
   rc=${PIPESTATUS[0]}
-  echo "$out" >>var/bench-results.jsonl
-  [ "$rc" -eq 0 ] || status=1
+  tail -n 1 "var/bench-$name.log" >>var/bench-results.jsonl
+  if [ "$rc" -ne 0 ]; then
+    echo "!! $script exited $rc (missed its target or failed)"
+    status=1
+  fi
 done
 exit $status

@@ -200,6 +200,15 @@ ZHENGWU_UPLOAD_MIN_SIDE = env_int("ZHENGWU_UPLOAD_MIN_SIDE", 200)
 ZHENGWU_UPLOAD_MAX_SIDE = env_int("ZHENGWU_UPLOAD_MAX_SIDE", 10000)
 ZHENGWU_UPLOAD_MAX_PIXELS = env_int("ZHENGWU_UPLOAD_MAX_PIXELS", 50_000_000)
 
+# Registry import tuning (zhengwu.registry): files smaller than this run in one process; at
+# most this many worker processes; first loads of at least this many rows rebuild the key.
+ZHENGWU_REGISTRY_IMPORT_PARALLEL_MIN_BYTES = env_int(
+    "ZHENGWU_REGISTRY_IMPORT_PARALLEL_MIN_BYTES", 4 * 1024 * 1024
+)
+ZHENGWU_REGISTRY_IMPORT_MAX_WORKERS = env_int("ZHENGWU_REGISTRY_IMPORT_MAX_WORKERS", 4)
+ZHENGWU_REGISTRY_BULK_LOAD_ROWS = env_int("ZHENGWU_REGISTRY_BULK_LOAD_ROWS", 50_000)
+ZHENGWU_DEMO_PASSWORD = env_str("ZHENGWU_DEMO_PASSWORD", "Zhengwu@2026")
+
 # --- portal -----------------------------------------------------------------------
 ZHENGWU_PORTAL_NAME = env_str("ZHENGWU_PORTAL_NAME", "政务服务网")
 ZHENGWU_HOTLINE = env_str("ZHENGWU_HOTLINE", "12345")

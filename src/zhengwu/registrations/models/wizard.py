@@ -14,7 +14,7 @@ from zhengwu.accounts.models import Organisation
 from zhengwu.core.fields import EncryptedTextField, hash_field
 from zhengwu.core.masking import mask_id_number, mask_mobile, mask_name
 
-from .constants import APPLICATION_TRANSITIONS, ApplicationStatus, DraftOutcome, DraftStep
+from ..constants import APPLICATION_TRANSITIONS, ApplicationStatus, DraftOutcome, DraftStep
 
 
 class RegistrationDraft(models.Model):

@@ -95,6 +95,13 @@ TEMPLATES: dict[str, SmsTemplate] = {
             "REG-10",
             "agent",
         ),
+        # REG-11: a natural person's account opened after the face check.
+        SmsTemplate(
+            "registration.natural_succeeded",
+            "您已成功注册{portal}个人账号“{username}”，可使用手机号或证件号码登录办理业务。",
+            "REG-11",
+            "applicant",
+        ),
         # REG-7: an operator who is not the legal representative waits for approval.
         SmsTemplate(
             "operator_application.approval_requested",

@@ -17,7 +17,10 @@ ENTRIES = {
 
 
 # Entries whose feature has landed: slug -> URL name.
-LIVE_ENTRIES = {"register-legal-person": "registrations:start"}
+LIVE_ENTRIES = {
+    "register-legal-person": "registrations:start",
+    "register-person": "registrations:natural",
+}
 
 
 def home(request: HttpRequest) -> HttpResponse:

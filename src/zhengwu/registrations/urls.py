@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import natural_views, views
 
 app_name = "registrations"
 urlpatterns = [
@@ -19,4 +19,13 @@ urlpatterns = [
         name="approve_status",
     ),
     path("applications/<int:pk>/reject", views.application_reject, name="reject"),
+    # REG-11 个人注册
+    path("person/", natural_views.register, name="natural"),
+    path("person/regions", natural_views.regions, name="natural_regions"),
+    path("person/sms-code", natural_views.sms_code_send, name="natural_sms_code"),
+    path("person/face/", natural_views.face, name="natural_face"),
+    path("person/face/status", natural_views.face_status, name="natural_face_status"),
+    path("person/review", natural_views.review_submit, name="natural_review"),
+    path("person/review/resubmit", natural_views.review_resubmit, name="natural_resubmit"),
+    path("person/result/", natural_views.result, name="natural_result"),
 ]

@@ -4,6 +4,12 @@
   applications (``OperatorApplication``, REG-7).
 """
 
+from .natural import NaturalPersonDraft, NaturalPersonReview
 from .wizard import OperatorApplication, RegistrationDraft
 
-__all__ = ["OperatorApplication", "RegistrationDraft"]
+__all__ = [
+    "NaturalPersonDraft",
+    "NaturalPersonReview",
+    "OperatorApplication",
+    "RegistrationDraft",
+]

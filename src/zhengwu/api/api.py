@@ -31,7 +31,9 @@ class ErrorOut(Schema):
 
 def _mount_routers() -> None:
     from zhengwu.registrations.api import router as registrations_router
+    from zhengwu.registrations.natural_api import router as natural_router
 
+    api.add_router("/registrations/natural/", natural_router)  # REG-11, before {draft_id}
     api.add_router("/registrations/", registrations_router)
 
 

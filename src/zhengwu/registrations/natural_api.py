@@ -119,7 +119,7 @@ def regions(request: HttpRequest, parent: str = "") -> list[AreaOut]:
     response={204: None, 400: ErrorOut, 429: ErrorOut},
     summary="Send the registration SMS code",
 )
-def sms_code(request: HttpRequest, payload: MobileIn) -> tuple[int, None]:
+def sms_code(request: HttpRequest, payload: MobileIn) -> Status[None]:
     services.natural_sms_code_send(mobile=payload.mobile, actor=request.user)
     return Status(204, None)
 
@@ -127,7 +127,7 @@ def sms_code(request: HttpRequest, payload: MobileIn) -> tuple[int, None]:
 @router.post(
     "/", response={201: NaturalDraftOut, 400: ErrorOut, 409: ErrorOut}, summary="个人注册 form"
 )
-def submit(request: HttpRequest, payload: NaturalIn) -> tuple[int, NaturalDraftOut]:
+def submit(request: HttpRequest, payload: NaturalIn) -> Status[NaturalDraftOut]:
     """REG-11 / REG-4: every field, the image captcha and the SMS code."""
     data = payload.dict()
     _captcha_check(data.pop("captcha_key"), data.pop("captcha"))
@@ -165,7 +165,7 @@ def face_status(request: HttpRequest, draft_id: UUID) -> FaceStatusOut:
     response={201: ReviewOut, 400: ErrorOut, 404: ErrorOut, 410: ErrorOut},
     summary="申请人工审核 after a failed face check",
 )
-def review_submit(request: HttpRequest, draft_id: UUID) -> tuple[int, ReviewOut]:
+def review_submit(request: HttpRequest, draft_id: UUID) -> Status[ReviewOut]:
     draft = services.natural_draft_get(draft_id=draft_id)
     review = services.natural_person_review_submit(draft=draft, actor=request.user)
     return Status(201, _review_out(review))

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("zhengwu.accounts.urls")),
     path("api/v1/", api.urls),
     path("uploads/", include("zhengwu.uploads.urls")),
+    path("review/", include("zhengwu.reviews.urls")),
 ]
 
 if settings.ZHENGWU_SANDBOX:

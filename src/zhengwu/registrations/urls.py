@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import natural_views, views
+from . import manual_views, natural_views, views
 
 app_name = "registrations"
 urlpatterns = [
@@ -10,7 +10,11 @@ urlpatterns = [
     path("face/", views.face_step, name="face"),
     path("face/status", views.face_status, name="face_status"),
     path("done/", views.done, name="done"),
-    path("manual/", views.manual_channel, name="manual"),
+    path("manual/", manual_views.manual_start, name="manual"),
+    path("manual/sms-code", manual_views.manual_sms_code, name="manual_sms_code"),
+    path("manual/submitted/", manual_views.manual_done, name="manual_done"),
+    path("manual/status/", manual_views.manual_status, name="manual_status"),
+    path("manual/resubmit/", manual_views.manual_resubmit, name="manual_resubmit"),
     path("applications/", views.applications, name="applications"),
     path("applications/<int:pk>/approve", views.application_approve, name="approve"),
     path(

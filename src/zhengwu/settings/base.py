@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "zhengwu.workdays",
     "zhengwu.uploads",
     "zhengwu.portal",
+    "zhengwu.reviews",
 ]
 
 MIDDLEWARE = [
@@ -155,6 +156,7 @@ LOGIN_REDIRECT_URL = "registrations:applications"
 ZHENGWU_REG_DRAFT_TTL_SECONDS = env_int("ZHENGWU_REG_DRAFT_TTL_SECONDS", 30 * 60)
 # REG-8: rejections of one operator by one organisation in one day before applying is blocked.
 ZHENGWU_REG_MAX_REJECTIONS_PER_DAY = env_int("ZHENGWU_REG_MAX_REJECTIONS_PER_DAY", 3)
+ZHENGWU_MANUAL_REVIEW_RULE = env_str("ZHENGWU_MANUAL_REVIEW_RULE", "working_day_1")
 # REG-11: deadline of a natural person's manual review, in working hours (CAL-1).
 ZHENGWU_REG_NATURAL_REVIEW_WORKING_HOURS = env_int("ZHENGWU_REG_NATURAL_REVIEW_WORKING_HOURS", 48)
 

@@ -4,6 +4,7 @@
   applications (``OperatorApplication``, REG-7).
 """
 
+from .manual import ManualVerification as ManualVerification
 from .natural import NaturalPersonDraft, NaturalPersonReview
 from .wizard import OperatorApplication, RegistrationDraft
 

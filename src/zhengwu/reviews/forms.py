@@ -1,0 +1,37 @@
+"""The reviewer's decision form (journey 6)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from zhengwu.registrations.manual_constants import MANUAL_UPLOAD_KINDS, RejectionReason
+from zhengwu.uploads.models import UploadKind
+
+
+class DecisionForm(forms.Form):
+    """通过, or 不通过 with a reason template plus free text and the material to re-upload."""
+
+    decision = forms.ChoiceField(
+        label=_("审核结果"),
+        choices=[("approve", _("通过")), ("reject", _("不通过"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择审核结果")},
+    )
+    reason_code = forms.ChoiceField(
+        label=_("不通过原因"),
+        choices=[("", _("请选择")), *RejectionReason.choices],
+        required=False,
+    )
+    reason_text = forms.CharField(
+        label=_("补充说明"),
+        required=False,
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    reupload_kinds = forms.MultipleChoiceField(
+        label=_("需重新上传的材料（不选则按原因确定）"),
+        choices=[(k, UploadKind(k).label) for k in MANUAL_UPLOAD_KINDS],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )

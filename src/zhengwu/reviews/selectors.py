@@ -1,0 +1,29 @@
+"""Reads of the back office, for reviewers only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zhengwu.core.errors import NotFound
+from zhengwu.registrations.manual_constants import SUBJECT_TYPE as MANUAL_SUBJECT_TYPE
+from zhengwu.registrations.models import ManualVerification
+
+from .permissions import is_reviewer
+
+#: Uploads attached to these cases are shown to reviewers (``uploads.access`` viewer check).
+REVIEWED_SUBJECT_TYPES = frozenset({MANUAL_SUBJECT_TYPE})
+
+
+def reviewer_can_view_upload(user: Any, upload: Any) -> bool:
+    """Viewer check: reviewers see the uploads of the cases they review (REG-9)."""
+    return upload.subject_type in REVIEWED_SUBJECT_TYPES and is_reviewer(user)
+
+
+def manual_case_get_for_reviewer(*, user: Any, pk: int) -> ManualVerification:
+    """The manual verification ``pk`` for a reviewer; ``NotFound`` for anybody else."""
+    if not is_reviewer(user):
+        raise NotFound()
+    try:
+        return ManualVerification.objects.select_related("user", "decided_by").get(pk=pk)
+    except ManualVerification.DoesNotExist:
+        raise NotFound() from None

@@ -1,0 +1,128 @@
+"""Back-office pages (journey 6): queues, the case page, the decision. Reviewers only:
+anonymous visitors are sent to sign in, everybody else gets 404."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from zhengwu.audit.services import record_event
+from zhengwu.core.errors import NotFound, ZhengwuError
+from zhengwu.core.workflow import history
+from zhengwu.registrations import manual_services
+from zhengwu.registrations.manual_constants import MANUAL_UPLOAD_KINDS
+from zhengwu.uploads.models import UploadKind
+
+from .constants import EVENT_CASE_VIEWED
+from .forms import DecisionForm
+from .permissions import is_reviewer
+from .queues import queue_get, queues
+from .selectors import manual_case_get_for_reviewer
+
+
+def reviewer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_reviewer(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@reviewer_required
+def index(request: HttpRequest) -> HttpResponse:
+    return redirect("reviews:queue", key=queues()[0].key)
+
+
+@reviewer_required
+def queue(request: HttpRequest, key: str) -> HttpResponse:
+    """A queue sorted by deadline, overdue cases marked (逾期), filtered by status."""
+    current = queue_get(key)
+    if current is None:
+        raise Http404
+    statuses = dict(current.statuses)
+    status = request.GET.get("status", current.default_status)
+    if status not in statuses and status != "":
+        status = current.default_status
+    return render(
+        request,
+        "reviews/queue.html",
+        {
+            "queue": current,
+            "queues": queues(),
+            "status": status,
+            "statuses": current.statuses,
+            "items": current.items(status),
+        },
+    )
+
+
+def _case_context(case: Any, form: DecisionForm) -> dict[str, Any]:
+    uploads = manual_services.manual_uploads(case)
+    return {
+        "case": case,
+        "form": form,
+        "uploads": [
+            (UploadKind(kind).label, uploads.get(kind))
+            for kind in MANUAL_UPLOAD_KINDS
+            if uploads.get(kind)
+        ],
+        "history": history(case),
+    }
+
+
+def _case_or_404(request: HttpRequest, pk: int) -> Any:
+    try:
+        return manual_case_get_for_reviewer(user=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+@reviewer_required
+def manual_case(request: HttpRequest, pk: int) -> HttpResponse:
+    """The entered data (masked) beside the uploaded images; every view audited (ACC-8)."""
+    case = _case_or_404(request, pk)
+    record_event(
+        EVENT_CASE_VIEWED,
+        actor=request.user,
+        subject=case,
+        after={"status": case.status},
+    )
+    return render(request, "reviews/manual_case.html", _case_context(case, DecisionForm()))
+
+
+@reviewer_required
+@require_POST
+def manual_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """通过 / 不通过: one service call; a second decision is refused by the transition helper."""
+    case = _case_or_404(request, pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["decision"] == "approve":
+                manual_services.manual_verification_approve(case=case, actor=request.user)  # type: ignore[arg-type]
+            else:
+                manual_services.manual_verification_reject(
+                    case=case,
+                    actor=request.user,  # type: ignore[arg-type]
+                    reason_code=data["reason_code"],
+                    reason_text=data["reason_text"],
+                    reupload_kinds=data["reupload_kinds"] or None,
+                )
+        except ZhengwuError as exc:
+            field = exc.field if exc.field in form.fields else None
+            form.add_error(field, exc.message)
+        else:
+            return redirect("reviews:manual_case", pk=case.pk)
+    case.refresh_from_db()
+    return render(request, "reviews/manual_case.html", _case_context(case, form), status=400)

@@ -48,8 +48,16 @@ def natural_person_review_mermaid() -> str:
     )
 
 
+def manual_verification_mermaid() -> str:
+    """The diagram of ``ManualVerification`` (REG-9 人工认证渠道)."""
+    from .manual_constants import MANUAL_SMS, MANUAL_TRANSITIONS, ManualStatus
+
+    return workflow_mermaid(ManualStatus, MANUAL_TRANSITIONS, MANUAL_SMS, ManualStatus.PENDING)
+
+
 #: ``manage.py workflow_diagram <name>``
 DIAGRAMS = {
     "operator_application": operator_application_mermaid,
     "natural_person_review": natural_person_review_mermaid,
+    "manual_verification": manual_verification_mermaid,
 }

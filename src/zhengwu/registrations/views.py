@@ -174,11 +174,6 @@ def done(request: HttpRequest) -> HttpResponse:
     )
 
 
-def manual_channel(request: HttpRequest) -> HttpResponse:
-    """REG-9 is a later task: the offer leads to a 即将开放 page."""
-    return render(request, "portal/coming_soon.html", {"title": _("人工认证渠道")})
-
-
 def _application_or_404(request: HttpRequest, pk: int) -> Any:
     try:
         return selectors.operator_application_get_for_approver(user=request.user, pk=pk)  # type: ignore[arg-type]

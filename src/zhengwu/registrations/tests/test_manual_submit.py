@@ -238,3 +238,17 @@ def test_the_status_page_needs_sign_in(client):
     """Anonymous visitors are sent to the sign-in page."""
     response = client.get("/register/manual/status/")
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+@time_machine.travel(datetime.datetime(2026, 12, 31, 10, 0, tzinfo=BEIJING), tick=False)
+def test_a_deadline_in_an_uncovered_year_refuses_before_the_code_is_spent(submit, code):
+    """CAL-1: never guess a deadline; the refusal comes before the SMS code is used, so the
+    applicant can submit with the same code once staff encode the next year."""
+    from zhengwu.notifications.models import VerificationCode
+    from zhengwu.workdays.errors import CalendarNotCovered
+
+    sms_code = code()
+    with pytest.raises(CalendarNotCovered):
+        submit(sms_code=sms_code)
+    assert not User.objects.exists()
+    assert VerificationCode.objects.get().state == VerificationCode.State.ACTIVE

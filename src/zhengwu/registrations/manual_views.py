@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from zhengwu.accounts.identity import mobile_validate
@@ -23,6 +24,8 @@ from .manual_forms import ManualForm, ManualInfoForm
 from .models import ManualVerification
 
 SESSION_KEY = "manual_verification"
+#: The step indicator of seed 001 一.3 (信息确认 → 创建用户 → 注册成功), on one page here.
+STEPS = [("info", _("信息确认")), ("user", _("创建用户")), ("done", _("提交成功"))]
 INFO_FIELDS = [
     name for name in ManualInfoForm.base_fields if name not in ManualInfoForm.UPLOAD_FIELDS
 ]
@@ -58,7 +61,11 @@ def manual_start(request: HttpRequest) -> HttpResponse:
         else:
             request.session[SESSION_KEY] = case.pk
             return redirect("registrations:manual_done")
-    return render(request, "registrations/manual/start.html", {"form": form})
+    return render(
+        request,
+        "registrations/manual/start.html",
+        {"form": form, "steps": STEPS, "current_step": "info"},
+    )
 
 
 @require_POST
@@ -80,7 +87,11 @@ def manual_done(request: HttpRequest) -> HttpResponse:
     case = ManualVerification.objects.filter(pk=pk).first() if pk else None
     if case is None:
         return redirect("registrations:manual")
-    return render(request, "registrations/manual/done.html", {"case": case})
+    return render(
+        request,
+        "registrations/manual/done.html",
+        {"case": case, "steps": STEPS, "current_step": "done"},
+    )
 
 
 def _own_case(request: HttpRequest) -> ManualVerification:

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from zhengwu.registrations.manual_constants import ManualStatus
 from zhengwu.registrations.models import ManualVerification
@@ -39,7 +40,7 @@ class QueueItem:
 @dataclass(frozen=True)
 class Queue:
     key: str
-    label: str
+    label: Any
     statuses: Sequence[tuple[str, Any]]
     default_status: str
     items: Callable[[str], list[QueueItem]]
@@ -95,7 +96,7 @@ def _manual_items(status: str) -> list[QueueItem]:
 MANUAL_QUEUE = register_queue(
     Queue(
         key="manual",
-        label="人工认证（法人）",
+        label=_("人工认证（法人）"),
         statuses=ManualStatus.choices,
         default_status=ManualStatus.PENDING,
         items=_manual_items,

@@ -16,7 +16,7 @@ from zhengwu.audit.services import record_event
 from zhengwu.core.errors import NotFound, ZhengwuError
 from zhengwu.core.workflow import history
 from zhengwu.registrations import manual_services
-from zhengwu.registrations.manual_constants import MANUAL_UPLOAD_KINDS
+from zhengwu.registrations.manual_constants import MANUAL_UPLOAD_KINDS, ManualStatus
 from zhengwu.uploads.models import UploadKind
 
 from .constants import EVENT_CASE_VIEWED
@@ -68,6 +68,7 @@ def queue(request: HttpRequest, key: str) -> HttpResponse:
 
 def _case_context(case: Any, form: DecisionForm) -> dict[str, Any]:
     uploads = manual_services.manual_uploads(case)
+    labels = dict(ManualStatus.choices)
     return {
         "case": case,
         "form": form,
@@ -76,7 +77,16 @@ def _case_context(case: Any, form: DecisionForm) -> dict[str, Any]:
             for kind in MANUAL_UPLOAD_KINDS
             if uploads.get(kind)
         ],
-        "history": history(case),
+        "history": [
+            {
+                "at": row.at,
+                "actor_label": row.actor_label,
+                "from_label": labels.get(row.from_state, row.from_state),
+                "to_label": labels.get(row.to_state, row.to_state),
+                "reason": row.reason,
+            }
+            for row in history(case)
+        ],
     }
 
 

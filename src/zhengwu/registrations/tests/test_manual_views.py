@@ -72,3 +72,25 @@ def test_a_non_jpeg_is_refused_beside_its_field(client):
     body = _post(client, sms_code="123456", licence_page=fake).content.decode()
     assert "单位证照信息页须为 JPG 格式的图片" in body
     assert not ManualVerification.objects.exists()
+
+
+def test_the_applicant_sees_the_rejection_reason_and_the_way_to_resubmit(client):
+    """REG-9: after 不通过 the status page shows the reason, what to upload again, 重新提交."""
+    from zhengwu.reviews.tests.factories import ManualVerificationFactory
+
+    case = ManualVerificationFactory(rejected=True, reason="证照照片不清晰：四角未拍全")
+    client.force_login(case.user)
+    body = client.get("/register/manual/status/").content.decode()
+    assert "证照照片不清晰：四角未拍全" in body and "营业执照/证照页" in body
+    assert 'href="/register/manual/resubmit/"' in body
+
+
+def test_another_users_case_is_not_shown(client):
+    """The status page shows the signed-in account's own case only (404 without one)."""
+    from zhengwu.accounts.tests.factories import UserFactory
+    from zhengwu.reviews.tests.factories import ManualVerificationFactory
+
+    ManualVerificationFactory()
+    client.force_login(UserFactory())
+    assert client.get("/register/manual/status/").status_code == 404
+    assert client.get("/register/manual/resubmit/").status_code == 404

@@ -27,6 +27,17 @@ def private_storage(tmp_path, settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def calendar():
+    """The working-day calendar (CAL-1) that the deadline needs: a transactional test before
+    this one may have flushed the rows the data migration seeded."""
+    from zhengwu.workdays.selectors import covered_years
+    from zhengwu.workdays.services import calendar_seed
+
+    if not covered_years():
+        calendar_seed()
+
+
 @pytest.fixture
 def scans(tmp_path):
     """Real JPEG files written by Pillow, as a phone camera would produce them."""

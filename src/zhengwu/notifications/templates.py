@@ -98,7 +98,7 @@ TEMPLATES: dict[str, SmsTemplate] = {
         # REG-11: a natural person's account opened after the face check.
         SmsTemplate(
             "registration.natural_succeeded",
-            "您已成功注册{portal}个人账号“{username}”，可使用手机号或证件号码登录办理业务。",
+            "您已成功注册{portal}个人账号“{username}”，可使用该手机号和密码登录办理业务。",
             "REG-11",
             "applicant",
         ),

@@ -418,3 +418,31 @@ def test_illegal_moves_are_refused(review, personas):
     with pytest.raises(IllegalTransition):
         services.natural_person_review_reject(review=review, actor=personas.reviewer, reason="x")
     assert NaturalPersonReview.objects.get().status == "approved"
+
+
+def test_an_expired_draft_cannot_continue(submit):
+    """An abandoned wizard cannot be resumed after its expiry (no account, no face check)."""
+    from zhengwu.registrations.errors import DraftExpired
+
+    draft = submit()
+    NaturalPersonDraft.objects.filter(pk=draft.pk).update(expires_at=timezone.now())
+    draft.refresh_from_db()
+    with pytest.raises(DraftExpired):
+        services.natural_face_start(draft=draft)
+    with pytest.raises(DraftExpired):
+        services.natural_draft_get(draft_id=draft.pk)
+
+
+def test_back_office_queue_is_sorted_by_deadline(
+    review, submit, django_capture_on_commit_callbacks
+):
+    """The queue the reviews app reads: pending only, earliest deadline first, overdue marked."""
+    from zhengwu.registrations.natural_selectors import natural_person_reviews_pending
+
+    other = submit(real_name="周测试不通过", mobile="13957100001", id_number=resident_id(779))
+    _face(other, django_capture_on_commit_callbacks)
+    second = services.natural_person_review_submit(draft=other)
+    NaturalPersonReview.objects.filter(pk=second.pk).update(deadline=timezone.now())
+    queue = list(natural_person_reviews_pending())
+    assert [r.pk for r in queue] == [second.pk, review.pk]
+    assert queue[0].is_overdue and not queue[1].is_overdue

@@ -102,3 +102,27 @@ def test_journey_fail_then_manual_review(client, django_capture_on_commit_callba
     review = NaturalPersonReview.objects.get()
     assert review.reference in html and "待审核" in html
     assert not User.objects.filter(kind="natural_person").exists()
+
+
+def test_returned_review_shows_reasons_and_resubmits(
+    client, personas, django_capture_on_commit_callbacks
+):
+    """退回: the result page shows the reason; 重新提交 puts the review back to 待审核."""
+    from zhengwu.registrations import natural_services
+
+    with django_capture_on_commit_callbacks(execute=True):
+        code = _sms_code(client)
+    client.post(reverse("registrations:natural"), _form(real_name="赵测试不通过", sms_code=code))
+    client.get(reverse("registrations:natural_face"))
+    client.get(reverse("registrations:natural_face_status"))
+    client.post(reverse("registrations:natural_review"))
+    review = NaturalPersonReview.objects.get()
+    natural_services.natural_person_review_reject(
+        review=review, actor=personas.reviewer, reason="证件照片不清晰"
+    )
+    html = client.get(reverse("registrations:natural_result")).content.decode()
+    assert "已退回" in html and "证件照片不清晰" in html and "重新提交" in html
+    client.post(reverse("registrations:natural_resubmit"))
+    review.refresh_from_db()
+    assert review.status == "pending"
+    assert "待审核" in client.get(reverse("registrations:natural_result")).content.decode()

@@ -77,6 +77,9 @@ def _open_case(page):
     # The scans are shown beside the data, served by the audited /uploads/<uuid>/ view.
     image = page.get_by_role("img", name="营业执照/证照页")
     image.wait_for()
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+    )
     assert page.evaluate("img => img.naturalWidth", image.element_handle()) == 640
     assert "138****6688" in page.content() and MOBILE not in page.content()
 

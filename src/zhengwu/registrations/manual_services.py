@@ -4,9 +4,9 @@
 code, then in one transaction creates the applicant's account (kind legal_person, no
 membership yet), the case with its working-day deadline (CAL-1), stores and attaches the
 uploads, and queues the 已受理 SMS. ``manual_verification_resubmit`` (不通过 → 待审核) keeps the
-uploads the rejection did not ask for again. ``manual_verification_approve`` /
-``manual_verification_reject`` are the reviewer's decisions; every move goes through
-``core.workflow.transition`` (history row, audit event) and the SMS leaves after commit.
+uploads the rejection did not ask for again. The reviewer's decisions are in
+``zhengwu.reviews.services`` (dependencies point one way: reviews → registrations). Every
+move goes through ``core.workflow.transition`` (history row, audit event); SMS after commit.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from zhengwu import identifiers
 from zhengwu.accounts import services as accounts
-from zhengwu.accounts.constants import IdType, LegalPersonType, Location, Role
+from zhengwu.accounts.constants import IdType, LegalPersonType, Location
 from zhengwu.accounts.identity import (
     birth_date_of,
     id_number_hash,
@@ -34,14 +34,13 @@ from zhengwu.accounts.identity import (
     mobile_hash,
     mobile_validate,
 )
-from zhengwu.accounts.models import Membership, Organisation, User
+from zhengwu.accounts.models import User
 from zhengwu.audit.services import record_event
 from zhengwu.core.errors import ConfigurationError, PermissionDenied, ValidationFailed
 from zhengwu.core.masking import mask_mobile
 from zhengwu.core.models import Transition
 from zhengwu.core.workflow import transition
 from zhengwu.notifications.services import sms_send, verification_code_check
-from zhengwu.reviews.permissions import is_reviewer
 from zhengwu.uploads.models import PrivateUpload, UploadKind
 from zhengwu.uploads.services import upload_attach, upload_delete, upload_store
 from zhengwu.workdays.selectors import deadline
@@ -50,12 +49,10 @@ from . import rules
 from .constants import SMS_CODE_PURPOSE
 from .manual_constants import (
     MANUAL_UPLOAD_KINDS,
-    REASON_REUPLOAD,
     SUBJECT_TYPE,
     ManualApplicantKind,
     ManualReviewRule,
     ManualStatus,
-    RejectionReason,
 )
 from .models import ManualVerification
 from .services import USERNAME_TAKEN, _username_available
@@ -449,154 +446,4 @@ def manual_verification_resubmit(
                 upload_delete(upload=existing[kind], actor=actor, reason="replaced on resubmission")
         _store_uploads(files=files, case=case, user=actor)
         _received_sms(case, actor=actor)
-    return case
-
-
-# --- decisions (journey 6) -------------------------------------------------------------------
-
-
-def _check_reviewer(actor: Any) -> None:
-    if not is_reviewer(actor):
-        raise PermissionDenied("只有审核人员可以审核人工认证申请")
-
-
-def manual_verification_approve(*, case: ManualVerification, actor: User) -> ManualVerification:
-    """通过: link the unit (an existing organisation with the USCC, or a new one), make the
-    applicant a member, bind the mobile within it (REG-8) and send ``manual_review.approved``.
-
-    The first member of a new organisation becomes its administrator (it approves later
-    operators, REG-7); joining an organisation that already has members makes an operator.
-    A second decision is refused by the transition helper.
-    """
-    _check_reviewer(actor)
-    with transaction.atomic():
-        locked = ManualVerification.objects.select_for_update().get(pk=case.pk)
-        uscc = (
-            locked.unit_code
-            if len(locked.unit_code) == 18 and locked.status == ManualStatus.PENDING
-            else ""
-        )
-        case = transition(
-            locked,
-            ManualStatus.APPROVED,
-            actor=actor,
-            changes={"decided_by": actor, "decided_at": timezone.now()},
-        )
-        organisation = _organisation_for(case, uscc=uscc, actor=actor)
-        has_members = Membership.objects.filter(organisation=organisation, is_active=True).exists()
-        user = case.user
-        user.real_name = case.operator_name
-        user.id_type = case.operator_id_type
-        user.id_number = case.operator_id_number
-        user.id_number_hash = case.operator_id_number_hash
-        user.save(update_fields=["real_name", "id_type", "id_number", "id_number_hash"])
-        accounts.membership_create(
-            organisation=organisation,
-            user=user,
-            role=Role.OPERATOR if has_members else Role.ADMINISTRATOR,
-            actor=actor,
-        )
-        accounts.mobile_claim_acquire(
-            organisation_key=organisation.claim_key,
-            mobile=case.mobile,
-            holder=f"accounts.user:{user.pk}",
-            expires_at=None,
-            user=user,
-            actor=actor,
-        )
-        ManualVerification.objects.filter(pk=case.pk).update(organisation=organisation)
-        case.organisation = organisation
-        sms_send(
-            mobile=case.mobile,
-            template="manual_review.approved",
-            params={"reference": case.reference},
-            actor=actor,
-            subject=case,
-        )
-    return case
-
-
-def _organisation_for(case: ManualVerification, *, uscc: str, actor: Any) -> Organisation:
-    if uscc:
-        return accounts.organisation_get_or_create(
-            uscc=uscc,
-            name=case.organisation_name,
-            legal_person_type=case.legal_person_type,
-            location=case.location,
-            legal_rep_name="",
-            legal_rep_id_type="",
-            legal_rep_id_number="",
-            actor=actor,
-        )
-    # No USCC (organisation code only, units being set up, projects): a unit of its own,
-    # identified by its primary key (Organisation.uscc is unique where present).
-    organisation = Organisation.objects.create(
-        uscc=None,
-        name=case.organisation_name,
-        legal_person_type=case.legal_person_type,
-        location=case.location,
-        legal_rep_name="",
-        legal_rep_id_type="",
-        legal_rep_id_number="",
-        legal_rep_id_number_hash="",
-    )
-    record_event(
-        "organisation.created",
-        actor=actor,
-        subject=organisation,
-        after={"manual_verification": case.reference},
-    )
-    return organisation
-
-
-def manual_verification_reject(
-    *,
-    case: ManualVerification,
-    actor: User,
-    reason_code: str,
-    reason_text: str = "",
-    reupload_kinds: list[str] | None = None,
-) -> ManualVerification:
-    """不通过 with a reason template plus free text (``其他`` needs the text); the material to
-    upload again defaults to what the template names. Sends ``manual_review.rejected``."""
-    _check_reviewer(actor)
-    if reason_code not in RejectionReason.values:
-        raise ValidationFailed("请选择不通过原因", code="reason.empty", field="reason_code")
-    text = " ".join((reason_text or "").split())
-    if reason_code == RejectionReason.OTHER and not text:
-        raise ValidationFailed("请填写不通过原因", code="reason.text_empty", field="reason_text")
-    label = str(RejectionReason(reason_code).label)
-    reason = label
-    if text:
-        reason = text if reason_code == RejectionReason.OTHER else f"{label}：{text}"
-    if len(reason) > REASON_MAX:
-        raise ValidationFailed(
-            f"不通过原因不能超过{REASON_MAX}个字", code="reason.too_long", field="reason_text"
-        )
-    kinds = (
-        [k for k in reupload_kinds if k in MANUAL_UPLOAD_KINDS]
-        if reupload_kinds
-        else list(REASON_REUPLOAD[reason_code])
-    )
-    with transaction.atomic():
-        case = transition(
-            case,
-            ManualStatus.REJECTED,
-            actor=actor,
-            reason=reason,
-            changes={
-                "reason": reason,
-                "reason_code": reason_code,
-                "reupload_kinds": kinds,
-                "decided_by": actor,
-                "decided_at": timezone.now(),
-            },
-        )
-        sms_send(
-            mobile=case.mobile,
-            template="manual_review.rejected",
-            params={"reference": case.reference, "reason": reason},
-            actor=actor,
-            subject=case,
-        )
     return case

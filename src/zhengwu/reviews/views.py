@@ -19,6 +19,7 @@ from zhengwu.registrations import manual_services
 from zhengwu.registrations.manual_constants import MANUAL_UPLOAD_KINDS, ManualStatus
 from zhengwu.uploads.models import UploadKind
 
+from . import services as review_services
 from .constants import EVENT_CASE_VIEWED
 from .forms import DecisionForm
 from .permissions import is_reviewer
@@ -120,9 +121,9 @@ def manual_decide(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             if data["decision"] == "approve":
-                manual_services.manual_verification_approve(case=case, actor=request.user)  # type: ignore[arg-type]
+                review_services.manual_verification_approve(case=case, actor=request.user)  # type: ignore[arg-type]
             else:
-                manual_services.manual_verification_reject(
+                review_services.manual_verification_reject(
                     case=case,
                     actor=request.user,  # type: ignore[arg-type]
                     reason_code=data["reason_code"],

@@ -8,8 +8,8 @@ from django.db import connection
 
 from zhengwu.core.errors import IllegalTransition
 from zhengwu.core.workflow import history
-from zhengwu.registrations import manual_services
 from zhengwu.registrations.models import ManualVerification
+from zhengwu.reviews import services as review_services
 from zhengwu.reviews.tests.factories import ManualVerificationFactory, make_reviewer
 
 pytestmark = [
@@ -31,11 +31,11 @@ def test_two_reviewers_deciding_at_once_one_wins():
             mine = ManualVerification.objects.get(pk=case.pk)
             if n == 0:
                 results.append(
-                    manual_services.manual_verification_approve(case=mine, actor=reviewers[0])
+                    review_services.manual_verification_approve(case=mine, actor=reviewers[0])
                 )
             else:
                 results.append(
-                    manual_services.manual_verification_reject(
+                    review_services.manual_verification_reject(
                         case=mine, actor=reviewers[1], reason_code="no_stamp"
                     )
                 )

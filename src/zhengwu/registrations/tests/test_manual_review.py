@@ -11,6 +11,7 @@ from zhengwu.core.workflow import history
 from zhengwu.notifications.models import SmsMessage
 from zhengwu.registrations import manual_services
 from zhengwu.registrations.manual_constants import ManualStatus
+from zhengwu.reviews import services as review_services
 from zhengwu.reviews.tests.factories import (
     ManualVerificationFactory,
     jpeg_file,
@@ -55,7 +56,7 @@ def case():
 def _reject(case, reviewer, capture, **kwargs):
     kwargs.setdefault("reason_code", "licence_unclear")
     with capture(execute=True):
-        return manual_services.manual_verification_reject(case=case, actor=reviewer, **kwargs)
+        return review_services.manual_verification_reject(case=case, actor=reviewer, **kwargs)
 
 
 def test_reject_records_the_reason_and_sends_it(case, reviewer, django_capture_on_commit_callbacks):
@@ -74,13 +75,13 @@ def test_reject_records_the_reason_and_sends_it(case, reviewer, django_capture_o
 def test_reason_other_needs_free_text(case, reviewer):
     """其他 alone says nothing: the free text is required."""
     with pytest.raises(ValidationFailed) as exc:
-        manual_services.manual_verification_reject(case=case, actor=reviewer, reason_code="other")
+        review_services.manual_verification_reject(case=case, actor=reviewer, reason_code="other")
     assert exc.value.field == "reason_text"
 
 
 def test_reject_needs_a_reason_template(case, reviewer):
     with pytest.raises(ValidationFailed) as exc:
-        manual_services.manual_verification_reject(case=case, actor=reviewer, reason_code="")
+        review_services.manual_verification_reject(case=case, actor=reviewer, reason_code="")
     assert exc.value.field == "reason_code"
 
 
@@ -89,16 +90,16 @@ def test_only_reviewers_decide(case, kind):
     """Journey 6: a legal-person account or staff without reviews.review_case is refused."""
     actor = UserFactory() if kind == "legal_person" else UserFactory(staff=True)
     with pytest.raises(PermissionDenied):
-        manual_services.manual_verification_approve(case=case, actor=actor)
+        review_services.manual_verification_approve(case=case, actor=actor)
     with pytest.raises(PermissionDenied):
-        manual_services.manual_verification_reject(case=case, actor=actor, reason_code="no_stamp")
+        review_services.manual_verification_reject(case=case, actor=actor, reason_code="no_stamp")
 
 
 def test_a_case_cannot_be_decided_twice(case, reviewer, django_capture_on_commit_callbacks):
     """The transition helper refuses a second decision, naming the current state."""
     _reject(case, reviewer, django_capture_on_commit_callbacks)
     with pytest.raises(IllegalTransition) as exc:
-        manual_services.manual_verification_approve(case=case, actor=reviewer)
+        review_services.manual_verification_approve(case=case, actor=reviewer)
     assert "不通过" in exc.value.message
 
 
@@ -108,7 +109,7 @@ def test_approve_creates_the_organisation_membership_and_mobile_binding(
     """通过: the organisation with the USCC is created, the applicant becomes its
     administrator, the mobile is bound within it (REG-8), the SMS says so."""
     with django_capture_on_commit_callbacks(execute=True):
-        manual_services.manual_verification_approve(case=case, actor=reviewer)
+        review_services.manual_verification_approve(case=case, actor=reviewer)
     case.refresh_from_db()
     assert case.status == ManualStatus.APPROVED and case.decided_by == reviewer
     org = case.organisation
@@ -125,7 +126,7 @@ def test_approve_links_an_existing_organisation_as_operator(case, reviewer):
 
     org = OrganisationFactory(uscc=case.unit_code)
     MembershipFactory(organisation=org, legal_representative=True)
-    manual_services.manual_verification_approve(case=case, actor=reviewer)
+    review_services.manual_verification_approve(case=case, actor=reviewer)
     assert Membership.objects.get(user=case.user).role == Role.OPERATOR
     case.refresh_from_db()
     assert case.organisation == org
@@ -134,7 +135,7 @@ def test_approve_links_an_existing_organisation_as_operator(case, reviewer):
 def test_approve_without_uscc_creates_a_unit_without_code(reviewer):
     """Organisation code or no code at all (projects): a unit of its own, USCC empty."""
     case = ManualVerificationFactory(has_code_certificate=False, unit_code="")
-    manual_services.manual_verification_approve(case=case, actor=reviewer)
+    review_services.manual_verification_approve(case=case, actor=reviewer)
     case.refresh_from_db()
     assert case.organisation.uscc is None
 

@@ -1,0 +1,180 @@
+"""Writes of the back office (journey 6): the reviewer's decisions on manual verifications.
+
+``manual_verification_approve`` / ``manual_verification_reject`` check that the actor is a
+reviewer, move the case through ``core.workflow.transition`` (row lock, refusal of a second
+decision naming the current state, history row, audit event) and queue the SMS, which leaves
+after commit (NTF-1).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from zhengwu.accounts import services as accounts
+from zhengwu.accounts.constants import Role
+from zhengwu.accounts.models import Membership, Organisation, User
+from zhengwu.audit.services import record_event
+from zhengwu.core.errors import PermissionDenied, ValidationFailed
+from zhengwu.core.workflow import transition
+from zhengwu.notifications.services import sms_send
+from zhengwu.registrations.manual_constants import (
+    MANUAL_UPLOAD_KINDS,
+    REASON_REUPLOAD,
+    ManualStatus,
+    RejectionReason,
+)
+from zhengwu.registrations.models import ManualVerification
+
+from .permissions import is_reviewer
+
+REASON_MAX = 200
+
+
+def _check_reviewer(actor: Any) -> None:
+    if not is_reviewer(actor):
+        raise PermissionDenied("只有审核人员可以审核人工认证申请")
+
+
+def manual_verification_approve(*, case: ManualVerification, actor: User) -> ManualVerification:
+    """通过: link the unit (an existing organisation with the USCC, or a new one), make the
+    applicant a member, bind the mobile within it (REG-8) and send ``manual_review.approved``.
+
+    The first member of a new organisation becomes its administrator (it approves later
+    operators, REG-7); joining an organisation that already has members makes an operator.
+    A second decision is refused by the transition helper.
+    """
+    _check_reviewer(actor)
+    with transaction.atomic():
+        locked = ManualVerification.objects.select_for_update().get(pk=case.pk)
+        uscc = (
+            locked.unit_code
+            if len(locked.unit_code) == 18 and locked.status == ManualStatus.PENDING
+            else ""
+        )
+        case = transition(
+            locked,
+            ManualStatus.APPROVED,
+            actor=actor,
+            changes={"decided_by": actor, "decided_at": timezone.now()},
+        )
+        organisation = _organisation_for(case, uscc=uscc, actor=actor)
+        has_members = Membership.objects.filter(organisation=organisation, is_active=True).exists()
+        user = case.user
+        user.real_name = case.operator_name
+        user.id_type = case.operator_id_type
+        user.id_number = case.operator_id_number
+        user.id_number_hash = case.operator_id_number_hash
+        user.save(update_fields=["real_name", "id_type", "id_number", "id_number_hash"])
+        accounts.membership_create(
+            organisation=organisation,
+            user=user,
+            role=Role.OPERATOR if has_members else Role.ADMINISTRATOR,
+            actor=actor,
+        )
+        accounts.mobile_claim_acquire(
+            organisation_key=organisation.claim_key,
+            mobile=case.mobile,
+            holder=f"accounts.user:{user.pk}",
+            expires_at=None,
+            user=user,
+            actor=actor,
+        )
+        ManualVerification.objects.filter(pk=case.pk).update(organisation=organisation)
+        case.organisation = organisation
+        sms_send(
+            mobile=case.mobile,
+            template="manual_review.approved",
+            params={"reference": case.reference},
+            actor=actor,
+            subject=case,
+        )
+    return case
+
+
+def _organisation_for(case: ManualVerification, *, uscc: str, actor: Any) -> Organisation:
+    if uscc:
+        return accounts.organisation_get_or_create(
+            uscc=uscc,
+            name=case.organisation_name,
+            legal_person_type=case.legal_person_type,
+            location=case.location,
+            legal_rep_name="",
+            legal_rep_id_type="",
+            legal_rep_id_number="",
+            actor=actor,
+        )
+    # No USCC (organisation code only, units being set up, projects): a unit of its own,
+    # identified by its primary key (Organisation.uscc is unique where present).
+    organisation = Organisation.objects.create(
+        uscc=None,
+        name=case.organisation_name,
+        legal_person_type=case.legal_person_type,
+        location=case.location,
+        legal_rep_name="",
+        legal_rep_id_type="",
+        legal_rep_id_number="",
+        legal_rep_id_number_hash="",
+    )
+    record_event(
+        "organisation.created",
+        actor=actor,
+        subject=organisation,
+        after={"manual_verification": case.reference},
+    )
+    return organisation
+
+
+def manual_verification_reject(
+    *,
+    case: ManualVerification,
+    actor: User,
+    reason_code: str,
+    reason_text: str = "",
+    reupload_kinds: list[str] | None = None,
+) -> ManualVerification:
+    """不通过 with a reason template plus free text (``其他`` needs the text); the material to
+    upload again defaults to what the template names. Sends ``manual_review.rejected``."""
+    _check_reviewer(actor)
+    if reason_code not in RejectionReason.values:
+        raise ValidationFailed("请选择不通过原因", code="reason.empty", field="reason_code")
+    text = " ".join((reason_text or "").split())
+    if reason_code == RejectionReason.OTHER and not text:
+        raise ValidationFailed("请填写不通过原因", code="reason.text_empty", field="reason_text")
+    label = str(RejectionReason(reason_code).label)
+    reason = label
+    if text:
+        reason = text if reason_code == RejectionReason.OTHER else f"{label}：{text}"
+    if len(reason) > REASON_MAX:
+        raise ValidationFailed(
+            f"不通过原因不能超过{REASON_MAX}个字", code="reason.too_long", field="reason_text"
+        )
+    kinds = (
+        [k for k in reupload_kinds if k in MANUAL_UPLOAD_KINDS]
+        if reupload_kinds
+        else list(REASON_REUPLOAD[reason_code])
+    )
+    with transaction.atomic():
+        case = transition(
+            case,
+            ManualStatus.REJECTED,
+            actor=actor,
+            reason=reason,
+            changes={
+                "reason": reason,
+                "reason_code": reason_code,
+                "reupload_kinds": kinds,
+                "decided_by": actor,
+                "decided_at": timezone.now(),
+            },
+        )
+        sms_send(
+            mobile=case.mobile,
+            template="manual_review.rejected",
+            params={"reference": case.reference, "reason": reason},
+            actor=actor,
+            subject=case,
+        )
+    return case

@@ -106,7 +106,7 @@ def _captcha_check(key: str, answer: str) -> None:
 
 
 @router.post("/", response={201: DraftOut, 400: ErrorOut}, summary="Step 1 信息认证")
-def info(request: HttpRequest, payload: InfoIn) -> tuple[int, DraftOut]:
+def info(request: HttpRequest, payload: InfoIn) -> Status[DraftOut]:
     """Check the unit against the register (REG-1…REG-3); returns the draft to continue."""
     draft = services.registration_start(**payload.dict(), actor=request.user)
     return Status(201, _out(draft))
@@ -123,7 +123,7 @@ def captcha(request: HttpRequest) -> CaptchaOut:
     response={204: None, 400: ErrorOut, 404: ErrorOut, 410: ErrorOut, 429: ErrorOut},
     summary="Send the step-2 SMS code",
 )
-def sms_code(request: HttpRequest, draft_id: UUID, payload: MobileIn) -> tuple[int, None]:
+def sms_code(request: HttpRequest, draft_id: UUID, payload: MobileIn) -> Status[None]:
     draft = services.draft_get(draft_id=draft_id)
     services.registration_sms_code_send(draft=draft, mobile=payload.mobile, actor=request.user)
     return Status(204, None)

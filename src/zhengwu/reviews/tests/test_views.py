@@ -147,3 +147,13 @@ def test_approve_through_the_page(reviewer_client, case):
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == ManualStatus.APPROVED
+
+
+def test_the_back_office_entry_leads_to_the_manual_queue(reviewer_client):
+    """/review/ opens the first queue (the manual channel's)."""
+    response = reviewer_client.get("/review/")
+    assert response.status_code == 302 and response["Location"] == "/review/manual/"
+
+
+def test_an_unknown_queue_is_404(reviewer_client):
+    assert reviewer_client.get("/review/nosuchqueue/").status_code == 404

@@ -24,6 +24,26 @@ def _text(label: Any, *, required: bool = True, **attrs: str) -> forms.CharField
     )
 
 
+def new_password_field(label: Any, required_message: Any) -> forms.CharField:
+    """A new password (REG-4 rules are checked by the form's ``clean``, not here)."""
+    return forms.CharField(
+        label=label,
+        max_length=64,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": required_message},
+    )
+
+
+def captcha_field() -> CaptchaField:
+    """The image captcha of every registration form (accepts PASSED in sandbox mode)."""
+    return CaptchaField(label=_("验证码"), error_messages={"invalid": _("验证码错误")})
+
+
+def sms_code_field() -> forms.CharField:
+    return _text(_("短信验证码"), inputmode="numeric", autocomplete="one-time-code")
+
+
 class InfoForm(forms.Form):
     """Step 1 信息认证 (REG-1)."""
 
@@ -57,27 +77,15 @@ class UserForm(forms.Form):
     """Step 2 创建用户 (REG-4)."""
 
     username = _text(_("用户名"), autocomplete="username")
-    password = forms.CharField(
-        label=_("密码"),
-        max_length=64,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": _("请填写密码")},
-    )
-    password_confirm = forms.CharField(
-        label=_("确认密码"),
-        max_length=64,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": _("请再次输入密码")},
-    )
+    password = new_password_field(_("密码"), _("请填写密码"))
+    password_confirm = new_password_field(_("确认密码"), _("请再次输入密码"))
     operator_name = _text(_("经办人姓名"))
     operator_id_type = forms.ChoiceField(label=_("经办人证件类型"), choices=IdType.choices)
     operator_id_number = _text(_("经办人证件号码"), autocapitalize="characters", spellcheck="false")
     landline = _text(_("固定电话"), required=False, inputmode="tel")
     mobile = _text(_("手机号"), inputmode="numeric", autocomplete="tel")
-    captcha = CaptchaField(label=_("验证码"), error_messages={"invalid": _("验证码错误")})
-    sms_code = _text(_("短信验证码"), inputmode="numeric", autocomplete="one-time-code")
+    captcha = captcha_field()
+    sms_code = sms_code_field()
 
     USERNAME_HINT = rules.USERNAME_HINT
     PASSWORD_HINT = rules.PASSWORD_HINT

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from captcha.fields import CaptchaField
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +11,7 @@ from zhengwu.uploads.forms import JpegUploadField
 from zhengwu.uploads.models import UploadKind
 
 from . import rules
-from .forms import _text
+from .forms import _text, captcha_field, new_password_field, sms_code_field
 from .manual_constants import ManualApplicantKind
 
 UPLOAD_HINT = _("照片支持.jpg、.jpeg格式，大小不超过5MB，所有信息清晰可见")
@@ -83,22 +82,10 @@ class ManualForm(ManualInfoForm):
 
     mobile = _text(_("经办人手机号"), inputmode="numeric", autocomplete="tel")
     username = _text(_("用户名"), autocomplete="username")
-    password = forms.CharField(
-        label=_("密码"),
-        max_length=64,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": _("请填写密码")},
-    )
-    password_confirm = forms.CharField(
-        label=_("确认密码"),
-        max_length=64,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": _("请再次输入密码")},
-    )
-    captcha = CaptchaField(label=_("验证码"), error_messages={"invalid": _("验证码错误")})
-    sms_code = _text(_("短信验证码"), inputmode="numeric", autocomplete="one-time-code")
+    password = new_password_field(_("密码"), _("请填写密码"))
+    password_confirm = new_password_field(_("确认密码"), _("请再次输入密码"))
+    captcha = captcha_field()
+    sms_code = sms_code_field()
     agreement = forms.BooleanField(
         label=_("我已阅读并同意《政务服务网用户注册协议》"),
         required=True,

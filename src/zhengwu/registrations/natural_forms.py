@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from captcha.fields import CaptchaField
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
+from .forms import captcha_field, new_password_field, sms_code_field
 from .models.natural import NaturalIdType
 
 
@@ -62,22 +62,10 @@ class NaturalRegistrationForm(forms.Form):
         error_messages={"required": _("请选择居住地")},
     )
     mobile = _text(_("手机号"), inputmode="numeric", autocomplete="tel")
-    captcha = CaptchaField(label=_("验证码"), error_messages={"invalid": _("验证码错误")})
-    sms_code = _text(_("短信验证码"), inputmode="numeric", autocomplete="one-time-code")
-    password = forms.CharField(
-        label=_("密码"),
-        max_length=64,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": _("请填写密码")},
-    )
-    password_confirm = forms.CharField(
-        label=_("确认密码"),
-        max_length=64,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": _("请再次输入密码")},
-    )
+    captcha = captcha_field()
+    sms_code = sms_code_field()
+    password = new_password_field(_("密码"), _("请填写密码"))
+    password_confirm = new_password_field(_("确认密码"), _("请再次输入密码"))
 
     PASSWORD_HINT = rules.PASSWORD_HINT
 

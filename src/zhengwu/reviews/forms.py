@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.registrations.manual_constants import MANUAL_UPLOAD_KINDS, RejectionReason
@@ -34,4 +35,35 @@ class DecisionForm(forms.Form):
         choices=[(k, UploadKind(k).label) for k in MANUAL_UPLOAD_KINDS],
         required=False,
         widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class NaturalReturnReason(models.TextChoices):
+    """Templates of the 退回原因 of a natural-person manual review (REG-11)."""
+
+    ID_UNCLEAR = "id_unclear", _("证件信息无法核实")
+    ID_MISMATCH = "id_mismatch", _("姓名与证件号码不一致")
+    ID_EXPIRED = "id_expired", _("证件已过期")
+    OTHER = "other", _("其他")
+
+
+class NaturalDecisionForm(forms.Form):
+    """通过, or 退回 with a reason template plus free text (个人实名人工审核, REG-11)."""
+
+    decision = forms.ChoiceField(
+        label=_("审核结果"),
+        choices=[("approve", _("通过")), ("reject", _("不通过"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择审核结果")},
+    )
+    reason_code = forms.ChoiceField(
+        label=_("不通过原因"),
+        choices=[("", _("请选择")), *NaturalReturnReason.choices],
+        required=False,
+    )
+    reason_text = forms.CharField(
+        label=_("补充说明"),
+        required=False,
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -2,8 +2,8 @@
 
 A queue is a ``Queue``: a key for the URL, a label, the statuses it can filter by, and a
 function returning ``QueueItem`` rows sorted by working-day deadline. The manual channel
-(REG-9) registers its queue below; the natural-person manual check (REG-11) and agent
-registrations (REG-10) add theirs with ``register_queue`` and a case page of their own.
+(REG-9) and the natural-person manual check (REG-11, 个人实名人工审核) register theirs below,
+each with a case page of its own; agent registrations (REG-10) will add theirs the same way.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.registrations.manual_constants import ManualStatus
-from zhengwu.registrations.models import ManualVerification
+from zhengwu.registrations.models import ManualVerification, NaturalPersonReview
+from zhengwu.registrations.models.natural import NaturalReviewStatus
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,11 @@ class QueueItem:
     url: str
 
 
+#: Default column headers of a queue page (a queue of persons names its own).
+ORGANISATION_NAME = _("单位名称")
+APPLICANT_KIND = _("申请类型")
+
+
 @dataclass(frozen=True)
 class Queue:
     key: str
@@ -44,6 +50,8 @@ class Queue:
     statuses: Sequence[tuple[str, Any]]
     default_status: str
     items: Callable[[str], list[QueueItem]]
+    title_label: Any = ORGANISATION_NAME
+    kind_header: Any = APPLICANT_KIND
 
 
 _queues: dict[str, Queue] = {}
@@ -100,5 +108,54 @@ MANUAL_QUEUE = register_queue(
         statuses=ManualStatus.choices,
         default_status=ManualStatus.PENDING,
         items=_manual_items,
+    )
+)
+
+
+def _natural_items(status: str) -> list[QueueItem]:
+    """个人实名人工审核 (REG-11), earliest 48-working-hour deadline first; one query (the
+    draft joined), the name masked in the list."""
+    now = timezone.now()
+    reviews = (
+        NaturalPersonReview.objects.select_related("draft")
+        .only(
+            "pk",
+            "status",
+            "submitted_at",
+            "deadline",
+            "created_at",
+            "draft__real_name",
+            "draft__id_type",
+        )
+        .order_by("deadline", "pk")
+    )
+    if status:
+        reviews = reviews.filter(status=status)
+    return [
+        QueueItem(
+            pk=review.pk,
+            reference=review.reference,
+            title=review.draft.masked_name,
+            kind_label=review.draft.get_id_type_display(),
+            status=review.status,
+            status_label=review.get_status_display(),
+            submitted_at=review.submitted_at,
+            deadline_at=review.deadline,
+            is_overdue=review.status == NaturalReviewStatus.PENDING and review.deadline <= now,
+            url=reverse("reviews:natural_case", args=[review.pk]),
+        )
+        for review in reviews
+    ]
+
+
+NATURAL_QUEUE = register_queue(
+    Queue(
+        key="natural",
+        label=_("个人实名人工审核"),
+        statuses=NaturalReviewStatus.choices,
+        default_status=NaturalReviewStatus.PENDING,
+        items=_natural_items,
+        title_label=_("姓名"),
+        kind_header=_("证件类型"),
     )
 )

@@ -6,7 +6,7 @@ from typing import Any
 
 from zhengwu.core.errors import NotFound
 from zhengwu.registrations.manual_constants import SUBJECT_TYPE as MANUAL_SUBJECT_TYPE
-from zhengwu.registrations.models import ManualVerification
+from zhengwu.registrations.models import ManualVerification, NaturalPersonReview
 
 from .permissions import is_reviewer
 
@@ -26,4 +26,15 @@ def manual_case_get_for_reviewer(*, user: Any, pk: int) -> ManualVerification:
     try:
         return ManualVerification.objects.select_related("user", "decided_by").get(pk=pk)
     except ManualVerification.DoesNotExist:
+        raise NotFound() from None
+
+
+def natural_review_get_for_reviewer(*, user: Any, pk: int) -> NaturalPersonReview:
+    """The natural-person manual review ``pk`` (REG-11) for a reviewer; ``NotFound`` for
+    anybody else."""
+    if not is_reviewer(user):
+        raise NotFound()
+    try:
+        return NaturalPersonReview.objects.select_related("draft", "decided_by").get(pk=pk)
+    except NaturalPersonReview.DoesNotExist:
         raise NotFound() from None

@@ -20,14 +20,16 @@ from zhengwu.audit.services import record_event
 from zhengwu.core.errors import PermissionDenied, ValidationFailed
 from zhengwu.core.workflow import transition
 from zhengwu.notifications.services import sms_send
+from zhengwu.registrations import natural_services
 from zhengwu.registrations.manual_constants import (
     MANUAL_UPLOAD_KINDS,
     REASON_REUPLOAD,
     ManualStatus,
     RejectionReason,
 )
-from zhengwu.registrations.models import ManualVerification
+from zhengwu.registrations.models import ManualVerification, NaturalPersonReview
 
+from .forms import NaturalReturnReason
 from .permissions import is_reviewer
 
 REASON_MAX = 200
@@ -178,3 +180,33 @@ def manual_verification_reject(
             subject=case,
         )
     return case
+
+
+def natural_review_approve(*, review: NaturalPersonReview, actor: User) -> NaturalPersonReview:
+    """通过 a natural-person manual review (REG-11): the account opens and the applicant gets
+    ``manual_review.approved`` (sent by the registrations service). Reviewers only; a second
+    decision is refused by the transition helper."""
+    _check_reviewer(actor)
+    return natural_services.natural_person_review_approve(review=review, actor=actor)
+
+
+def natural_review_reject(
+    *, review: NaturalPersonReview, actor: User, reason_code: str, reason_text: str = ""
+) -> NaturalPersonReview:
+    """退回 with a reason template plus free text (``其他`` needs the text); the applicant gets
+    ``manual_review.rejected`` with the reason. Reviewers only."""
+    _check_reviewer(actor)
+    if reason_code not in NaturalReturnReason.values:
+        raise ValidationFailed("请选择不通过原因", code="reason.empty", field="reason_code")
+    text = " ".join((reason_text or "").split())
+    if reason_code == NaturalReturnReason.OTHER and not text:
+        raise ValidationFailed("请填写不通过原因", code="reason.text_empty", field="reason_text")
+    label = str(NaturalReturnReason(reason_code).label)
+    reason = label
+    if text:
+        reason = text if reason_code == NaturalReturnReason.OTHER else f"{label}：{text}"
+    if len(reason) > REASON_MAX:
+        raise ValidationFailed(
+            f"不通过原因不能超过{REASON_MAX}个字", code="reason.too_long", field="reason_text"
+        )
+    return natural_services.natural_person_review_reject(review=review, actor=actor, reason=reason)

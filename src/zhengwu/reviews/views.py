@@ -17,14 +17,15 @@ from zhengwu.core.errors import NotFound, ZhengwuError
 from zhengwu.core.workflow import history
 from zhengwu.registrations import manual_services
 from zhengwu.registrations.manual_constants import MANUAL_UPLOAD_KINDS, ManualStatus
+from zhengwu.registrations.models.natural import NaturalReviewStatus
 from zhengwu.uploads.models import UploadKind
 
 from . import services as review_services
 from .constants import EVENT_CASE_VIEWED
-from .forms import DecisionForm
+from .forms import DecisionForm, NaturalDecisionForm
 from .permissions import is_reviewer
 from .queues import queue_get, queues
-from .selectors import manual_case_get_for_reviewer
+from .selectors import manual_case_get_for_reviewer, natural_review_get_for_reviewer
 
 
 def reviewer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -137,3 +138,74 @@ def manual_decide(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("reviews:manual_case", pk=case.pk)
     case.refresh_from_db()
     return render(request, "reviews/manual_case.html", _case_context(case, form), status=400)
+
+
+# --- 个人实名人工审核 (REG-11) -------------------------------------------------------------------
+
+
+def _natural_or_404(request: HttpRequest, pk: int) -> Any:
+    try:
+        return natural_review_get_for_reviewer(user=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def _natural_context(review: Any, form: NaturalDecisionForm) -> dict[str, Any]:
+    labels = dict(NaturalReviewStatus.choices)
+    return {
+        "review": review,
+        "draft": review.draft,
+        "form": form,
+        "history": [
+            {
+                "at": row.at,
+                "actor_label": row.actor_label,
+                "from_label": labels.get(row.from_state, row.from_state),
+                "to_label": labels.get(row.to_state, row.to_state),
+                "reason": row.reason,
+            }
+            for row in history(review)
+        ],
+    }
+
+
+@reviewer_required
+def natural_case(request: HttpRequest, pk: int) -> HttpResponse:
+    """The person's data (ID number and mobile masked); every view audited (ACC-8)."""
+    review = _natural_or_404(request, pk)
+    record_event(
+        EVENT_CASE_VIEWED,
+        actor=request.user,
+        subject=review,
+        after={"status": review.status},
+    )
+    return render(
+        request, "reviews/natural_case.html", _natural_context(review, NaturalDecisionForm())
+    )
+
+
+@reviewer_required
+@require_POST
+def natural_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """通过 / 不通过 (退回): one service call; a second decision is refused."""
+    review = _natural_or_404(request, pk)
+    form = NaturalDecisionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["decision"] == "approve":
+                review_services.natural_review_approve(review=review, actor=request.user)  # type: ignore[arg-type]
+            else:
+                review_services.natural_review_reject(
+                    review=review,
+                    actor=request.user,  # type: ignore[arg-type]
+                    reason_code=data["reason_code"],
+                    reason_text=data["reason_text"],
+                )
+        except ZhengwuError as exc:
+            field = exc.field if exc.field in form.fields else None
+            form.add_error(field, exc.message)
+        else:
+            return redirect("reviews:natural_case", pk=review.pk)
+    review.refresh_from_db()
+    return render(request, "reviews/natural_case.html", _natural_context(review, form), status=400)

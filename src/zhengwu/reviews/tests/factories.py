@@ -1,10 +1,12 @@
-"""Factories of the back office: reviewers, and manual verifications with a trait per state."""
+"""Factories of the back office: reviewers, manual verifications with a trait per state, and
+natural-person manual reviews."""
 
 from __future__ import annotations
 
 import datetime
 
 import factory
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
@@ -12,7 +14,16 @@ from zhengwu.accounts.constants import IdType, LegalPersonType, Location
 from zhengwu.accounts.identity import id_number_hash, mobile_hash
 from zhengwu.accounts.tests.factories import UserFactory, resident_id
 from zhengwu.registrations.manual_constants import ManualApplicantKind, ManualStatus
-from zhengwu.registrations.models import ManualVerification
+from zhengwu.registrations.models import (
+    ManualVerification,
+    NaturalPersonDraft,
+    NaturalPersonReview,
+)
+from zhengwu.registrations.models.natural import (
+    NaturalDraftOutcome,
+    NaturalIdType,
+    NaturalReviewStatus,
+)
 from zhengwu.reviews.constants import REVIEWER_GROUP
 
 
@@ -104,3 +115,46 @@ def manual_data(**overrides):  # type: ignore[no-untyped-def]
 
 def manual_files(*kinds: str):  # type: ignore[no-untyped-def]
     return {kind: jpeg_file(f"{kind}.jpg") for kind in kinds or ("licence_page", "id_document")}
+
+
+# --- 个人实名人工审核 (REG-11) -----------------------------------------------------------------
+
+
+class NaturalPersonDraftFactory(factory.django.DjangoModelFactory):
+    """A finished 个人注册 wizard whose face check failed (what a manual review points at)."""
+
+    class Meta:
+        model = NaturalPersonDraft
+
+    step = NaturalPersonDraft.Step.DONE
+    outcome = NaturalDraftOutcome.REVIEW
+    id_type = NaturalIdType.RESIDENT_ID
+    real_name = factory.Sequence(lambda n: f"钱测试{n}")
+    id_number = factory.Sequence(lambda n: resident_id(60000 + n))
+    id_number_hash = factory.LazyAttribute(lambda o: id_number_hash(o.id_number))
+    valid_from = datetime.date(2020, 1, 1)
+    valid_until = datetime.date(2040, 1, 1)
+    region_code = "330106"
+    region_name = "浙江省杭州市西湖区"
+    mobile = factory.Sequence(lambda n: f"139571{n + 2000:05d}")
+    mobile_hash = factory.LazyAttribute(lambda o: mobile_hash(o.mobile))
+    password_hash = factory.LazyFunction(lambda: make_password("Sh#2026natural"))
+    face_failure_reason = "人脸比对不一致"
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(hours=1))
+
+
+class NaturalPersonReviewFactory(factory.django.DjangoModelFactory):
+    """A pending 人工审核 of a natural person; ``overdue`` puts the deadline in the past."""
+
+    class Meta:
+        model = NaturalPersonReview
+
+    draft = factory.SubFactory(NaturalPersonDraftFactory)
+    status = NaturalReviewStatus.PENDING
+    submitted_at = factory.LazyFunction(timezone.now)
+    deadline = factory.LazyAttribute(lambda o: o.submitted_at + datetime.timedelta(days=2))
+
+    class Params:
+        overdue = factory.Trait(
+            deadline=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1))
+        )

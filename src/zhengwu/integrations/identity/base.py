@@ -52,7 +52,7 @@ class FaceCheckStatus(enum.StrEnum):
 class FaceCheckRequest:
     """Who is to be verified, and why.
 
-    ``id_type`` is the code of the identity document (``resident_id``, ``hk_macao_permit``, ...,
+    ``id_type`` is the code of the identity document (``resident_id``, ``hkmo_permit``, ...,
     as the accounts app names them); ``purpose`` says what the check unlocks
     (``registration``, ``approval``, ``esign``, ``licence_view``); ``subject`` is a label of the
     object it is for (``"registrations.application:42"``), kept for the vendor's records.

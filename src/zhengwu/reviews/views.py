@@ -68,9 +68,42 @@ def queue(request: HttpRequest, key: str) -> HttpResponse:
     )
 
 
+def _history_rows(obj: Any, choices: Any) -> list[dict[str, Any]]:
+    """The case's transitions with their states' Chinese labels."""
+    labels = dict(choices)
+    return [
+        {
+            "at": row.at,
+            "actor_label": row.actor_label,
+            "from_label": labels.get(row.from_state, row.from_state),
+            "to_label": labels.get(row.to_state, row.to_state),
+            "reason": row.reason,
+        }
+        for row in history(obj)
+    ]
+
+
+def _decide(
+    form: Any, *, approve: Callable[[], Any], reject: Callable[[dict[str, Any]], Any]
+) -> bool:
+    """Run the decision the valid ``form`` asks for; a refusal (``ZhengwuError``) becomes a
+    form error beside its field. True when the decision was recorded."""
+    if not form.is_valid():
+        return False
+    data = form.cleaned_data
+    try:
+        if data["decision"] == "approve":
+            approve()
+        else:
+            reject(data)
+    except ZhengwuError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return False
+    return True
+
+
 def _case_context(case: Any, form: DecisionForm) -> dict[str, Any]:
     uploads = manual_services.manual_uploads(case)
-    labels = dict(ManualStatus.choices)
     return {
         "case": case,
         "form": form,
@@ -79,16 +112,7 @@ def _case_context(case: Any, form: DecisionForm) -> dict[str, Any]:
             for kind in MANUAL_UPLOAD_KINDS
             if uploads.get(kind)
         ],
-        "history": [
-            {
-                "at": row.at,
-                "actor_label": row.actor_label,
-                "from_label": labels.get(row.from_state, row.from_state),
-                "to_label": labels.get(row.to_state, row.to_state),
-                "reason": row.reason,
-            }
-            for row in history(case)
-        ],
+        "history": _history_rows(case, ManualStatus.choices),
     }
 
 
@@ -118,24 +142,19 @@ def manual_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """通过 / 不通过: one service call; a second decision is refused by the transition helper."""
     case = _case_or_404(request, pk)
     form = DecisionForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            if data["decision"] == "approve":
-                review_services.manual_verification_approve(case=case, actor=request.user)  # type: ignore[arg-type]
-            else:
-                review_services.manual_verification_reject(
-                    case=case,
-                    actor=request.user,  # type: ignore[arg-type]
-                    reason_code=data["reason_code"],
-                    reason_text=data["reason_text"],
-                    reupload_kinds=data["reupload_kinds"] or None,
-                )
-        except ZhengwuError as exc:
-            field = exc.field if exc.field in form.fields else None
-            form.add_error(field, exc.message)
-        else:
-            return redirect("reviews:manual_case", pk=case.pk)
+    actor: Any = request.user
+    if _decide(
+        form,
+        approve=lambda: review_services.manual_verification_approve(case=case, actor=actor),
+        reject=lambda data: review_services.manual_verification_reject(
+            case=case,
+            actor=actor,
+            reason_code=data["reason_code"],
+            reason_text=data["reason_text"],
+            reupload_kinds=data["reupload_kinds"] or None,
+        ),
+    ):
+        return redirect("reviews:manual_case", pk=case.pk)
     case.refresh_from_db()
     return render(request, "reviews/manual_case.html", _case_context(case, form), status=400)
 
@@ -151,21 +170,11 @@ def _natural_or_404(request: HttpRequest, pk: int) -> Any:
 
 
 def _natural_context(review: Any, form: NaturalDecisionForm) -> dict[str, Any]:
-    labels = dict(NaturalReviewStatus.choices)
     return {
         "review": review,
         "draft": review.draft,
         "form": form,
-        "history": [
-            {
-                "at": row.at,
-                "actor_label": row.actor_label,
-                "from_label": labels.get(row.from_state, row.from_state),
-                "to_label": labels.get(row.to_state, row.to_state),
-                "reason": row.reason,
-            }
-            for row in history(review)
-        ],
+        "history": _history_rows(review, NaturalReviewStatus.choices),
     }
 
 
@@ -190,22 +199,17 @@ def natural_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """通过 / 不通过 (退回): one service call; a second decision is refused."""
     review = _natural_or_404(request, pk)
     form = NaturalDecisionForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            if data["decision"] == "approve":
-                review_services.natural_review_approve(review=review, actor=request.user)  # type: ignore[arg-type]
-            else:
-                review_services.natural_review_reject(
-                    review=review,
-                    actor=request.user,  # type: ignore[arg-type]
-                    reason_code=data["reason_code"],
-                    reason_text=data["reason_text"],
-                )
-        except ZhengwuError as exc:
-            field = exc.field if exc.field in form.fields else None
-            form.add_error(field, exc.message)
-        else:
-            return redirect("reviews:natural_case", pk=review.pk)
+    actor: Any = request.user
+    if _decide(
+        form,
+        approve=lambda: review_services.natural_review_approve(review=review, actor=actor),
+        reject=lambda data: review_services.natural_review_reject(
+            review=review,
+            actor=actor,
+            reason_code=data["reason_code"],
+            reason_text=data["reason_text"],
+        ),
+    ):
+        return redirect("reviews:natural_case", pk=review.pk)
     review.refresh_from_db()
     return render(request, "reviews/natural_case.html", _natural_context(review, form), status=400)

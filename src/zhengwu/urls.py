@@ -14,7 +14,16 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("uploads/", include("zhengwu.uploads.urls")),
     path("review/", include("zhengwu.reviews.urls")),
+    path("", include("zhengwu.signin.urls")),
+    path("org/", include("zhengwu.orgcentre.urls")),
+    path("federation/", include("zhengwu.federation.urls")),
+    path("code/", include("zhengwu.enterprise.urls")),
+    path("licences/", include("zhengwu.licences.urls")),
+    path("audit/", include("zhengwu.audit.urls")),
 ]
 
 if settings.ZHENGWU_SANDBOX:
-    urlpatterns.append(path("sandbox/", include("zhengwu.integrations.sandbox_urls")))
+    urlpatterns += [
+        path("sandbox/federation/", include("zhengwu.federation.sandbox_urls")),
+        path("sandbox/", include("zhengwu.integrations.sandbox_urls")),
+    ]

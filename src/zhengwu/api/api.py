@@ -36,6 +36,18 @@ def _mount_routers() -> None:
     api.add_router("/registrations/natural/", natural_router)  # REG-11, before {draft_id}
     api.add_router("/registrations/", registrations_router)
 
+    from zhengwu.enterprise.api import router as enterprise_router
+    from zhengwu.federation.api import router as federation_router
+    from zhengwu.licences.api import router as licences_router
+    from zhengwu.orgcentre.api import router as orgcentre_router
+    from zhengwu.signin.api import router as signin_router
+
+    api.add_router("/signin/", signin_router)
+    api.add_router("/org/", orgcentre_router)
+    api.add_router("/federation/", federation_router)
+    api.add_router("/code/", enterprise_router)
+    api.add_router("/licences/", licences_router)
+
 
 @api.exception_handler(ZhengwuError)
 def zhengwu_error(request: HttpRequest, exc: ZhengwuError) -> HttpResponse:

@@ -47,6 +47,11 @@ INSTALLED_APPS = [
     "zhengwu.uploads",
     "zhengwu.portal",
     "zhengwu.reviews",
+    "zhengwu.signin",
+    "zhengwu.orgcentre",
+    "zhengwu.federation",
+    "zhengwu.enterprise",
+    "zhengwu.licences",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Sign-in, lockout and recovery (ACC-1 … ACC-3)."""

@@ -240,6 +240,11 @@ ZHENGWU_SMS_RETRY_MAX_SECONDS = env_int("ZHENGWU_SMS_RETRY_MAX_SECONDS", 3600)
 ZHENGWU_SMS_STALE_CLAIM_SECONDS = env_int("ZHENGWU_SMS_STALE_CLAIM_SECONDS", 600)
 ZHENGWU_SMS_LOST_ENQUEUE_SECONDS = env_int("ZHENGWU_SMS_LOST_ENQUEUE_SECONDS", 60)
 
+# Enterprise code (企业码, EC-1 … EC-5). The campaign deadline is an ISO date (YYYY-MM-DD) or
+# empty for no campaign; the public verification page allows this many requests per IP a minute.
+ZHENGWU_CODE_CAMPAIGN_DEADLINE = env_str("ZHENGWU_CODE_CAMPAIGN_DEADLINE", "")
+ZHENGWU_CODE_VERIFY_LIMIT_PER_MINUTE = env_int("ZHENGWU_CODE_VERIFY_LIMIT_PER_MINUTE", 30)
+
 # Captcha (django-simple-captcha). In sandbox mode the word PASSED is accepted.
 CAPTCHA_TEST_MODE = ZHENGWU_SANDBOX
 CAPTCHA_LENGTH = 4

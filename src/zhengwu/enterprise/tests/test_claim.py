@@ -1,0 +1,44 @@
+"""EC-1 领码: a member of the unit claims its code once; claims are audited."""
+
+from __future__ import annotations
+
+import pytest
+
+from zhengwu.audit.models import AuditEvent
+from zhengwu.enterprise import services
+from zhengwu.enterprise.constants import EVENT_CLAIM_REFUSED, EVENT_CLAIMED
+from zhengwu.enterprise.errors import ClaimNotAllowed, CodeAlreadyClaimed
+from zhengwu.enterprise.models import EnterpriseCode
+
+pytestmark = pytest.mark.django_db
+
+
+def test_legal_representative_claims_the_code(personas):
+    code = services.claim_code(
+        organisation=personas.organisation, actor=personas.legal_representative
+    )
+    assert code.organisation == personas.organisation
+    assert code.claimed_by == personas.legal_representative
+    assert code.version == 1 and code.is_active
+    assert AuditEvent.objects.filter(event_type=EVENT_CLAIMED, subject_id=str(code.pk)).exists()
+
+
+def test_second_claim_is_refused(personas):
+    services.claim_code(organisation=personas.organisation, actor=personas.operator)
+    with pytest.raises(CodeAlreadyClaimed):
+        services.claim_code(organisation=personas.organisation, actor=personas.administrator)
+    assert EnterpriseCode.objects.filter(organisation=personas.organisation).count() == 1
+    assert AuditEvent.objects.filter(event_type=EVENT_CLAIM_REFUSED).exists()
+
+
+def test_outsider_cannot_claim(personas):
+    with pytest.raises(ClaimNotAllowed):
+        services.claim_code(organisation=personas.organisation, actor=personas.outsider)
+    assert not EnterpriseCode.objects.exists()
+
+
+def test_verification_path_carries_the_current_token(personas):
+    code = services.claim_code(organisation=personas.organisation, actor=personas.operator)
+    path = code.verification_path()
+    assert path.startswith("/code/v/") and code.public_id in path
+    assert personas.organisation.uscc not in path

@@ -1,69 +1,88 @@
-"""The registry as the wizard sees it (REG-3, REG-5): one lookup by USCC.
+"""The register as the wizard sees it (REG-3, REG-5): one adapter over the registry provider.
 
-The registry provider (``zhengwu.integrations.registry``, ``ZHENGWU_REGISTRY_BACKEND``) is
-still being built; until it lands this adapter reads the local mirror ``MarketEntity``
-directly. It is the one place to switch: callers only see ``RegistryEntry``.
+Every answer comes from the provider named by ``ZHENGWU_REGISTRY_BACKEND``
+(``zhengwu.integrations.registry.get_registry``): the embedded ``LocalRegistry`` reads the
+local mirror, a province plugs its own service in. Nothing here reads ``MarketEntity``.
+
+``registry_entry_get`` is the lookup; ``RegistryEntry.is_legal_rep`` asks the provider's
+``verify`` to compare the legal representative, so ID numbers are compared where the register
+keeps them (by blind index in the mirror) and never leave the provider in clear. When the
+register cannot be consulted the provider's ``RegistryError`` propagates: a ``ZhengwuError``
+with a Chinese message (市场主体登记信息暂时无法核验，请稍后再试), shown beside the form and
+returned by the API as ``{code: "registry.failed", ...}`` with status 502.
 """
 
 from __future__ import annotations
 
-import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from zhengwu import identifiers
+from zhengwu.integrations.registry import (
+    CheckField,
+    RegistryEntity,
+    RegistryQuery,
+    get_registry,
+)
 
 
 @dataclass(frozen=True)
 class RegistryEntry:
-    """What the register holds about one unit (clear text: never log or render it whole)."""
+    """What the register holds about one unit, as the provider answered it.
+
+    ``registered_phone`` is in clear for the REG-5 comparison: never log or render it whole.
+    """
 
     uscc: str
     name: str
     legal_person_type: str
     is_active: bool
     status_label: str
-    legal_rep_name: str
+    legal_rep_name: str = field(repr=False)
     legal_rep_id_type: str
-    legal_rep_id_number: str
-    registered_phone: str
+    registered_phone: str = field(repr=False)
     is_phone_landline: bool
     is_id_number_legacy: bool
 
     def is_legal_rep(self, *, name: str, id_number: str) -> tuple[bool, bool]:
-        """``(name matches, ID number matches)``; a legacy 15-digit registry number matches
-        its 18-digit form (GB 11643 upgrade)."""
-        name_ok = _clean_name(name) == _clean_name(self.legal_rep_name)
-        stored = identifiers.normalise(self.legal_rep_id_number or "")
-        entered = identifiers.normalise(id_number or "")
-        if self.is_id_number_legacy or identifiers.resident_id.is_legacy_15(stored):
-            with contextlib.suppress(identifiers.InvalidIdentifier):
-                stored = identifiers.resident_id.upgrade_15_to_18(stored)
-        return name_ok, bool(entered) and stored == entered
+        """``(name matches, ID number matches)`` as the provider's ``verify`` judges them (REG-3):
+        names compared as people type them, the ID number under the register's ID type, a
+        legacy 15-digit registry number matching its 18-digit form (GB 11643 upgrade)."""
+        check = get_registry().verify(
+            RegistryQuery(
+                uscc=self.uscc,
+                name=self.name,
+                legal_rep_name=name or "",
+                legal_rep_id_number=id_number or "",
+            )
+        )
+        if not check.found:  # removed from the register between the two calls
+            return False, False
+        failed = set(check.failed_fields)
+        return (
+            CheckField.LEGAL_REP_NAME not in failed,
+            CheckField.LEGAL_REP_ID_NUMBER not in failed,
+        )
 
 
-def _clean_name(value: str) -> str:
-    # Names are compared as people type them: full-width characters and spaces do not count,
-    # the middle dot of ethnic-minority names has several look-alikes.
-    return identifiers.normalise(value or "").replace("•", "·").replace("・", "·")
-
-
-def registry_entry_get(*, uscc: str) -> RegistryEntry | None:
-    """The register's entry for ``uscc`` (normalised), or ``None`` if it has none."""
-    from zhengwu.registry.models import MarketEntity
-
-    entity = MarketEntity.objects.filter(pk=uscc).first()
-    if entity is None:
-        return None
+def _entry(entity: RegistryEntity) -> RegistryEntry:
     return RegistryEntry(
         uscc=entity.uscc,
         name=entity.name,
         legal_person_type=entity.legal_person_type,
         is_active=entity.is_active,
-        status_label=entity.get_status_display(),
+        status_label=entity.status_label,
         legal_rep_name=entity.legal_rep_name,
         legal_rep_id_type=entity.legal_rep_id_type,
-        legal_rep_id_number=entity.legal_rep_id_number or "",
-        registered_phone=entity.registered_phone or "",
+        registered_phone=entity.registered_phone,
         is_phone_landline=entity.is_phone_landline,
         is_id_number_legacy=entity.is_id_number_legacy,
     )
+
+
+def registry_entry_get(*, uscc: str) -> RegistryEntry | None:
+    """The register's entry for ``uscc`` (normalised), or ``None`` if it has none.
+
+    Raises ``RegistryError`` (``zhengwu.integrations.registry``) when the register cannot be
+    consulted.
+    """
+    entity = get_registry().lookup(uscc)
+    return _entry(entity) if entity is not None else None

@@ -12,9 +12,12 @@ from django.utils import timezone
 from zhengwu.accounts.constants import IdType, LegalPersonType, Location
 from zhengwu.accounts.identity import id_number_hash, mobile_hash
 from zhengwu.accounts.tests.factories import PASSWORD, OrganisationFactory, resident_id, uscc
+from zhengwu.core.crypto import blind_index
+from zhengwu.identifiers import mobile
 from zhengwu.registrations.constants import ApplicationStatus, DraftStep
 from zhengwu.registrations.models import OperatorApplication, RegistrationDraft
 from zhengwu.registry.models import MarketEntity
+from zhengwu.registry.services.rows import ID_PURPOSE, PHONE_PURPOSE, id_number_key
 
 ENTITY_TYPES = {
     "enterprise": ("91", "limited_company"),
@@ -24,6 +27,20 @@ ENTITY_TYPES = {
     "agency": ("11", "agency"),
     "public_institution": ("12", "public_institution"),
 }
+
+
+def registry_id_hash(id_type: str, number: str) -> str:
+    """The blind index the register import stores for an ID number (a legacy 15-digit resident
+    ID hashed in its 18-digit form), so the registry provider compares like in production."""
+    return blind_index(id_number_key(id_type, number)[1], purpose=ID_PURPOSE)
+
+
+def registry_phone_hash(phone: str) -> str:
+    """The import's blind index of a registered phone (mobile or landline), empty without one."""
+    if not phone:
+        return ""
+    value = mobile.normalise(phone) if mobile.is_valid(phone) else mobile.validate_landline(phone)
+    return blind_index(value, purpose=PHONE_PURPOSE)
 
 
 class MarketEntityFactory(factory.django.DjangoModelFactory):
@@ -43,9 +60,11 @@ class MarketEntityFactory(factory.django.DjangoModelFactory):
     legal_rep_name = "王测试通过"
     legal_rep_id_type = "resident_id"
     legal_rep_id_number = factory.Sequence(lambda n: resident_id(70000 + n))
-    legal_rep_id_number_hash = "x" * 64
+    legal_rep_id_number_hash = factory.LazyAttribute(
+        lambda o: registry_id_hash(o.legal_rep_id_type, o.legal_rep_id_number)
+    )
     registered_phone = factory.Sequence(lambda n: f"139572{n:05d}")
-    registered_phone_hash = "x" * 64
+    registered_phone_hash = factory.LazyAttribute(lambda o: registry_phone_hash(o.registered_phone))
     registered_on = datetime.date(2015, 6, 1)
     row_hash = "x" * 32
 

@@ -50,3 +50,29 @@ class Role(models.TextChoices):
 
 #: Roles that approve or reject operator applications (REG-7, seed 001 二.1).
 APPROVER_ROLES = frozenset({Role.LEGAL_REPRESENTATIVE, Role.ADMINISTRATOR})
+
+#: Roles a legal representative may grant or withdraw (ACC-5): only administrator ↔ operator.
+GRANTABLE_ROLES = frozenset({Role.ADMINISTRATOR, Role.OPERATOR})
+
+#: Permission and group of back-office staff who may reveal one personal-data field (ACC-7).
+REVEAL_PERMISSION = "accounts.reveal_personal_data"
+REVEAL_PERMISSION_CODENAME = "reveal_personal_data"
+REVEAL_GROUP = "数据查看人员"
+#: The fields a reveal may show, with their labels (ACC-7).
+REVEALABLE_FIELDS = {"id_number": _("证件号码"), "mobile": _("手机号")}
+
+# Audit event types of the accounts domain and the organisation centre (stable: the audit log
+# back office filters on them, tests assert them).
+EVENT_OPERATOR_ADDED = "orgcentre.operator_added"
+EVENT_OPERATOR_ADD_REDIRECTED = "orgcentre.operator_add_redirected"
+EVENT_OPERATOR_DISABLED = "orgcentre.operator_disabled"
+EVENT_OPERATOR_ENABLED = "orgcentre.operator_enabled"
+EVENT_OPERATOR_CHANGED = "orgcentre.operator_details_changed"
+EVENT_ADMIN_GRANTED = "orgcentre.administrator_granted"
+EVENT_ADMIN_REVOKED = "orgcentre.administrator_revoked"
+EVENT_PASSWORD_SET = "account.password_set"
+EVENT_PASSWORD_CHANGED = "account.password_changed"
+EVENT_PASSWORD_CHANGE_FAILED = "account.password_change_failed"
+EVENT_MOBILE_CHANGED = "account.mobile_changed"
+EVENT_ACTIVATION_LINK_FAILED = "account.activation_link_invalid"
+EVENT_PERSONAL_DATA_REVEALED = "personal_data.revealed"

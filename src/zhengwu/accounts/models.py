@@ -43,6 +43,8 @@ class User(AbstractUser):
     class Meta:
         verbose_name = "账号"
         verbose_name_plural = "账号"
+        # ACC-7: back-office staff (group 数据查看人员) may reveal one masked field, audited.
+        permissions = [("reveal_personal_data", "查看完整证件号码和手机号")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(kind__in=["legal_person", "natural_person", "staff"]),

@@ -182,3 +182,43 @@ def membership_create(
         after={"organisation": organisation.pk, "role": role},
     )
     return membership
+
+
+def mobile_claim_move(
+    *, organisation_key: str, holder: str, old_mobile: str, new_mobile: str, user: User
+) -> MobileClaim:
+    """Bind ``new_mobile`` to ``holder`` and free ``old_mobile`` (a changed mobile, ACC-4).
+
+    The new claim is taken first, so REG-8 is decided by the unique constraint (``MobileTaken``
+    for the loser of a race); call inside the transaction that changes the account.
+    """
+    claim = mobile_claim_acquire(
+        organisation_key=organisation_key,
+        mobile=new_mobile,
+        holder=holder,
+        expires_at=None,
+        user=user,
+    )
+    if old_mobile and old_mobile != new_mobile:
+        MobileClaim.objects.filter(
+            organisation_key=organisation_key, mobile_hash=mobile_hash(old_mobile), holder=holder
+        ).delete()
+    return claim
+
+
+def user_details_update(
+    *, user: User, real_name: str, id_type: str, id_number: str, mobile: str
+) -> list[str]:
+    """Store the person's new details with their blind indexes; the names of the changed
+    fields (for the audit event: values never go to the log in clear)."""
+    new = {"real_name": real_name, "id_type": id_type, "id_number": id_number, "mobile": mobile}
+    changed = [name for name, value in new.items() if getattr(user, name) != value]
+    if not changed:
+        return []
+    for name, value in new.items():
+        setattr(user, name, value)
+    user.id_number_hash = id_number_hash(id_number)
+    user.mobile_hash = mobile_hash(mobile)
+    fields = [*changed, "id_number_hash", "mobile_hash"]
+    user.save(update_fields=fields)
+    return changed

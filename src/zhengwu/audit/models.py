@@ -29,14 +29,18 @@ class AuditEvent(models.Model):
         SUCCESS = "success", "成功"
         FAILURE = "failure", "失败"
 
-    event_type = models.CharField("事件类型", max_length=64, db_index=True)
+    # Indexed with created_at below (filters + newest first); no single-column indexes.
+    event_type = models.CharField("事件类型", max_length=64)
     outcome = models.CharField(
         "结果", max_length=16, choices=Outcome.choices, default=Outcome.SUCCESS
     )
-    actor_id = models.BigIntegerField("操作人ID", null=True, blank=True, db_index=True)
+    actor_id = models.BigIntegerField("操作人ID", null=True, blank=True)
     actor_label = models.CharField("操作人", max_length=150, blank=True)
     subject_type = models.CharField("对象类型", max_length=64, blank=True)
     subject_id = models.CharField("对象ID", max_length=64, blank=True, db_index=True)
+    # The organisation the event concerns (ACC-5/ACC-8: the back office filters on it). A plain
+    # integer like ``actor_id``: audit imports no subsystem, and rows outlive organisations.
+    organisation_id = models.BigIntegerField("单位ID", null=True, blank=True)
     before = models.JSONField("变更前", null=True, blank=True)
     after = models.JSONField("变更后", null=True, blank=True)
     ip = models.GenericIPAddressField("IP地址", null=True, blank=True)
@@ -49,7 +53,13 @@ class AuditEvent(models.Model):
         verbose_name = "审计事件"
         verbose_name_plural = "审计事件"
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["subject_type", "subject_id", "created_at"])]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id", "created_at"]),
+            # The back office's filters, each newest first (keyset paging on created_at, id).
+            models.Index(fields=["event_type", "created_at"], name="audit_event_type_time_idx"),
+            models.Index(fields=["actor_id", "created_at"], name="audit_actor_time_idx"),
+            models.Index(fields=["organisation_id", "created_at"], name="audit_org_time_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.event_type} {self.actor_label}"
@@ -61,3 +71,17 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("Audit events are append-only.")
+
+
+class AuditRole(models.Model):
+    """Carries ``audit.view_audit_log`` (the 安全审计员 back office, ACC-8); no table."""
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [("view_audit_log", "查看和导出审计日志")]
+        verbose_name = "安全审计员"
+        verbose_name_plural = "安全审计员"
+
+    def __str__(self) -> str:
+        return "安全审计员"

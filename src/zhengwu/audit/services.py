@@ -48,6 +48,21 @@ def _subject(subject: Any) -> tuple[str, str]:
     return type(subject).__name__, str(subject)
 
 
+def _organisation(organisation: Any, subject: Any) -> int | None:
+    """The organisation's id: given (instance or id), else the subject's when it is an
+    organisation or belongs to one (``organisation_id``), else ``None``."""
+    if organisation is not None:
+        value = getattr(organisation, "pk", organisation)
+        return int(value) if value is not None else None
+    meta = getattr(subject, "_meta", None)
+    if meta is None:
+        return None
+    if meta.label_lower == "accounts.organisation":
+        return int(subject.pk) if subject.pk is not None else None
+    value = getattr(subject, "organisation_id", None)
+    return value if isinstance(value, int) else None
+
+
 def _actor(actor: Any) -> tuple[int | None, str]:
     if actor is None or not getattr(actor, "is_authenticated", True):
         return None, ""
@@ -66,12 +81,15 @@ def record_event(
     outcome: str = AuditEvent.Outcome.SUCCESS,
     durable: bool = False,
     request: Any = None,
+    organisation: Any = None,
 ) -> AuditEvent:
     """Append one audit event.
 
     ``actor`` is a user, a label (``"system"``, ``"registry_import"``) or ``None``;
     ``subject`` a model instance or a ``(type, id)`` pair. ``before``/``after`` must not hold
     clear-text personal data: pass masked values or the names of the changed fields.
+    ``organisation`` (instance or id) is the organisation the event concerns; when omitted it
+    is taken from the subject (an organisation, or anything with ``organisation_id``).
     """
     request = request or current_request()
     subject_type, subject_id = _subject(subject)
@@ -85,6 +103,7 @@ def record_event(
         actor_label=actor_label,
         subject_type=subject_type,
         subject_id=subject_id,
+        organisation_id=_organisation(organisation, subject),
         before=before,
         after=after,
         ip=client_ip(request),

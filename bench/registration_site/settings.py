@@ -1,0 +1,26 @@
+"""Settings of the registration benchmark: the portal's own settings (``zhengwu.settings.base``,
+sandbox providers, persistent connections) with fixed bench-only keys, quiet logs and a URLconf
+that adds the baseline view. ``DATABASE_URL`` points at the bench database."""
+
+import os
+
+os.environ.setdefault("ZHENGWU_VAR_DIR", "/tmp/zhengwu-bench-var")
+
+from zhengwu.settings.base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "bench-secret-key-not-for-production-0123456789abcdef"
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+ROOT_URLCONF = "registration_site.urls"
+# Fixed keys: the orchestrator imports the register (blind indexes) with the same keys the
+# gunicorn workers compare with.
+ZHENGWU_FIELD_KEYS = "b1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
+ZHENGWU_HASH_KEY = "YmVuY2gtaGFzaC1rZXktMDEyMzQ1Njc4OWFiY2RlZjA="
+CAPTCHA_TEST_MODE = False  # step 1 has no captcha; keeps the start-up warning quiet
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "ERROR"},
+    "loggers": {"django": {"handlers": ["console"], "level": "ERROR", "propagate": False}},
+}

@@ -88,3 +88,103 @@ def verification_for_token(token: str) -> Verification:
     if claims.version != code.version:
         return Verification("superseded")
     return Verification("valid", **details)
+
+
+# --- EC-2: the one-stop service channel of the code page ---------------------------------------
+
+
+@dataclass(frozen=True)
+class ChannelItem:
+    """One line of the code page's channel: a title, an optional detail and link."""
+
+    title: str
+    detail: str = ""
+    url: str = ""
+
+
+def licences_for(organisation: Organisation) -> list[ChannelItem]:
+    """The unit's electronic licences (LIC-1), when ``zhengwu.licences`` is installed."""
+    try:
+        from zhengwu.licences.selectors import licences_for_organisation
+    except ImportError:
+        return []
+    items = []
+    for licence in list(licences_for_organisation(organisation)[:20]):
+        display = getattr(licence, "get_licence_type_display", None)
+        title = str(display()) if callable(display) else str(licence)
+        until = getattr(licence, "valid_until", None)
+        validity = f"有效期至 {until:%Y-%m-%d}" if until else "长期有效"
+        number = getattr(licence, "number", "")
+        items.append(ChannelItem(title, f"{number} · {validity}" if number else validity))
+    return items
+
+
+def pending_matters(organisation: Organisation, user: Any) -> list[ChannelItem]:
+    """Matters of the unit in progress: pending operator applications (REG-7) — with the link
+    to decide them for the legal representative and administrators."""
+    from zhengwu.accounts.constants import APPROVER_ROLES
+    from zhengwu.registrations.constants import ApplicationStatus
+    from zhengwu.registrations.models import OperatorApplication
+
+    is_approver = Membership.objects.filter(
+        user=user, organisation=organisation, is_active=True, role__in=APPROVER_ROLES
+    ).exists()
+    items = []
+    applications = OperatorApplication.objects.filter(
+        organisation=organisation, status=ApplicationStatus.PENDING
+    ).order_by("created_at")
+    url = _url("registrations:applications") if is_approver else ""
+    for application in applications[:20]:
+        items.append(
+            ChannelItem(
+                "经办人申请待审核",
+                f"申请时间 {application.created_at:%Y-%m-%d %H:%M}",
+                url,
+            )
+        )
+    return items
+
+
+def startable_services(organisation: Organisation, user: Any) -> list[ChannelItem]:
+    """What the unit can start from its code until a service catalogue (SVC-1) exists: the
+    portal's own actions for legal persons."""
+    from zhengwu.accounts.constants import APPROVER_ROLES
+
+    is_approver = Membership.objects.filter(
+        user=user, organisation=organisation, is_active=True, role__in=APPROVER_ROLES
+    ).exists()
+    items = [
+        ChannelItem("我的证照", "查看、下载本单位的电子证照", _url("licences:index", "/licences/")),
+        ChannelItem("单位中心", "单位信息、经办人与账号管理", _url("orgcentre:index", "/org/")),
+    ]
+    if is_approver:
+        items.append(
+            ChannelItem("经办人审批", "审批本单位的经办人申请", _url("registrations:applications"))
+        )
+    items.append(ChannelItem("企业码使用指南", "领码流程与常见问题", _url("enterprise:help")))
+    return items
+
+
+def _url(name: str, fallback: str = "") -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return fallback
+
+
+# --- back office -------------------------------------------------------------------------------
+
+
+def codes_search(query: str, *, limit: int = 50) -> list[EnterpriseCode]:
+    """Codes whose unit's name contains ``query`` or whose USCC is ``query`` (staff only)."""
+    from django.db.models import Q
+
+    codes = EnterpriseCode.objects.select_related("organisation").order_by("-claimed_at", "-pk")
+    query = query.strip()
+    if query:
+        codes = codes.filter(
+            Q(organisation__uscc=query.upper()) | Q(organisation__name__icontains=query)
+        )
+    return list(codes[:limit])

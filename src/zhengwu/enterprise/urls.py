@@ -5,7 +5,18 @@ from . import views
 app_name = "enterprise"
 urlpatterns = [
     path("", views.entry, name="entry"),
+    path("u/<int:org_id>/", views.unit, name="unit"),
+    path("u/<int:org_id>/claim", views.claim, name="claim"),
+    path("u/<int:org_id>/qr.png", views.download, {"kind": "png"}, name="png"),
+    path("u/<int:org_id>/qr.svg", views.download, {"kind": "svg"}, name="svg"),
+    path("u/<int:org_id>/poster.pdf", views.download, {"kind": "poster"}, name="poster"),
     path("v/<str:token>/", views.verify, name="verify"),
     path("help/", views.help_guide, name="help"),
     path("help/faq/", views.help_faq, name="help_faq"),
+    path("manage/", views.manage, name="manage"),
+    path("manage/<int:pk>/", views.manage_code, name="manage_code"),
+    path("manage/<int:pk>/revoke", views.manage_revoke, name="manage_revoke"),
+    path("manage/<int:pk>/reissue", views.manage_reissue, name="manage_reissue"),
+    path("campaign/", views.campaign_dashboard, name="campaign"),
+    path("campaign/export.xlsx", views.campaign_export, name="campaign_export"),
 ]

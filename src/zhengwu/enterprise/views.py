@@ -1,26 +1,129 @@
-"""Pages of the enterprise code. Thin: parse, check, call one service or selector, render."""
+"""Pages of the enterprise code. Thin: parse, check, call one service or selector, render.
+
+Unit pages are for signed-in members of the unit (others get 404); the verification page and
+the help pages are public; the back office is for 企业码管理员 (anonymous visitors are sent to
+sign in, other users get 404).
+"""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.cache import never_cache
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
-from . import selectors
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.utils.http import content_disposition_header
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from zhengwu.accounts.models import Organisation
+from zhengwu.audit.services import record_event
+from zhengwu.core.errors import ZhengwuError
+from zhengwu.core.workflow import history
+
+from . import campaign, qr, selectors, services
+from .constants import EVENT_CAMPAIGN_EXPORTED, EVENT_DOWNLOADED, CodeStatus
+from .errors import CodeAlreadyClaimed
+from .forms import CodeSearchForm, ReasonForm
+from .models import EnterpriseCode
+from .permissions import can_manage_codes, can_view_campaign
 from .ratelimit import verification_allowed
+
+# --- the unit's pages (EC-1, EC-2) ------------------------------------------------------------
+
+
+def _unit_or_404(request: HttpRequest, org_id: int) -> Organisation:
+    organisation = selectors.organisation_get_for_user(request.user, org_id)
+    if organisation is None:
+        raise Http404
+    return organisation
 
 
 @login_required
 def entry(request: HttpRequest) -> HttpResponse:
-    return render(request, "enterprise/entry.html", {})
+    """The portal's 企业码 entry: straight to the unit's page when the account has one unit."""
+    organisations = selectors.organisations_for_user(request.user)
+    if len(organisations) == 1:
+        return redirect("enterprise:unit", org_id=organisations[0].pk)
+    return render(request, "enterprise/entry.html", {"organisations": organisations})
+
+
+@login_required
+def unit(request: HttpRequest, org_id: int) -> HttpResponse:
+    """The code page once claimed (EC-2), the claim page (领码) before."""
+    organisation = _unit_or_404(request, org_id)
+    code = selectors.code_for_organisation(organisation)
+    if code is None:
+        return render(request, "enterprise/claim.html", {"organisation": organisation})
+    context: dict[str, Any] = {"organisation": organisation, "code": code}
+    if code.is_active:
+        context["qr_svg"] = qr.code_svg_inline(code)
+    context["licences"] = selectors.licences_for(organisation)
+    context["pending"] = selectors.pending_matters(organisation, request.user)
+    context["services"] = selectors.startable_services(organisation, request.user)
+    return render(request, "enterprise/code.html", context)
+
+
+@login_required
+@require_POST
+def claim(request: HttpRequest, org_id: int) -> HttpResponse:
+    """EC-1 领码. A repeated click lands on the code page; other refusals are shown."""
+    organisation = _unit_or_404(request, org_id)
+    try:
+        services.claim_code(organisation=organisation, actor=request.user)
+    except CodeAlreadyClaimed:
+        pass
+    except ZhengwuError as error:
+        return render(
+            request,
+            "enterprise/claim.html",
+            {"organisation": organisation, "error": error.message},
+            status=error.status,
+        )
+    return redirect("enterprise:unit", org_id=organisation.pk)
+
+
+_DOWNLOADS: dict[str, tuple[Callable[[EnterpriseCode], bytes], str, str]] = {
+    "png": (qr.code_png, "image/png", "png"),
+    "svg": (qr.code_svg, "image/svg+xml", "svg"),
+    "poster": (qr.code_poster_pdf, "application/pdf", "pdf"),
+}
+
+
+@login_required
+def download(request: HttpRequest, org_id: int, kind: str) -> HttpResponse:
+    """EC-3 downloads: PNG, SVG, A4 poster PDF of an active code."""
+    organisation = _unit_or_404(request, org_id)
+    code = selectors.code_for_organisation(organisation)
+    if code is None or not code.is_active or kind not in _DOWNLOADS:
+        raise Http404
+    render_bytes, content_type, extension = _DOWNLOADS[kind]
+    record_event(EVENT_DOWNLOADED, subject=code, after={"kind": kind, "version": code.version})
+    response = HttpResponse(render_bytes(code), content_type=content_type)
+    filename = f"企业码-{organisation.uscc or organisation.pk}.{extension}"
+    if kind == "poster":
+        filename = f"企业码海报-{organisation.uscc or organisation.pk}.{extension}"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- public pages (EC-3, EC-5) ----------------------------------------------------------------
 
 
 @never_cache
 def verify(request: HttpRequest, token: str) -> HttpResponse:
-    """EC-3: the public page a scan opens. No sign-in; rate-limited per IP; no personal data."""
+    """EC-3: the page a scan opens. No sign-in; rate-limited per IP; no personal data."""
     if not verification_allowed(request):
-        return render(request, "enterprise/verify.html", {"outcome": "rate_limited"}, status=429)
+        response = render(
+            request, "enterprise/verify.html", {"outcome": "rate_limited"}, status=429
+        )
+        response["Retry-After"] = "60"
+        return response
     result = selectors.verification_for_token(token)
     status = {"valid": 200, "revoked": 410, "superseded": 410}.get(result.outcome, 404)
     return render(
@@ -30,9 +133,127 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
 
 def help_guide(request: HttpRequest) -> HttpResponse:
     """EC-5: the step-by-step guide of seed 000 附件1 (public: the login page links here)."""
-    return render(request, "enterprise/help_guide.html", {})
+    return render(
+        request, "enterprise/help_guide.html", {"login_url": resolve_url(settings.LOGIN_URL)}
+    )
 
 
 def help_faq(request: HttpRequest) -> HttpResponse:
     """EC-5: the FAQ of seed 000 附件2."""
     return render(request, "enterprise/help_faq.html", {})
+
+
+# --- back office (EC-3 revoke / reissue, EC-4 campaign) ---------------------------------------
+
+
+def _staff_only(check: Callable[[Any], bool]) -> Callable[..., Any]:
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not check(request.user):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+code_admin_required = _staff_only(can_manage_codes)
+campaign_viewer_required = _staff_only(can_view_campaign)
+
+
+@code_admin_required
+def manage(request: HttpRequest) -> HttpResponse:
+    """Find a unit's code by name or USCC."""
+    form = CodeSearchForm(request.GET or None)
+    codes = selectors.codes_search(form.cleaned_data["q"] if form.is_valid() else "")
+    return render(request, "enterprise/manage.html", {"form": form, "codes": codes})
+
+
+def _manage_page(
+    request: HttpRequest, code: EnterpriseCode, form: ReasonForm | None = None, *, status: int = 200
+) -> HttpResponse:
+    labels = dict(CodeStatus.choices)
+    rows = [
+        {
+            "at": row.at,
+            "actor_label": row.actor_label,
+            "from_label": labels.get(row.from_state, row.from_state),
+            "to_label": labels.get(row.to_state, row.to_state),
+            "reason": row.reason,
+        }
+        for row in history(code).order_by("at", "pk")
+    ]
+    return render(
+        request,
+        "enterprise/manage_code.html",
+        {"code": code, "form": form or ReasonForm(), "history": rows},
+        status=status,
+    )
+
+
+@code_admin_required
+def manage_code(request: HttpRequest, pk: int) -> HttpResponse:
+    code = get_object_or_404(EnterpriseCode.objects.select_related("organisation"), pk=pk)
+    return _manage_page(request, code)
+
+
+def _decide(request: HttpRequest, pk: int, service: Callable[..., EnterpriseCode]) -> HttpResponse:
+    code = get_object_or_404(EnterpriseCode.objects.select_related("organisation"), pk=pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        return _manage_page(request, code, form, status=400)
+    try:
+        service(code=code, actor=request.user, reason=form.cleaned_data["reason"])
+    except ZhengwuError as error:
+        form.add_error(error.field or None, error.message)
+        return _manage_page(request, code, form, status=error.status)
+    return redirect("enterprise:manage_code", pk=code.pk)
+
+
+@code_admin_required
+@require_POST
+def manage_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, services.revoke_code)
+
+
+@code_admin_required
+@require_POST
+def manage_reissue(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, services.reissue_code)
+
+
+@campaign_viewer_required
+def campaign_dashboard(request: HttpRequest) -> HttpResponse:
+    """EC-4: claimed / registered / all market entities by region and legal-person type."""
+    level = campaign.parse_level(request.GET.get("level"))
+    figures = campaign.campaign_figures(level=level)
+    return render(
+        request,
+        "enterprise/campaign.html",
+        {
+            "figures": figures,
+            "level": level,
+            "levels": campaign.LEVELS,
+            "chart": campaign.bar_chart_svg(figures.by_region),
+            "deadline": campaign.deadline(),
+            "days_left": campaign.days_left(),
+        },
+    )
+
+
+@campaign_viewer_required
+def campaign_export(request: HttpRequest) -> HttpResponse:
+    """EC-4: the dashboard's figures as XLSX."""
+    level = campaign.parse_level(request.GET.get("level"))
+    figures = campaign.campaign_figures(level=level)
+    record_event(EVENT_CAMPAIGN_EXPORTED, after={"level": level})
+    response = HttpResponse(
+        campaign.figures_xlsx(figures),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = content_disposition_header(True, "企业码领码统计.xlsx")
+    return response

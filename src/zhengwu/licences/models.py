@@ -189,3 +189,34 @@ class LicenceAccessRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.requester} → {self.holder_uscc}（{self.get_status_display()}）"
+
+
+class LicenceFaceCheck(models.Model):
+    """A face check the legal representative started to open licences (LIC-2).
+
+    Bound server-side to the person who started it, the unit, and (when it grants an
+    operator's request) that request; used at most once.
+    """
+
+    token = models.CharField("核验令牌", max_length=128, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="核验人"
+    )
+    holder_uscc = models.CharField("持证主体代码", max_length=18)
+    access_request = models.ForeignKey(
+        LicenceAccessRequest,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="face_checks",
+        verbose_name="授权的申请",
+    )
+    created_at = models.DateTimeField("发起时间", default=timezone.now)
+    used_at = models.DateTimeField("使用时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "证照人脸核验"
+        verbose_name_plural = "证照人脸核验"
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.holder_uscc}"

@@ -2,24 +2,123 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from .models import Licence
+from zhengwu.accounts.constants import Role
+from zhengwu.accounts.models import Organisation, User
+from zhengwu.core.errors import NotFound
+
+from .constants import AccessRequestStatus
+from .models import Licence, LicenceAccess, LicenceAccessRequest
 
 
 def licences_for_organisation(organisation: Any) -> QuerySet[Licence]:
-    """The unit's licences, newest first.
+    """The unit's licences, by type and newest first.
 
     Licences are keyed by the holder's USCC (持证主体代码), not by the ``Organisation`` row, so a
     unit's licences exist before it registers an account; a unit without a USCC has none.
     """
-    uscc = getattr(organisation, "uscc", None)
-    if not uscc:
+    code = getattr(organisation, "uscc", None)
+    if not code:
         return Licence.objects.none()
     return (
-        Licence.objects.filter(holder_uscc=uscc)
+        Licence.objects.filter(holder_uscc=code)
         .select_related("issuer")
         .order_by("licence_type", "-issued_on", "-pk")
     )
+
+
+def organisations_of(*, user: User) -> QuerySet[Organisation]:
+    """The units ``user`` acts for (active memberships), with a USCC."""
+    return Organisation.objects.filter(
+        memberships__user=user, memberships__is_active=True, uscc__isnull=False
+    ).order_by("name")
+
+
+def organisation_for_user(*, user: User, pk: int) -> Organisation:
+    """The unit ``pk`` if ``user`` acts for it; ``NotFound`` otherwise (no existence leak)."""
+    org = organisations_of(user=user).filter(pk=pk).first()
+    if org is None:
+        raise NotFound("单位不存在")
+    return org
+
+
+def licence_get_for_user(*, user: User, pk: int) -> Licence:
+    """The licence ``pk`` if it belongs to a unit ``user`` acts for; ``NotFound`` otherwise."""
+    licence = (
+        Licence.objects.select_related("issuer")
+        .filter(pk=pk, holder_uscc__in=organisations_of(user=user).values("uscc"))
+        .first()
+    )
+    if licence is None:
+        raise NotFound("证照不存在")
+    return licence
+
+
+def licence_access_until(
+    *, user: User, holder_uscc: str, now: datetime.datetime | None = None
+) -> datetime.datetime | None:
+    """End of ``user``'s open face-verified window for the unit's licences, or ``None``.
+
+    The user must still act for the unit: a membership ended during the window closes it.
+    """
+    now = now or timezone.now()
+    if not organisations_of(user=user).filter(uscc=holder_uscc).exists():
+        return None
+    access = (
+        LicenceAccess.objects.filter(user=user, holder_uscc=holder_uscc, expires_at__gt=now)
+        .order_by("-expires_at")
+        .first()
+    )
+    return access.expires_at if access else None
+
+
+def access_requests_pending(*, organisation: Organisation) -> QuerySet[LicenceAccessRequest]:
+    """Open requests to view the unit's licences (shown to the legal representative)."""
+    return (
+        LicenceAccessRequest.objects.filter(
+            holder_uscc=organisation.uscc, status=AccessRequestStatus.PENDING
+        )
+        .select_related("requester")
+        .order_by("created_at")
+    )
+
+
+def access_request_get(*, organisation: Organisation, pk: int) -> LicenceAccessRequest:
+    request = access_requests_pending(organisation=organisation).filter(pk=pk).first()
+    if request is None:
+        raise NotFound("申请不存在")
+    return request
+
+
+def own_pending_request(*, organisation: Organisation, user: User) -> LicenceAccessRequest | None:
+    return access_requests_pending(organisation=organisation).filter(requester=user).first()
+
+
+def role_in(*, organisation: Organisation, user: User) -> str | None:
+    membership = organisation.memberships.filter(user=user, is_active=True).first()
+    return membership.role if membership else None
+
+
+def licence_by_identifier(identifier: str) -> Licence | None:
+    """The licence with this (normalised) identifier, with its issuer; ``None`` if unknown."""
+    return Licence.objects.select_related("issuer").filter(identifier=identifier).first()
+
+
+__all__ = [
+    "Role",
+    "access_request_get",
+    "access_requests_pending",
+    "licence_access_until",
+    "licence_by_identifier",
+    "licence_get_for_user",
+    "licences_for_organisation",
+    "organisation_for_user",
+    "organisations_of",
+    "own_pending_request",
+    "role_in",
+]

@@ -1,0 +1,150 @@
+"""The issuing authority's signing key and the CA relying parties trust (LIC-3).
+
+Production loads both from files named by ``ZHENGWU_LICENCE_SIGNING_KEY`` (PEM: PKCS#8 private
+key + certificate, optionally followed by intermediate certificates) and
+``ZHENGWU_LICENCE_CA_CERT`` (PEM certificate of the root). Development and tests create them
+with :func:`create_keys` (``manage.py licences_keys``): an EC P-256 root and an EC P-256
+signing certificate issued by it, written with mode 0600 under ``VAR_DIR/private/licences``,
+which is never committed.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+from django.conf import settings
+
+from zhengwu.core.errors import ConfigurationError
+
+CA_NAME = x509.Name(
+    [
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "政务服务网"),
+        x509.NameAttribute(NameOID.COMMON_NAME, "政务服务网电子证照根证书（开发）"),
+    ]
+)
+SIGNER_NAME = x509.Name(
+    [
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "政务服务网"),
+        x509.NameAttribute(NameOID.COMMON_NAME, "电子证照签发机构"),
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SigningKeys:
+    key: ec.EllipticCurvePrivateKey
+    certificate: x509.Certificate
+    chain: tuple[x509.Certificate, ...]
+    ca: x509.Certificate
+
+
+def _usage(*, sign: bool, ca: bool) -> x509.KeyUsage:
+    return x509.KeyUsage(
+        digital_signature=sign,
+        content_commitment=sign,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=ca,
+        crl_sign=ca,
+        encipher_only=False,
+        decipher_only=False,
+    )
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    os.replace(tmp, path)
+
+
+def create_keys(*, signer_path: Path, ca_path: Path, years: int = 10) -> None:
+    """Write a new root (``ca_path``, certificate only; its key is discarded) and a signing
+    key + certificate issued by it (``signer_path``)."""
+    now = datetime.now(UTC)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(CA_NAME)
+        .issuer_name(CA_NAME)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=365 * years))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(_usage(sign=False, ca=True), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(SIGNER_NAME)
+        .issuer_name(CA_NAME)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(hours=1))
+        .not_valid_after(now + timedelta(days=365 * years - 1))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(_usage(sign=True, ca=False), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    pem = serialization.Encoding.PEM
+    _write(ca_path, ca.public_bytes(pem))
+    _write(
+        signer_path,
+        key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        + certificate.public_bytes(pem),
+    )
+
+
+def configured_paths() -> tuple[Path, Path]:
+    return Path(settings.ZHENGWU_LICENCE_SIGNING_KEY), Path(settings.ZHENGWU_LICENCE_CA_CERT)
+
+
+def keys_exist() -> bool:
+    signer, ca = configured_paths()
+    return signer.is_file() and ca.is_file()
+
+
+@functools.cache
+def _load(signer_path: str, ca_path: str, mtime: float) -> SigningKeys:
+    try:
+        data = Path(signer_path).read_bytes()
+        key = serialization.load_pem_private_key(data, password=None)
+        certificates = x509.load_pem_x509_certificates(data)
+        ca = x509.load_pem_x509_certificate(Path(ca_path).read_bytes())
+    except (OSError, ValueError) as exc:
+        raise ConfigurationError(
+            "电子证照签名密钥无法读取，请联系管理员", code="licences.keys_missing"
+        ) from exc
+    if not isinstance(key, ec.EllipticCurvePrivateKey):
+        raise ConfigurationError("电子证照签名密钥应为 EC 密钥", code="licences.keys_invalid")
+    return SigningKeys(key, certificates[0], tuple(certificates[1:]), ca)
+
+
+def signing_keys() -> SigningKeys:
+    """The configured key, certificate, chain and root; ``ConfigurationError`` if unreadable."""
+    signer, ca = configured_paths()
+    try:
+        mtime = signer.stat().st_mtime + ca.stat().st_mtime
+    except OSError:
+        mtime = 0.0
+    return _load(str(signer), str(ca), mtime)

@@ -1,0 +1,56 @@
+"""Issue one business licence per demo market entity in the registry (LIC-1 demo data)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from zhengwu.licences.constants import LicenceType, Source
+from zhengwu.licences.models import Issuer, Licence
+from zhengwu.licences.services import licence_issue
+from zhengwu.registry.models import MarketEntity
+
+DEMO_ISSUER_USCC = "11330000002482146U"
+DEMO_ISSUER_NAME = "浙江省市场监督管理局（演示）"
+
+
+class Command(BaseCommand):
+    help = "Issue a business licence to every market entity of the registry (demo data)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--if-empty", action="store_true", help="only if no licence exists")
+        parser.add_argument("--limit", type=int, default=1000)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["if_empty"] and Licence.objects.exists():
+            return
+        issuer, _ = Issuer.objects.get_or_create(
+            uscc=DEMO_ISSUER_USCC, defaults={"name": DEMO_ISSUER_NAME}
+        )
+        have = set(
+            Licence.objects.filter(
+                issuer=issuer, licence_type=LicenceType.BUSINESS_LICENCE
+            ).values_list("holder_uscc", flat=True)
+        )
+        count = 0
+        for entity in MarketEntity.objects.order_by("uscc")[: options["limit"]]:
+            if entity.uscc in have:
+                continue
+            licence_issue(
+                issuer=issuer,
+                licence_type=LicenceType.BUSINESS_LICENCE,
+                holder_uscc=entity.uscc,
+                holder_name=entity.name,
+                issued_on=entity.registered_on,
+                particulars={
+                    "名称": entity.name,
+                    "类型": entity.get_entity_type_display(),
+                    "法定代表人": entity.legal_rep_name,
+                    "成立日期": f"{entity.registered_on:%Y年%m月%d日}",
+                },
+                source=Source.DEMO,
+                actor="demo_licences",
+            )
+            count += 1
+        self.stdout.write(f"Issued {count} demo business licences.")

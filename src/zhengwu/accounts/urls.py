@@ -1,14 +1,5 @@
-"""Sign-in stop-gap: Django's LoginView until the sign-in issue (ACC-1) lands."""
-
-from django.contrib.auth import views as auth_views
-from django.urls import path
+"""The accounts app has no pages of its own: sign-in, sign-out and recovery are
+``zhengwu.signin`` (ACC-1 … ACC-3) at ``/login/``, ``/logout/`` and ``/recover/…``."""
 
 app_name = "accounts"
-urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(template_name="accounts/login.html"),
-        name="login",
-    ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-]
+urlpatterns: list = []

@@ -20,6 +20,8 @@ ENTRIES = {
 LIVE_ENTRIES = {
     "register-legal-person": "registrations:start",
     "register-person": "registrations:natural",
+    "login": "signin:login",
+    "enterprise-code": "enterprise:entry",
 }
 
 

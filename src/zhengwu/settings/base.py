@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "zhengwu.signin.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -155,8 +156,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)  # 等保 2.0: idle timeout
 SESSION_SAVE_EVERY_REQUEST = False
 
-# Registration (SPEC §1). Sign-in is a stop-gap Django LoginView until ACC-1 lands.
-LOGIN_URL = "accounts:login"
+# Registration (SPEC §1).
+LOGIN_URL = "signin:login"
 LOGIN_REDIRECT_URL = "registrations:applications"
 ZHENGWU_REG_DRAFT_TTL_SECONDS = env_int("ZHENGWU_REG_DRAFT_TTL_SECONDS", 30 * 60)
 # REG-8: rejections of one operator by one organisation in one day before applying is blocked.
@@ -248,6 +249,17 @@ ZHENGWU_CODE_VERIFY_LIMIT_PER_MINUTE = env_int("ZHENGWU_CODE_VERIFY_LIMIT_PER_MI
 # Captcha (django-simple-captcha). In sandbox mode the word PASSED is accepted.
 CAPTCHA_TEST_MODE = ZHENGWU_SANDBOX
 CAPTCHA_LENGTH = 4
+# Audio captcha (accessibility): set to the flite binary to offer the spoken alternative.
+CAPTCHA_FLITE_PATH = env_str("CAPTCHA_FLITE_PATH") or None
+
+# Sign-in, lockout and recovery (ACC-1 … ACC-3; docs/security.md). The idle timeout is
+# SESSION_COOKIE_AGE; the page warns ZHENGWU_SESSION_WARNING_SECONDS before it.
+ZHENGWU_SIGNIN_MAX_FAILURES = env_int("ZHENGWU_SIGNIN_MAX_FAILURES", 10)
+ZHENGWU_ACCOUNT_HOTLINE = env_str("ZHENGWU_ACCOUNT_HOTLINE", ZHENGWU_HOTLINE)
+ZHENGWU_SIGNIN_IP_MAX_FAILURES = env_int("ZHENGWU_SIGNIN_IP_MAX_FAILURES", 30)
+ZHENGWU_SIGNIN_IP_WINDOW_SECONDS = env_int("ZHENGWU_SIGNIN_IP_WINDOW_SECONDS", 900)
+ZHENGWU_SESSION_WARNING_SECONDS = env_int("ZHENGWU_SESSION_WARNING_SECONDS", 120)
+ZHENGWU_RECOVERY_TTL_SECONDS = env_int("ZHENGWU_RECOVERY_TTL_SECONDS", 600)
 CAPTCHA_TIMEOUT = 5
 
 LOGGING = {

@@ -66,6 +66,7 @@ def _sign_in(page, username, next_url):
     page.goto(f"{page.base_url}/login/?next={next_url}")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(PASSWORD)
+    page.locator("#id_captcha_1").fill("PASSED")  # image captcha, test mode (ACC-1)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(f"**{next_url}")
 
@@ -115,6 +116,7 @@ def test_journey_3_manual_channel_rejection_resubmission_approval(page, scans):
     page.get_by_role("link", name="登录查看比对结果").click()
     page.get_by_label("用户名").fill("pujiang_trade")
     page.get_by_label("密码").fill(PASSWORD)
+    page.locator("#id_captcha_1").fill("PASSED")  # image captcha, test mode (ACC-1)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url("**/register/manual/status/")
     assert page.locator("#case-status").inner_text() == "待审核"

@@ -163,8 +163,12 @@ ZHENGWU_REG_DRAFT_TTL_SECONDS = env_int("ZHENGWU_REG_DRAFT_TTL_SECONDS", 30 * 60
 # REG-8: rejections of one operator by one organisation in one day before applying is blocked.
 ZHENGWU_REG_MAX_REJECTIONS_PER_DAY = env_int("ZHENGWU_REG_MAX_REJECTIONS_PER_DAY", 3)
 ZHENGWU_MANUAL_REVIEW_RULE = env_str("ZHENGWU_MANUAL_REVIEW_RULE", "working_day_1")
+# REG-10: review deadline of agent registrations (working_day_1 or working_hours_48, CAL-1).
+ZHENGWU_AGENT_REVIEW_RULE = env_str("ZHENGWU_AGENT_REVIEW_RULE", "working_day_1")
 # REG-11: deadline of a natural person's manual review, in working hours (CAL-1).
 ZHENGWU_REG_NATURAL_REVIEW_WORKING_HOURS = env_int("ZHENGWU_REG_NATURAL_REVIEW_WORKING_HOURS", 48)
+# ACC-5: how long the SMS link to set the password of an account opened in 组织中心 works.
+ZHENGWU_ORG_ACTIVATION_HOURS = env_int("ZHENGWU_ORG_ACTIVATION_HOURS", 72)
 
 # django.tasks with the database backend (django-tasks-db): `manage.py db_worker`.
 TASKS = {
@@ -197,10 +201,51 @@ ZHENGWU_REGISTRY_BACKEND = env_str(
 ZHENGWU_SITE_URL = env_str("ZHENGWU_SITE_URL", "http://127.0.0.1:8000")
 ZHENGWU_IDENTITY_CHECK_TTL_SECONDS = env_int("ZHENGWU_IDENTITY_CHECK_TTL_SECONDS", 600)
 
+# Other sign-in methods (ACC-6, zhengwu.federation): national account (OIDC), e-licence scan,
+# legal-person certificate. Sandbox providers by default; the deploy check refuses them.
+ZHENGWU_FEDERATION_NATIONAL_BACKEND = env_str(
+    "ZHENGWU_FEDERATION_NATIONAL_BACKEND",
+    "zhengwu.federation.providers.oidc.SandboxNationalAccountProvider",
+)
+ZHENGWU_FEDERATION_LICENCE_BACKEND = env_str(
+    "ZHENGWU_FEDERATION_LICENCE_BACKEND",
+    "zhengwu.federation.providers.licence.SandboxLicenceScanProvider",
+)
+ZHENGWU_FEDERATION_CERTIFICATE_BACKEND = env_str(
+    "ZHENGWU_FEDERATION_CERTIFICATE_BACKEND",
+    "zhengwu.federation.providers.certificate.SandboxCertificateProvider",
+)
+ZHENGWU_FEDERATION_OIDC_ISSUER = env_str("ZHENGWU_FEDERATION_OIDC_ISSUER")
+ZHENGWU_FEDERATION_OIDC_CLIENT_ID = env_str("ZHENGWU_FEDERATION_OIDC_CLIENT_ID", "zhengwu-portal")
+ZHENGWU_FEDERATION_OIDC_CLIENT_SECRET = env_str("ZHENGWU_FEDERATION_OIDC_CLIENT_SECRET")
+ZHENGWU_FEDERATION_OIDC_TIMEOUT = env_int("ZHENGWU_FEDERATION_OIDC_TIMEOUT", 10)
+ZHENGWU_FEDERATION_OIDC_LEEWAY_SECONDS = env_int("ZHENGWU_FEDERATION_OIDC_LEEWAY_SECONDS", 60)
+ZHENGWU_FEDERATION_FLOW_TTL_SECONDS = env_int("ZHENGWU_FEDERATION_FLOW_TTL_SECONDS", 600)
+ZHENGWU_FEDERATION_LICENCE_SCAN_TTL_SECONDS = env_int(
+    "ZHENGWU_FEDERATION_LICENCE_SCAN_TTL_SECONDS", 120
+)
+ZHENGWU_FEDERATION_CERT_CA_FILE = env_str("ZHENGWU_FEDERATION_CERT_CA_FILE")
+ZHENGWU_FEDERATION_CERT_PROXY_HEADER = env_str(
+    "ZHENGWU_FEDERATION_CERT_PROXY_HEADER", "X-SSL-Client-Cert"
+)
+ZHENGWU_FEDERATION_CERT_TRUST_PROXY = env_bool("ZHENGWU_FEDERATION_CERT_TRUST_PROXY", False)
+
 # E-signature provider (REG-10 authorisation letters; LIC-3 licences).
 ZHENGWU_ESIGN_BACKEND = env_str(
     "ZHENGWU_ESIGN_BACKEND", "zhengwu.integrations.esign.sandbox.SandboxESignProvider"
 )
+# Electronic licences (LIC-2, LIC-3): minutes a legal representative's face check opens the
+# unit's licences; the issuing authority's signing key + certificate (one PEM) and the CA
+# certificate relying parties trust (``manage.py licences_keys`` creates both for development);
+# public verification requests per minute and client IP.
+ZHENGWU_LICENCE_ACCESS_MINUTES = env_int("ZHENGWU_LICENCE_ACCESS_MINUTES", 10)
+ZHENGWU_LICENCE_SIGNING_KEY = env_str(
+    "ZHENGWU_LICENCE_SIGNING_KEY", str(VAR_DIR / "private" / "licences" / "signer.pem")
+)
+ZHENGWU_LICENCE_CA_CERT = env_str(
+    "ZHENGWU_LICENCE_CA_CERT", str(VAR_DIR / "private" / "licences" / "ca.pem")
+)
+ZHENGWU_LICENCE_VERIFY_RATE = env_int("ZHENGWU_LICENCE_VERIFY_RATE", 60)
 # Stored files readable by the portal's own user only.
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
@@ -249,6 +294,7 @@ ZHENGWU_CODE_VERIFY_LIMIT_PER_MINUTE = env_int("ZHENGWU_CODE_VERIFY_LIMIT_PER_MI
 # Captcha (django-simple-captcha). In sandbox mode the word PASSED is accepted.
 CAPTCHA_TEST_MODE = ZHENGWU_SANDBOX
 CAPTCHA_LENGTH = 4
+CAPTCHA_TIMEOUT = 5
 # Audio captcha (accessibility): set to the flite binary to offer the spoken alternative.
 CAPTCHA_FLITE_PATH = env_str("CAPTCHA_FLITE_PATH") or None
 
@@ -260,7 +306,6 @@ ZHENGWU_SIGNIN_IP_MAX_FAILURES = env_int("ZHENGWU_SIGNIN_IP_MAX_FAILURES", 30)
 ZHENGWU_SIGNIN_IP_WINDOW_SECONDS = env_int("ZHENGWU_SIGNIN_IP_WINDOW_SECONDS", 900)
 ZHENGWU_SESSION_WARNING_SECONDS = env_int("ZHENGWU_SESSION_WARNING_SECONDS", 120)
 ZHENGWU_RECOVERY_TTL_SECONDS = env_int("ZHENGWU_RECOVERY_TTL_SECONDS", 600)
-CAPTCHA_TIMEOUT = 5
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,13 @@
-"""Factories of the registration tests: register entries, drafts and applications (a trait
-per state)."""
+"""Factories of the registration tests: register entries, drafts, operator applications, manual
+verifications and natural-person reviews, with one trait per workflow state.
+
+Trait names are the state values (``pending``, ``approved``, ``rejected``, ``returned``) and,
+for the drafts, the step (``at_user``, ``at_face``, ``done``). Workflow objects get the
+``Transition`` history the services would have written for that state (a post-generation hook
+reading the object's final state), so history pages and the transition helper see consistent
+rows; ``transitions=False`` skips it. ``test_factories`` checks that every state of every
+``TRANSITIONS`` table has its trait.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +19,30 @@ from django.utils import timezone
 
 from zhengwu.accounts.constants import IdType, LegalPersonType, Location
 from zhengwu.accounts.identity import id_number_hash, mobile_hash
-from zhengwu.accounts.tests.factories import PASSWORD, OrganisationFactory, resident_id, uscc
+from zhengwu.accounts.tests.factories import (
+    PASSWORD,
+    OrganisationFactory,
+    UserFactory,
+    resident_id,
+    uscc,
+)
 from zhengwu.core.crypto import blind_index
+from zhengwu.core.models import Transition
 from zhengwu.identifiers import mobile
-from zhengwu.registrations.constants import ApplicationStatus, DraftStep
-from zhengwu.registrations.models import OperatorApplication, RegistrationDraft
+from zhengwu.registrations.constants import ApplicationStatus, DraftOutcome, DraftStep
+from zhengwu.registrations.manual_constants import (
+    ManualApplicantKind,
+    ManualStatus,
+    RejectionReason,
+)
+from zhengwu.registrations.models import (
+    ManualVerification,
+    NaturalPersonDraft,
+    NaturalPersonReview,
+    OperatorApplication,
+    RegistrationDraft,
+)
+from zhengwu.registrations.models.natural import NaturalDraftOutcome, NaturalReviewStatus
 from zhengwu.registry.models import MarketEntity
 from zhengwu.registry.services.rows import ID_PURPOSE, PHONE_PURPOSE, id_number_key
 
@@ -69,8 +96,30 @@ class MarketEntityFactory(factory.django.DjangoModelFactory):
     row_hash = "x" * 32
 
 
+def _write_history(obj, path: list[tuple[str, str]], *, actor=None, reason: str = "") -> None:
+    """``Transition`` rows for each ``(from, to)`` of ``path``, one second apart, ending now;
+    the last decision carries ``actor`` (the decider) and ``reason``."""
+    now = timezone.now()
+    label = obj._meta.label_lower
+    for n, (before, after) in enumerate(path):
+        last = n == len(path) - 1
+        who = actor if last and actor is not None else None
+        Transition.objects.create(
+            subject_type=label,
+            subject_id=str(obj.pk),
+            from_state=before,
+            to_state=after,
+            actor=who,
+            actor_label=str(who or "")[:150],
+            reason=reason if last else "",
+            at=now - datetime.timedelta(seconds=len(path) - n),
+        )
+
+
 class DraftFactory(factory.django.DjangoModelFactory):
-    """A wizard after step 1 (``step=user``); trait ``at_face`` after step 2."""
+    """A wizard after step 1 (``step=user``, trait ``at_user``); ``at_face`` after step 2;
+    ``done`` after the face check (an active account; ``outcome`` may be overridden with
+    ``pending_approval`` together with ``application``)."""
 
     class Meta:
         model = RegistrationDraft
@@ -89,8 +138,7 @@ class DraftFactory(factory.django.DjangoModelFactory):
     expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(minutes=30))
 
     class Params:
-        at_face = factory.Trait(
-            step=DraftStep.FACE,
+        account = factory.Trait(
             username=factory.Sequence(lambda n: f"draft_{n:04d}"),
             password_hash=factory.LazyFunction(lambda: make_password(PASSWORD)),
             operator_name="李测试通过",
@@ -102,13 +150,27 @@ class DraftFactory(factory.django.DjangoModelFactory):
             mobile=factory.Sequence(lambda n: f"139573{n:05d}"),
             mobile_hash=factory.LazyAttribute(lambda o: mobile_hash(o.mobile)),
         )
+        at_user = factory.Trait(step=DraftStep.USER)
+        at_face = factory.Trait(step=DraftStep.FACE, account=True)
+        done = factory.Trait(
+            step=DraftStep.DONE,
+            account=True,
+            outcome=DraftOutcome.ACTIVE,
+            user=factory.SubFactory(
+                UserFactory,
+                real_name=factory.SelfAttribute("..operator_name"),
+                username=factory.SelfAttribute("..username"),
+            ),
+        )
 
 
 class OperatorApplicationFactory(factory.django.DjangoModelFactory):
-    """An operator application; traits ``pending`` (default), ``approved``, ``rejected``."""
+    """An operator application; traits ``pending`` (default), ``approved`` (with its account),
+    ``rejected``. Decided ones carry the pending → decision ``Transition``."""
 
     class Meta:
         model = OperatorApplication
+        skip_postgeneration_save = True
 
     organisation = factory.SubFactory(OrganisationFactory)
     status = ApplicationStatus.PENDING
@@ -124,10 +186,195 @@ class OperatorApplicationFactory(factory.django.DjangoModelFactory):
     class Params:
         pending = factory.Trait(status=ApplicationStatus.PENDING)
         approved = factory.Trait(
-            status=ApplicationStatus.APPROVED, decided_at=factory.LazyFunction(timezone.now)
+            status=ApplicationStatus.APPROVED,
+            decided_by=factory.SubFactory(UserFactory),
+            decided_at=factory.LazyFunction(timezone.now),
+            user=factory.SubFactory(
+                UserFactory,
+                username=factory.SelfAttribute("..username"),
+                real_name=factory.SelfAttribute("..real_name"),
+            ),
         )
         rejected = factory.Trait(
             status=ApplicationStatus.REJECTED,
             reason="材料不符",
+            decided_by=factory.SubFactory(UserFactory),
             decided_at=factory.LazyFunction(timezone.now),
         )
+
+    @factory.post_generation
+    def transitions(obj, create, extracted, **kwargs):
+        if create and extracted is not False and obj.status != ApplicationStatus.PENDING:
+            actor = getattr(obj, "decided_by", None)
+            _write_history(
+                obj, [(ApplicationStatus.PENDING, obj.status)], actor=actor, reason=obj.reason
+            )
+
+
+class ManualVerificationFactory(factory.django.DjangoModelFactory):
+    """A manual-channel case (REG-9) from an out-of-province unit, with its applicant account;
+    traits ``pending`` (default), ``approved`` (linked organisation, decider), ``rejected``
+    (reason template, text and the uploads to redo) and ``resubmitted`` (pending again after
+    one rejection, ``submission_count=2``). History as ``manual_services`` writes it: the
+    creation row ``"" → pending``, then each move."""
+
+    class Meta:
+        model = ManualVerification
+        skip_postgeneration_save = True
+
+    reference = factory.Sequence(lambda n: f"RG20261123{n:06d}")
+    status = ManualStatus.PENDING
+    applicant_kind = ManualApplicantKind.OUT_OF_PROVINCE
+    location = Location.OUT_OF_PROVINCE
+    legal_person_type = LegalPersonType.ENTERPRISE
+    organisation_name = factory.Sequence(lambda n: f"上海人工认证测试有限公司{n}")
+    has_code_certificate = True
+    unit_code = factory.Sequence(lambda n: uscc(n + 1200))
+    operator_name = "钱测试通过"
+    operator_id_type = IdType.RESIDENT_ID
+    operator_id_number = factory.Sequence(lambda n: resident_id(30000 + n))
+    operator_id_number_hash = factory.LazyAttribute(lambda o: id_number_hash(o.operator_id_number))
+    mobile = factory.Sequence(lambda n: f"139575{n:05d}")
+    mobile_hash = factory.LazyAttribute(lambda o: mobile_hash(o.mobile))
+    email = factory.Sequence(lambda n: f"manual{n}@example.cn")
+    user = factory.SubFactory(
+        UserFactory,
+        real_name=factory.SelfAttribute("..operator_name"),
+        id_number=factory.SelfAttribute("..operator_id_number"),
+        mobile=factory.SelfAttribute("..mobile"),
+    )
+    submitted_at = factory.LazyFunction(timezone.now)
+    deadline_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=1))
+    submission_count = 1
+
+    class Params:
+        decided = factory.Trait(
+            decided_by=factory.SubFactory(UserFactory, staff=True),
+            decided_at=factory.LazyFunction(timezone.now),
+        )
+        pending = factory.Trait(status=ManualStatus.PENDING)
+        approved = factory.Trait(
+            status=ManualStatus.APPROVED,
+            decided=True,
+            organisation=factory.SubFactory(
+                OrganisationFactory,
+                name=factory.SelfAttribute("..organisation_name"),
+                uscc=factory.SelfAttribute("..unit_code"),
+                location=factory.SelfAttribute("..location"),
+            ),
+        )
+        rejected = factory.Trait(
+            status=ManualStatus.REJECTED,
+            decided=True,
+            reason_code=RejectionReason.LICENCE_UNCLEAR,
+            reason="证照照片不清晰，请重新上传",
+            reupload_kinds=factory.LazyFunction(lambda: ["licence"]),
+        )
+        resubmitted = factory.Trait(status=ManualStatus.PENDING, submission_count=2)
+
+    @factory.post_generation
+    def transitions(obj, create, extracted, **kwargs):
+        if not create or extracted is False:
+            return
+        path = [("", ManualStatus.PENDING)]
+        for _ in range(obj.submission_count - 1):
+            path += [(ManualStatus.PENDING, ManualStatus.REJECTED)]
+            path += [(ManualStatus.REJECTED, ManualStatus.PENDING)]
+        if obj.status != ManualStatus.PENDING:
+            path.append((ManualStatus.PENDING, obj.status))
+        _write_history(obj, path, actor=obj.decided_by, reason=obj.reason)
+
+
+class NaturalPersonDraftFactory(factory.django.DjangoModelFactory):
+    """个人注册 waiting for the face check (trait ``at_face``, default) or finished (``done``:
+    account opened)."""
+
+    class Meta:
+        model = NaturalPersonDraft
+
+    step = NaturalPersonDraft.Step.FACE
+    id_type = "resident_id"
+    real_name = "孙测试通过"
+    id_number = factory.Sequence(lambda n: resident_id(20000 + n))
+    id_number_hash = factory.LazyAttribute(lambda o: id_number_hash(o.id_number))
+    valid_from = datetime.date(2020, 1, 1)
+    valid_until = datetime.date(2040, 1, 1)
+    region_code = "330106"
+    region_name = "浙江省杭州市西湖区"
+    mobile = factory.Sequence(lambda n: f"139576{n:05d}")
+    mobile_hash = factory.LazyAttribute(lambda o: mobile_hash(o.mobile))
+    password_hash = factory.LazyFunction(lambda: make_password(PASSWORD))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(minutes=30))
+
+    class Params:
+        at_face = factory.Trait(step=NaturalPersonDraft.Step.FACE)
+        done = factory.Trait(
+            step=NaturalPersonDraft.Step.DONE,
+            outcome=NaturalDraftOutcome.ACTIVE,
+            user=factory.SubFactory(
+                UserFactory,
+                kind="natural_person",
+                real_name=factory.SelfAttribute("..real_name"),
+                id_number=factory.SelfAttribute("..id_number"),
+                mobile=factory.SelfAttribute("..mobile"),
+            ),
+        )
+
+
+class NaturalPersonReviewFactory(factory.django.DjangoModelFactory):
+    """人工审核 of a natural person (REG-11) whose face check failed; traits ``pending``
+    (default), ``approved`` (the account opened, the decider) and ``returned`` (reason). The
+    draft is finished with outcome ``review``. History: each move since submission."""
+
+    class Meta:
+        model = NaturalPersonReview
+        skip_postgeneration_save = True
+
+    draft = factory.SubFactory(
+        NaturalPersonDraftFactory,
+        step=NaturalPersonDraft.Step.DONE,
+        outcome=NaturalDraftOutcome.REVIEW,
+        face_failure_reason="人脸比对未通过",
+    )
+    status = NaturalReviewStatus.PENDING
+    submitted_at = factory.LazyFunction(timezone.now)
+    deadline = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=2))
+
+    class Params:
+        decided = factory.Trait(
+            decided_by=factory.SubFactory(UserFactory, staff=True),
+            decided_at=factory.LazyFunction(timezone.now),
+        )
+        pending = factory.Trait(status=NaturalReviewStatus.PENDING)
+        approved = factory.Trait(
+            status=NaturalReviewStatus.APPROVED,
+            decided=True,
+            user=factory.SubFactory(
+                UserFactory,
+                kind="natural_person",
+                real_name=factory.SelfAttribute("..draft.real_name"),
+                id_number=factory.SelfAttribute("..draft.id_number"),
+                mobile=factory.SelfAttribute("..draft.mobile"),
+            ),
+        )
+        returned = factory.Trait(
+            status=NaturalReviewStatus.RETURNED, decided=True, reason="证件照片不清晰"
+        )
+
+    @factory.post_generation
+    def transitions(obj, create, extracted, **kwargs):
+        if create and extracted is not False and obj.status != NaturalReviewStatus.PENDING:
+            _write_history(
+                obj,
+                [(NaturalReviewStatus.PENDING, obj.status)],
+                actor=obj.decided_by,
+                reason=obj.reason,
+            )
+
+
+#: The factory of each workflow model (``test_factories`` checks their traits).
+WORKFLOW_FACTORIES = {
+    OperatorApplication: OperatorApplicationFactory,
+    ManualVerification: ManualVerificationFactory,
+    NaturalPersonReview: NaturalPersonReviewFactory,
+}

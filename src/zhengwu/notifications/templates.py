@@ -216,6 +216,15 @@ TEMPLATES: dict[str, SmsTemplate] = {
             "ACC-4",
             "the operator's old and new mobile",
         ),
+        # ACC-5 / REG-8: an account opened (or handed to a new person) in 组织中心; the person
+        # sets the password through the link.
+        SmsTemplate(
+            "operator.account_opened",
+            "{organisation}已为您开通经办人账号“{username}”，请于{hours}小时内打开链接设置"
+            "登录密码：{link} 如非本人业务，请忽略。",
+            "ACC-5, REG-8",
+            "the operator's mobile",
+        ),
         # AG-7: agency code-assignment applications.
         SmsTemplate(
             "agency_coding.accepted",
@@ -242,6 +251,13 @@ TEMPLATES: dict[str, SmsTemplate] = {
             "{authority}。",
             "AG-7",
             "agency contact",
+        ),
+        SmsTemplate(
+            "licences.access_requested",
+            "{applicant}申请查看{organisation}的电子证照，请法定代表人登录{portal}，"
+            "在“我的证照”中人脸核验后授权。",
+            "LIC-2",
+            "legal representative",
         ),
     ]
 }

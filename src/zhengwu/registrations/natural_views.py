@@ -8,15 +8,15 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from zhengwu.core.errors import NotFound, ZhengwuError
-from zhengwu.integrations.identity.qr import qr_svg
 
 from . import natural_services as services
 from .errors import DraftExpired
+from .face import FaceStep, face_page
+from .face import face_status as face_poll
 from .models.natural import NaturalDraftOutcome, NaturalPersonDraft, NaturalPersonReview
 from .natural_forms import NaturalRegistrationForm
 
@@ -121,6 +121,15 @@ def sms_code_send(request: HttpRequest) -> HttpResponse:
     return render(request, "registrations/_sms_sent.html", {"error": ""})
 
 
+def _face_step(request: HttpRequest) -> FaceStep:
+    return FaceStep(
+        start=lambda draft: services.natural_face_start(draft=draft, actor=request.user),
+        poll=lambda draft: services.natural_face_poll(draft=draft, actor=request.user),
+        payload=lambda draft: draft.face_qr_payload if draft.face_token else "",
+        status_template="registrations/natural/_face_status.html",
+    )
+
+
 def face(request: HttpRequest) -> HttpResponse:
     """实名认证: the QR code of the check bound to the ID number, polled by htmx."""
     draft = _draft(request)
@@ -128,40 +137,25 @@ def face(request: HttpRequest) -> HttpResponse:
         return redirect("registrations:natural")
     if draft.step == NaturalPersonDraft.Step.DONE:
         return redirect("registrations:natural_result")
-    error = ""
-    if request.method == "POST" or not draft.face_token:
-        try:
-            services.natural_face_start(draft=draft, actor=request.user)
-        except ZhengwuError as exc:
-            error = exc.message
-        if request.method == "POST":
-            return redirect("registrations:natural_face")
-    draft.refresh_from_db()
-    qr = (
-        qr_svg(draft.face_qr_payload, title=gettext_now("实名认证二维码"))
-        if draft.face_qr_payload
-        else ""
-    )
-    return _render(
-        request, "registrations/natural/face.html", "face", draft=draft, qr=qr, error=error
+    return face_page(
+        request,
+        _face_step(request),
+        draft,
+        template="registrations/natural/face.html",
+        context={"steps": STEPS, "current_step": "face", "draft": draft},
+        self_url=reverse("registrations:natural_face"),
     )
 
 
 @require_GET
 def face_status(request: HttpRequest) -> HttpResponse:
     """htmx poll: pending → keep polling; passed → result page; failed → offer 人工审核."""
-    draft = _draft(request)
-    if draft is None:
-        return HttpResponse(status=286)  # htmx: stop polling
-    try:
-        result = services.natural_face_poll(draft=draft, actor=request.user)
-    except ZhengwuError as exc:
-        return render(request, "registrations/natural/_face_status.html", {"error": exc.message})
-    if result.is_passed:
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = reverse("registrations:natural_result")
-        return response
-    return render(request, "registrations/natural/_face_status.html", {"result": result})
+    return face_poll(
+        request,
+        _face_step(request),
+        _draft(request),
+        passed_url=reverse("registrations:natural_result"),
+    )
 
 
 @require_POST

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import manual_views, natural_views, views
+from . import agent_views, manual_views, natural_views, views
 
 app_name = "registrations"
 urlpatterns = [
@@ -32,4 +32,29 @@ urlpatterns = [
     path("person/review", natural_views.review_submit, name="natural_review"),
     path("person/review/resubmit", natural_views.review_resubmit, name="natural_resubmit"),
     path("person/result/", natural_views.result, name="natural_result"),
+    # REG-10 代理人注册 with the legal representative's e-signature
+    path("legal/", agent_views.agent_role, name="agent_role"),
+    path("agent/", agent_views.agent_start, name="agent"),
+    path("agent/sms-code", agent_views.agent_sms_code, name="agent_sms_code"),
+    path("agent/face/", agent_views.agent_face, name="agent_face"),
+    path("agent/face/status", agent_views.agent_face_status, name="agent_face_status"),
+    path("agent/confirm/", agent_views.agent_confirm, name="agent_confirm"),
+    path("agent/status/", agent_views.agent_status, name="agent_status"),
+    path("agent/resend", agent_views.agent_resend, name="agent_resend"),
+    path("agent/edit/", agent_views.agent_edit, name="agent_edit"),
+    path("agent/letter.pdf", agent_views.agent_letter, name="agent_letter"),
+    path("agent/result/", agent_views.agent_result, name="agent_result"),
+    path("agent/sign/<str:token>/", agent_views.agent_sign, name="agent_sign"),
+    path(
+        "agent/sign/<str:token>/letter.pdf",
+        agent_views.agent_sign_letter,
+        name="agent_sign_letter",
+    ),
+    path("agent/sign/<str:token>/face/", agent_views.agent_sign_face, name="agent_sign_face"),
+    path(
+        "agent/sign/<str:token>/face/status",
+        agent_views.agent_sign_face_status,
+        name="agent_sign_face_status",
+    ),
+    path("agent/sign/<str:token>/decide/", agent_views.agent_sign_decide, name="agent_sign_decide"),
 ]

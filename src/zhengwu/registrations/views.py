@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
@@ -16,9 +17,10 @@ from django.views.decorators.http import require_GET, require_POST
 from zhengwu.core.errors import NotFound, ZhengwuError
 from zhengwu.integrations.identity.qr import qr_svg
 
-from . import selectors, services
+from . import face, selectors, services
 from .constants import DraftOutcome, DraftStep
 from .errors import DraftExpired
+from .face import FaceStep
 from .forms import InfoForm, RejectForm, UserForm
 from .models import RegistrationDraft
 
@@ -122,43 +124,36 @@ def sms_code_send(request: HttpRequest) -> HttpResponse:
     return render(request, "registrations/_sms_sent.html", {"error": ""})
 
 
+def _face_step(request: HttpRequest) -> FaceStep:
+    return FaceStep(
+        start=lambda draft: services.registration_face_start(draft=draft, actor=request.user),
+        poll=lambda draft: services.registration_face_poll(draft=draft, actor=request.user),
+        payload=lambda draft: draft.face_qr_payload if draft.face_token else "",
+        status_template="registrations/_face_status.html",
+    )
+
+
 def face_step(request: HttpRequest) -> HttpResponse:
     """Step 3 实名认证 (REG-6): the QR code of the operator's check, polled by htmx."""
     draft = _draft(request)
     if draft is None or draft.step != DraftStep.FACE:
         return _redirect_to_step(draft)
-    error = ""
-    if request.method == "POST" or not draft.face_token:
-        try:
-            services.registration_face_start(draft=draft, actor=request.user)
-        except ZhengwuError as exc:
-            error = exc.message
-        if request.method == "POST":
-            return redirect("registrations:face")
-    draft.refresh_from_db()
-    qr = (
-        qr_svg(draft.face_qr_payload, title=gettext_now("实名认证二维码"))
-        if draft.face_qr_payload
-        else ""
+    return face.face_page(
+        request,
+        _face_step(request),
+        draft,
+        template="registrations/face.html",
+        context={"steps": STEPS, "current_step": "face", "draft": draft},
+        self_url=reverse("registrations:face"),
     )
-    return _render(request, "registrations/face.html", "face", draft=draft, qr=qr, error=error)
 
 
 @require_GET
 def face_status(request: HttpRequest) -> HttpResponse:
     """htmx poll: pending → keep polling; passed → go to 注册成功; failed/expired → retry."""
-    draft = _draft(request)
-    if draft is None:
-        return HttpResponse(status=286)  # htmx: stop polling
-    try:
-        result = services.registration_face_poll(draft=draft, actor=request.user)
-    except ZhengwuError as exc:
-        return render(request, "registrations/_face_status.html", {"error": exc.message})
-    if result.is_passed:
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = "/register/done/"
-        return response
-    return render(request, "registrations/_face_status.html", {"result": result})
+    return face.face_status(
+        request, _face_step(request), _draft(request), passed_url=reverse("registrations:done")
+    )
 
 
 def done(request: HttpRequest) -> HttpResponse:

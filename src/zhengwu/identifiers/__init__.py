@@ -10,7 +10,8 @@ One module per identifier, each with the same public contract:
 
 Modules: :mod:`.uscc` (GB 32100), :mod:`.orgcode` (GB 11714), :mod:`.resident_id` (GB 11643,
 residence permits), :mod:`.foreign_pr`, :mod:`.hkmo_permit`, :mod:`.tw_permit`,
-:mod:`.passport`, :mod:`.mobile` (and landlines), :mod:`.project_code` (SPEC REG-9);
+:mod:`.passport`, :mod:`.mobile` (and landlines), :mod:`.project_code` (SPEC REG-9),
+:mod:`.licence_id` (GB/T 36904 e-licence identifier);
 :mod:`.generate` makes valid values from a ``random.Random``.
 """
 
@@ -18,6 +19,7 @@ from . import (
     foreign_pr,
     generate,
     hkmo_permit,
+    licence_id,
     mobile,
     orgcode,
     passport,
@@ -33,6 +35,7 @@ __all__ = [
     "foreign_pr",
     "generate",
     "hkmo_permit",
+    "licence_id",
     "mobile",
     "normalise",
     "orgcode",

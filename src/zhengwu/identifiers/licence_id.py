@@ -16,8 +16,9 @@ Structure (dot-separated; STANDARDS.md §3.2)::
       for each character (value v):  S = (P + v) mod 36, or 36 if that is 0;  P = 2·S mod 37
       check value = (37 − P) mod 36        (so that one more step with it gives S ≡ 1)
 
-  A hybrid system over a prime modulus detects every single substitution and every adjacent
-  transposition of the checked characters.
+  Like every ISO/IEC 7064 hybrid system it detects every single substitution; it misses a
+  small share of adjacent transpositions (a hybrid system is not a pure one). A substitution
+  in the root, the dots or the check character itself is caught by the shape rules.
 
 Deployed systems also emit a vendor variant (letters valued 11-36) and hand-made identifiers
 (STANDARDS.md §3.2): :func:`validate` is strict; a relying party consuming other provinces'

@@ -10,7 +10,7 @@ def _sandbox_keys(settings, tmp_path):
     settings.VAR_DIR = tmp_path
     settings.ZHENGWU_SITE_URL = "http://testserver"
     settings.ZHENGWU_FEDERATION_NATIONAL_BACKEND = (
-        "zhengwu.federation.tests.support.TestClientSandboxProvider"
+        "zhengwu.federation.tests.support.SandboxProviderOverTestClient"
     )
 
 

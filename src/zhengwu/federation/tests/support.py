@@ -12,7 +12,7 @@ from django.test import Client
 from zhengwu.federation.providers.oidc import HttpReply, SandboxNationalAccountProvider
 
 
-class TestClientTransport:
+class ClientTransport:
     """``UrllibTransport``'s interface over ``django.test.Client``."""
 
     def request(
@@ -33,9 +33,9 @@ class TestClientTransport:
         return HttpReply(response.status_code, data if isinstance(data, dict) else None)
 
 
-class TestClientSandboxProvider(SandboxNationalAccountProvider):
+class SandboxProviderOverTestClient(SandboxNationalAccountProvider):
     def __init__(self) -> None:
-        super().__init__(transport=TestClientTransport())
+        super().__init__(transport=ClientTransport())
 
 
 def query(url: str) -> dict[str, str]:

@@ -77,17 +77,15 @@ def verification_for_token(token: str) -> Verification:
     if code is None:
         return Verification("invalid")
     org = code.organisation
-    details = {
-        "name": org.name,
-        "uscc": org.uscc or "",
-        "registry_status": _registry_status(org),
-        "claimed_at": code.claimed_at,
-    }
-    if not code.is_active:
-        return Verification("revoked", **details)
-    if claims.version != code.version:
+    if code.is_active and claims.version != code.version:
         return Verification("superseded")
-    return Verification("valid", **details)
+    return Verification(
+        "valid" if code.is_active else "revoked",
+        name=org.name,
+        uscc=org.uscc or "",
+        registry_status=_registry_status(org),
+        claimed_at=code.claimed_at,
+    )
 
 
 # --- EC-2: the one-stop service channel of the code page ---------------------------------------

@@ -6,6 +6,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhengwu.registrations.agent_constants import AgentRejectionReason
 from zhengwu.registrations.manual_constants import MANUAL_UPLOAD_KINDS, RejectionReason
 from zhengwu.uploads.models import UploadKind
 
@@ -59,6 +60,28 @@ class NaturalDecisionForm(forms.Form):
     reason_code = forms.ChoiceField(
         label=_("不通过原因"),
         choices=[("", _("请选择")), *NaturalReturnReason.choices],
+        required=False,
+    )
+    reason_text = forms.CharField(
+        label=_("补充说明"),
+        required=False,
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class AgentDecisionForm(forms.Form):
+    """通过, or 不通过 with a reason template plus free text (代理注册, REG-10)."""
+
+    decision = forms.ChoiceField(
+        label=_("审核结果"),
+        choices=[("approve", _("通过")), ("reject", _("不通过"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择审核结果")},
+    )
+    reason_code = forms.ChoiceField(
+        label=_("不通过原因"),
+        choices=[("", _("请选择")), *AgentRejectionReason.choices],
         required=False,
     )
     reason_text = forms.CharField(

@@ -2,8 +2,8 @@
 
 A queue is a ``Queue``: a key for the URL, a label, the statuses it can filter by, and a
 function returning ``QueueItem`` rows sorted by working-day deadline. The manual channel
-(REG-9) and the natural-person manual check (REG-11, 个人实名人工审核) register theirs below,
-each with a case page of its own; agent registrations (REG-10) will add theirs the same way.
+(REG-9), the natural-person manual check (REG-11, 个人实名人工审核) and agent registrations
+(REG-10, 代理注册) register theirs below, each with a case page of its own.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhengwu.registrations.agent_constants import AgentStatus
 from zhengwu.registrations.manual_constants import ManualStatus
-from zhengwu.registrations.models import ManualVerification, NaturalPersonReview
+from zhengwu.registrations.models import AgentRegistration, ManualVerification, NaturalPersonReview
 from zhengwu.registrations.models.natural import NaturalReviewStatus
 
 
@@ -157,5 +158,62 @@ NATURAL_QUEUE = register_queue(
         items=_natural_items,
         title_label=_("姓名"),
         kind_header=_("证件类型"),
+    )
+)
+
+
+#: The states a reviewer filters the 代理注册 queue by (the agent's own steps before the
+#: signature are not the back office's business).
+AGENT_QUEUE_STATUSES = [
+    (status.value, status.label)
+    for status in (AgentStatus.PENDING, AgentStatus.APPROVED, AgentStatus.REJECTED)
+]
+
+
+def _agent_items(status: str) -> list[QueueItem]:
+    """代理注册 (REG-10): signed registrations, earliest working-day deadline first; one query."""
+    now = timezone.now()
+    cases = (
+        AgentRegistration.objects.only(
+            "pk",
+            "reference",
+            "organisation_name",
+            "legal_person_type",
+            "status",
+            "submitted_at",
+            "deadline_at",
+        )
+        .filter(status__in=[value for value, _label in AGENT_QUEUE_STATUSES])
+        .order_by("deadline_at", "pk")
+    )
+    if status:
+        cases = cases.filter(status=status)
+    return [
+        QueueItem(
+            pk=case.pk,
+            reference=case.reference,
+            title=case.organisation_name,
+            kind_label=case.get_legal_person_type_display(),
+            status=case.status,
+            status_label=case.get_status_display(),
+            submitted_at=case.submitted_at or case.created_at,
+            deadline_at=case.deadline_at or now,
+            is_overdue=case.status == AgentStatus.PENDING
+            and case.deadline_at is not None
+            and case.deadline_at < now,
+            url=reverse("reviews:agent_case", args=[case.pk]),
+        )
+        for case in cases
+    ]
+
+
+AGENT_QUEUE = register_queue(
+    Queue(
+        key="agent",
+        label=_("代理注册"),
+        statuses=AGENT_QUEUE_STATUSES,
+        default_status=AgentStatus.PENDING,
+        items=_agent_items,
+        kind_header=_("法人类型"),
     )
 )

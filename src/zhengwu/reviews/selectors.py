@@ -6,7 +6,11 @@ from typing import Any
 
 from zhengwu.core.errors import NotFound
 from zhengwu.registrations.manual_constants import SUBJECT_TYPE as MANUAL_SUBJECT_TYPE
-from zhengwu.registrations.models import ManualVerification, NaturalPersonReview
+from zhengwu.registrations.models import (
+    AgentRegistration,
+    ManualVerification,
+    NaturalPersonReview,
+)
 
 from .permissions import is_reviewer
 
@@ -37,4 +41,17 @@ def natural_review_get_for_reviewer(*, user: Any, pk: int) -> NaturalPersonRevie
     try:
         return NaturalPersonReview.objects.select_related("draft", "decided_by").get(pk=pk)
     except NaturalPersonReview.DoesNotExist:
+        raise NotFound() from None
+
+
+def agent_registration_get_for_reviewer(*, user: Any, pk: int) -> AgentRegistration:
+    """The signed agent registration ``pk`` (REG-10) for a reviewer; ``NotFound`` for anybody
+    else and for the agent's steps before the signature."""
+    if not is_reviewer(user):
+        raise NotFound()
+    try:
+        return AgentRegistration.objects.select_related("decided_by").get(
+            pk=pk, status__in=["pending", "approved", "rejected"]
+        )
+    except AgentRegistration.DoesNotExist:
         raise NotFound() from None

@@ -20,14 +20,18 @@ from zhengwu.audit.services import record_event
 from zhengwu.core.errors import PermissionDenied, ValidationFailed
 from zhengwu.core.workflow import transition
 from zhengwu.notifications.services import sms_send
-from zhengwu.registrations import natural_services
+from zhengwu.registrations import agent_services, natural_services
 from zhengwu.registrations.manual_constants import (
     MANUAL_UPLOAD_KINDS,
     REASON_REUPLOAD,
     ManualStatus,
     RejectionReason,
 )
-from zhengwu.registrations.models import ManualVerification, NaturalPersonReview
+from zhengwu.registrations.models import (
+    AgentRegistration,
+    ManualVerification,
+    NaturalPersonReview,
+)
 
 from .forms import NaturalReturnReason
 from .permissions import is_reviewer
@@ -210,3 +214,22 @@ def natural_review_reject(
             f"不通过原因不能超过{REASON_MAX}个字", code="reason.too_long", field="reason_text"
         )
     return natural_services.natural_person_review_reject(review=review, actor=actor, reason=reason)
+
+
+def agent_registration_approve(*, application: AgentRegistration, actor: User) -> AgentRegistration:
+    """通过 an agent registration (REG-10): the agent's account becomes active and joins the
+    unit; SMS ``registration.succeeded`` (sent by the registrations service). Reviewers only;
+    a second decision is refused by the transition helper."""
+    _check_reviewer(actor)
+    return agent_services.agent_registration_approve(application=application, actor=actor)
+
+
+def agent_registration_reject(
+    *, application: AgentRegistration, actor: User, reason_code: str, reason_text: str = ""
+) -> AgentRegistration:
+    """不通过 with a reason template plus free text; SMS ``registration.rejected``. Reviewers
+    only."""
+    _check_reviewer(actor)
+    return agent_services.agent_registration_reject(
+        application=application, actor=actor, reason_code=reason_code, reason_text=reason_text
+    )

@@ -16,16 +16,21 @@ from zhengwu.audit.services import record_event
 from zhengwu.core.errors import NotFound, ZhengwuError
 from zhengwu.core.workflow import history
 from zhengwu.registrations import manual_services
+from zhengwu.registrations.agent_constants import AgentStatus
 from zhengwu.registrations.manual_constants import MANUAL_UPLOAD_KINDS, ManualStatus
 from zhengwu.registrations.models.natural import NaturalReviewStatus
 from zhengwu.uploads.models import UploadKind
 
 from . import services as review_services
 from .constants import EVENT_CASE_VIEWED
-from .forms import DecisionForm, NaturalDecisionForm
+from .forms import AgentDecisionForm, DecisionForm, NaturalDecisionForm
 from .permissions import is_reviewer
 from .queues import queue_get, queues
-from .selectors import manual_case_get_for_reviewer, natural_review_get_for_reviewer
+from .selectors import (
+    agent_registration_get_for_reviewer,
+    manual_case_get_for_reviewer,
+    natural_review_get_for_reviewer,
+)
 
 
 def reviewer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -213,3 +218,76 @@ def natural_decide(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("reviews:natural_case", pk=review.pk)
     review.refresh_from_db()
     return render(request, "reviews/natural_case.html", _natural_context(review, form), status=400)
+
+
+# --- 代理注册 (REG-10) ----------------------------------------------------------------------------
+
+
+def _agent_or_404(request: HttpRequest, pk: int) -> Any:
+    try:
+        return agent_registration_get_for_reviewer(user=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def _agent_context(application: Any, form: AgentDecisionForm) -> dict[str, Any]:
+    return {
+        "application": application,
+        "form": form,
+        "history": _history_rows(application, AgentStatus.choices),
+    }
+
+
+@reviewer_required
+def agent_case(request: HttpRequest, pk: int) -> HttpResponse:
+    """The entered data (masked) and the signed letter; every view audited (ACC-8)."""
+    application = _agent_or_404(request, pk)
+    record_event(
+        EVENT_CASE_VIEWED,
+        actor=request.user,
+        subject=application,
+        after={"status": application.status},
+    )
+    return render(
+        request, "reviews/agent_case.html", _agent_context(application, AgentDecisionForm())
+    )
+
+
+@reviewer_required
+def agent_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The signed authorisation letter, for reviewers only; audited."""
+    application = _agent_or_404(request, pk)
+    record_event(
+        "agent_registration.letter_viewed",
+        actor=request.user,
+        subject=application,
+        after={"signed": True, "by": "reviewer"},
+    )
+    response = HttpResponse(bytes(application.signed_pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{application.reference}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@reviewer_required
+@require_POST
+def agent_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """通过 / 不通过: one service call; a second decision is refused."""
+    application = _agent_or_404(request, pk)
+    form = AgentDecisionForm(request.POST)
+    actor: Any = request.user
+    if _decide(
+        form,
+        approve=lambda: review_services.agent_registration_approve(
+            application=application, actor=actor
+        ),
+        reject=lambda data: review_services.agent_registration_reject(
+            application=application,
+            actor=actor,
+            reason_code=data["reason_code"],
+            reason_text=data["reason_text"],
+        ),
+    ):
+        return redirect("reviews:agent_case", pk=application.pk)
+    application.refresh_from_db()
+    return render(request, "reviews/agent_case.html", _agent_context(application, form), status=400)

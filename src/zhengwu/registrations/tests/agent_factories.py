@@ -126,7 +126,6 @@ class AgentRegistrationFactory(factory.django.DjangoModelFactory):
             sign_token="",
             signed_pdf=PLACEHOLDER_PDF,
             decided_at=factory.LazyFunction(timezone.now),
-            user__is_active=True,
         )
         rejected = factory.Trait(
             status=AgentStatus.REJECTED,
@@ -136,3 +135,11 @@ class AgentRegistrationFactory(factory.django.DjangoModelFactory):
             reason_code="legal_rep_mismatch",
             decided_at=factory.LazyFunction(timezone.now),
         )
+
+    @factory.post_generation
+    def account_state(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+        """An approved registration's account is active, every other one inactive."""
+        if create and obj.user_id is not None:
+            active = obj.status == AgentStatus.APPROVED
+            User.objects.filter(pk=obj.user_id).update(is_active=active)
+            obj.user.is_active = active

@@ -7,6 +7,8 @@ Every setting is defined in ``zhengwu.settings.base`` from the environment and d
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -17,7 +19,7 @@ from zhengwu.integrations.conf import sandbox_enabled, site_url
 SANDBOX_IDP_PATH = "/sandbox/federation/idp"
 
 
-def _get(name: str, default: object) -> object:
+def _get(name: str, default: Any) -> Any:
     return getattr(settings, name, default)
 
 
@@ -92,6 +94,6 @@ def certificate_trust_proxy() -> bool:
     return bool(_get("ZHENGWU_FEDERATION_CERT_TRUST_PROXY", False))
 
 
-def sandbox_directory():  # type: ignore[no-untyped-def]
+def sandbox_directory() -> Path:
     """Where the sandbox keys live: ``VAR_DIR/federation-sandbox`` (never committed)."""
-    return settings.VAR_DIR / "federation-sandbox"
+    return Path(settings.VAR_DIR) / "federation-sandbox"

@@ -101,7 +101,8 @@ def _claims_from_form(data: Any) -> dict[str, str]:
 @require_http_methods(["GET", "POST"])
 def idp_authorize(request: HttpRequest) -> HttpResponse:
     """The provider's sign-in and consent page, where the "person" picks a test identity."""
-    params = {k: v for k, v in (request.POST if request.method == "POST" else request.GET).items()}
+    source = request.POST if request.method == "POST" else request.GET
+    params: dict[str, str] = {key: str(source.get(key, "")) for key in source}
     origin = f"{request.scheme}://{request.get_host()}"
     try:
         sandbox_idp.authorize_check_client(params=params, request_origin=origin)

@@ -28,6 +28,9 @@ from zhengwu.accounts.models import User
 from zhengwu.audit.models import AuditEvent
 from zhengwu.audit.services import record_event
 from zhengwu.integrations.loading import get_provider
+from zhengwu.signin import conf as signin_conf
+from zhengwu.signin import services as signin_services
+from zhengwu.signin.models import SignInState
 
 from . import conf, selectors
 from .constants import (
@@ -113,37 +116,19 @@ def flow_consume(*, request: HttpRequest, method: Method, token: str | None = No
 # --- the session ---------------------------------------------------------------------------
 
 
-def _lock_state(user: User) -> Any:
-    # The password lock of ACC-2 lives in ``zhengwu.signin``; an account locked there stays
-    # locked for these methods too (decision 0013).
-    try:
-        from zhengwu.signin.models import SignInState
-    except ImportError:  # pragma: no cover - sign-in app absent
-        return None
-    return SignInState.objects.filter(user=user, locked_at__isnull=False).first()
-
-
 def federated_sign_in(*, request: HttpRequest, method: Method, user: User) -> None:
-    """Open a session for ``user``: refused when the account is locked or disabled, else a new
-    session key (``login`` rotates it), the idle clock started and the success audited."""
+    """Open a session for ``user`` under the rules of a password sign-in (``zhengwu.signin``):
+    refused while the account is disabled or locked by ACC-2 (the lock is lifted only by
+    support or the owner's SMS, decision 0013), then a new session key (``login`` rotates it),
+    the idle clock and session expiry started, the success audited."""
     if not user.is_active:
         raise SignInFailed("该账号已停用，请联系客服", code="federation.inactive")
-    if _lock_state(user) is not None:
-        try:
-            from zhengwu.signin.services import lock_message
-
-            message = lock_message()
-        except ImportError:  # pragma: no cover
-            message = "密码输入次数过多，您的账号已被锁定"
-        raise SignInFailed(message, code="federation.locked")
+    if SignInState.objects.filter(user=user, locked_at__isnull=False).exists():
+        raise SignInFailed(signin_services.lock_message(), code="federation.locked")
     login(request, user, backend=SESSION_BACKEND)
     request.session[SESSION_METHOD_KEY] = str(method)
-    try:
-        from zhengwu.signin.services import LAST_ACTIVITY_KEY
-
-        request.session[LAST_ACTIVITY_KEY] = int(time.time())
-    except ImportError:  # pragma: no cover
-        pass
+    request.session[signin_services.LAST_ACTIVITY_KEY] = int(time.time())
+    request.session.set_expiry(signin_conf.idle_seconds() + 300)
     record_event(
         EVENT_SIGN_IN,
         actor=user,

@@ -85,7 +85,9 @@ def test_adding_a_person_with_a_pending_application_sends_to_review_it(personas,
     with pytest.raises(PendingApplicationExists) as caught:
         _add(personas, "000000")
     assert caught.value.application_id == application.pk
-    assert caught.value.message == "当前添加的经办人已提交了账号注册申请，请前往【经办人申请】去审核"
+    assert (
+        caught.value.message == "当前添加的经办人已提交了账号注册申请，请前往【经办人申请】去审核"
+    )
     assert not User.objects.filter(username="qian_new").exists()
 
 

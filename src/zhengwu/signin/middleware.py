@@ -43,7 +43,11 @@ class IdleTimeoutMiddleware:
 
     def _timed_out(self, request: HttpRequest) -> HttpResponse:
         login = reverse("signin:login")
-        if request.headers.get("HX-Request") or request.path.startswith("/api/"):
+        if (
+            request.headers.get("HX-Request")
+            or request.headers.get("X-Requested-With") == "XMLHttpRequest"
+            or request.path.startswith("/api/")
+        ):
             response = JsonResponse(
                 {
                     "code": "session.timed_out",

@@ -24,7 +24,14 @@ def test_login_page_shows_both_tabs_captcha_and_other_methods(client):
     """The page offers 法人登录 / 个人登录, the image captcha with 换一张, the recovery links
     and the enterprise-code help link."""
     page = client.get("/login/").content.decode()
-    for text in ["法人登录", "个人登录", "用户名/统一社会信用代码", "换一张", "忘记密码", "忘记用户名"]:
+    for text in [
+        "法人登录",
+        "个人登录",
+        "用户名/统一社会信用代码",
+        "换一张",
+        "忘记密码",
+        "忘记用户名",
+    ]:
         assert text in page
     assert 'class="captcha"' in page and 'href="/code/help/"' in page
     assert "用户名/身份证号/手机号" in client.get("/login/?tab=personal").content.decode()
@@ -87,7 +94,13 @@ def test_inactive_account_cannot_sign_in(client, operator, sign_in):
 def test_captcha_is_required(client, operator):
     response = client.post(
         "/login/",
-        {"tab": "legal", "login": "zhang_ops", "password": "x", "captcha_0": "k", "captcha_1": "WRONG"},
+        {
+            "tab": "legal",
+            "login": "zhang_ops",
+            "password": "x",
+            "captcha_0": "k",
+            "captcha_1": "WRONG",
+        },
     )
     assert "验证码错误" in response.content.decode() and _signed_in_as(client) is None
 

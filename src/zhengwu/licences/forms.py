@@ -15,7 +15,10 @@ class VerifyForm(forms.Form):
 class StaffIssueForm(forms.Form):
     """Staff upload (LIC-1 b): the fields an issuing department would send through the API."""
 
-    issuer = forms.ModelChoiceField(label=_("颁发机构"), queryset=None)  # type: ignore[arg-type]
+    issuer: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("颁发机构"),
+        queryset=None,  # type: ignore[arg-type]  # set per request in __init__
+    )
     licence_type = forms.ChoiceField(label=_("证照类型"), choices=LicenceType.choices)
     holder_uscc = forms.CharField(label=_("持证主体代码（统一社会信用代码）"), max_length=40)
     holder_name = forms.CharField(label=_("持证主体"), max_length=200)

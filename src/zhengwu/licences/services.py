@@ -163,9 +163,10 @@ def licence_issue(
         ) from exc
     name = _text(holder_name, field="holder_name", label="持证主体名称", max_length=200)
     issued = _date(issued_on, field="issued_on", label="颁发日期")
+    assert issued is not None  # required=True
     start = _date(valid_from, field="valid_from", label="有效期起始日期", required=False) or issued
     end = _date(valid_until, field="valid_until", label="有效期截止日期", required=False)
-    if end is not None and start is not None and end < start:
+    if end is not None and end < start:
         raise ValidationFailed(
             "有效期截止日期不能早于起始日期", code="valid_until.before_start", field="valid_until"
         )
@@ -179,7 +180,7 @@ def licence_issue(
     if Licence.objects.filter(licence_type=licence_type, number=number, issuer=issuer).exists():
         raise ValidationFailed(f"证照编号“{number}”已存在", code="number.duplicate", field="number")
     for _attempt in range(3):
-        serial = f"{issued:%Y}{secrets.randbelow(10**10):010d}"  # type: ignore[union-attr]
+        serial = f"{issued:%Y}{secrets.randbelow(10**10):010d}"
         identifier = licence_id.build(
             type_code=c.TYPE_CODES[licence_type], issuer_uscc=issuer.uscc, serial=serial
         )
@@ -321,9 +322,9 @@ def licence_access_face_poll(*, token: str, actor: User) -> FaceCheckResult:
             c.EVENT_FACE_PASSED, actor=actor, subject=("licences.holder", check.holder_uscc)
         )
         user = actor
-        if locked.access_request_id is not None:
+        if locked.access_request is not None:
             request = transition(
-                locked.access_request,  # type: ignore[arg-type]
+                locked.access_request,
                 c.AccessRequestStatus.GRANTED,
                 actor=actor,
                 event_type=c.EVENT_ACCESS_GRANTED,

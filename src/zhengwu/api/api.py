@@ -35,6 +35,9 @@ def _mount_routers() -> None:
     from zhengwu.registrations.natural_api import router as natural_router
 
     api.add_router("/registrations/natural/", natural_router)  # REG-11, before {draft_id}
+    from zhengwu.registrations.agent_api import router as agent_router
+
+    api.add_router("/registrations/agent/", agent_router)  # REG-10, before {draft_id}
     api.add_router("/registrations/manual/", manual_router)  # REG-9, before {draft_id}
     api.add_router("/registrations/", registrations_router)
 

@@ -3,6 +3,8 @@ the legal representative signs the authorisation letter (授权委托书) with a
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -33,6 +35,8 @@ class AgentRegistration(models.Model):
     Status = AgentStatus
     TRANSITIONS = AGENT_TRANSITIONS
 
+    #: The handle of the JSON API (random: a client cannot reach somebody else's application).
+    public_id = models.UUIDField("外部标识", default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField("受理编号", max_length=20, unique=True)
     status = models.CharField(
         "状态", max_length=16, choices=AgentStatus.choices, default=AgentStatus.DRAFT

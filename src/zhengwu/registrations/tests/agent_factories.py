@@ -42,6 +42,7 @@ class AgentUserFactory(factory.django.DjangoModelFactory):
 class AgentRegistrationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = AgentRegistration
+        skip_postgeneration_save = True
 
     reference = factory.Sequence(lambda n: f"DL20261123{n:06d}")
     status = AgentStatus.SIGNING

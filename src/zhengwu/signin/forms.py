@@ -88,7 +88,7 @@ class UsernameRecoveryForm(forms.Form):
     UNIT_CODE_HINT = _("注册时填写的统一社会信用代码、注册号、组织机构代码等")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         method = data.get("method")
         if method == "mobile" and not data.get("mobile", "").strip():
             self.add_error("mobile", _("请填写手机号"))
@@ -119,7 +119,9 @@ class ResetForm(forms.Form):
 
     def __init__(self, *args: Any, accounts: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["account"].choices = [(str(pk), name) for pk, name in accounts]
+        field = self.fields["account"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(str(pk), name) for pk, name in accounts]
         if len(accounts) == 1:
             self.fields["account"].initial = str(accounts[0][0])
             self.fields["account"].widget = forms.HiddenInput()

@@ -55,8 +55,16 @@ def manual_verification_mermaid() -> str:
     return workflow_mermaid(ManualStatus, MANUAL_TRANSITIONS, MANUAL_SMS, ManualStatus.PENDING)
 
 
+def agent_registration_mermaid() -> str:
+    """The diagram of ``AgentRegistration`` (REG-10 代理人注册 with the e-signature)."""
+    from .agent_constants import AGENT_SMS, AGENT_TRANSITIONS, AgentStatus
+
+    return workflow_mermaid(AgentStatus, AGENT_TRANSITIONS, AGENT_SMS, AgentStatus.DRAFT)
+
+
 #: ``manage.py workflow_diagram <name>``
 DIAGRAMS = {
+    "agent_registration": agent_registration_mermaid,
     "operator_application": operator_application_mermaid,
     "natural_person_review": natural_person_review_mermaid,
     "manual_verification": manual_verification_mermaid,

@@ -222,3 +222,40 @@ def user_details_update(
     fields = [*changed, "id_number_hash", "mobile_hash"]
     user.save(update_fields=fields)
     return changed
+
+
+def personal_data_reveal(*, actor: Any, user: User, field: str, reason: str) -> str:
+    """Show one masked field of one account in clear to back-office staff (ACC-7).
+
+    Only active staff holding ``accounts.reveal_personal_data`` (group 数据查看人员); a reason
+    is required; the event (who, whose, which field, why) is committed before the value is
+    returned, so no value is ever shown without its trace.
+    """
+    from zhengwu.core.errors import PermissionDenied, ValidationFailed
+
+    from .constants import EVENT_PERSONAL_DATA_REVEALED, REVEAL_PERMISSION, REVEALABLE_FIELDS
+
+    if not (
+        getattr(actor, "is_authenticated", False)
+        and actor.is_active
+        and actor.is_staff
+        and actor.has_perm(REVEAL_PERMISSION)
+    ):
+        raise PermissionDenied("只有数据查看人员可以查看完整的个人信息")
+    if field not in REVEALABLE_FIELDS:
+        raise ValidationFailed("请选择要查看的信息", code="reveal.field", field="field")
+    reason = " ".join((reason or "").split())
+    if len(reason) < 4:
+        raise ValidationFailed(
+            "请填写查看原因（至少4个字）", code="reveal.reason_empty", field="reason"
+        )
+    if len(reason) > 200:
+        raise ValidationFailed("查看原因不能超过200个字", code="reveal.reason_long", field="reason")
+    with transaction.atomic():
+        record_event(
+            EVENT_PERSONAL_DATA_REVEALED,
+            actor=actor,
+            subject=user,
+            after={"field": field, "reason": reason},
+        )
+    return str(getattr(user, field) or "")

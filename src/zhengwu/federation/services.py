@@ -59,6 +59,7 @@ class NoAccount(SignInFailed):
 
     code = RESULT_NO_ACCOUNT
     message = "未找到与该身份对应的账号，请先注册"
+    status = 404
 
     def __init__(self, identity_label: str = "") -> None:
         super().__init__()

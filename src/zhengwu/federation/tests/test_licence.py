@@ -141,3 +141,41 @@ def test_login_methods_fragment_links_every_method(client):
     page = client.get("/federation/")
     for label in ("国家政务服务平台账号登录", "电子营业执照扫码登录", "法人数字证书登录"):
         assert label in page.text
+
+
+def test_api_lists_the_methods(client):
+    methods = client.get("/api/v1/federation/methods").json()
+    assert [m["method"] for m in methods] == ["national_account", "licence_scan", "certificate"]
+    assert methods[0]["start_url"] == "/federation/national/start/"
+
+
+def test_api_scan_start_needs_csrf(personas):
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post("/api/v1/federation/licence-scans")
+    assert response.status_code == 403 and response.json()["code"] == "csrf.failed"
+
+
+def test_api_scan_signs_in_once_confirmed(client, personas):
+    """A JSON client starts a scan, the phone confirms, the poll signs the session in."""
+    started = client.post("/api/v1/federation/licence-scans")
+    assert started.status_code == 201
+    url = started.json()["qr_payload"]
+    assert client.get("/api/v1/federation/licence-scans/current").json() == {
+        "status": "pending",
+        "signed_in": False,
+        "next_url": "",
+    }
+    _phone_confirm(url, personas.organisation)
+    body = client.get("/api/v1/federation/licence-scans/current").json()
+    assert body["status"] == "confirmed" and body["signed_in"] is True
+    assert client.session["_auth_user_id"] == str(personas.legal_representative.pk)
+    again = client.get("/api/v1/federation/licence-scans/current")
+    assert again.status_code == 400 and again.json()["code"] == "federation.state"
+
+
+def test_api_scan_without_legal_representative_account(client):
+    organisation = OrganisationFactory()
+    url = client.post("/api/v1/federation/licence-scans").json()["qr_payload"]
+    _phone_confirm(url, organisation)
+    response = client.get("/api/v1/federation/licence-scans/current")
+    assert response.status_code == 404 and response.json()["code"] == "federation.no_account"

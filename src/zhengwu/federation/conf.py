@@ -31,7 +31,11 @@ def oidc_issuer() -> str:
     """``ZHENGWU_FEDERATION_OIDC_ISSUER``: the national platform's issuer URL. Empty in sandbox
     mode means the portal's own sandbox identity provider."""
     issuer = str(_get("ZHENGWU_FEDERATION_OIDC_ISSUER", "") or "").rstrip("/")
-    return issuer or sandbox_issuer()
+    if issuer:
+        return issuer
+    if sandbox_enabled():
+        return sandbox_issuer()
+    raise ImproperlyConfigured("ZHENGWU_FEDERATION_OIDC_ISSUER is required outside sandbox mode.")
 
 
 def sandbox_issuer() -> str:
@@ -75,6 +79,12 @@ def flow_ttl() -> timedelta:
 def licence_scan_ttl() -> timedelta:
     """``ZHENGWU_FEDERATION_LICENCE_SCAN_TTL_SECONDS``: life of a licence-scan QR (2 minutes)."""
     return timedelta(seconds=int(_get("ZHENGWU_FEDERATION_LICENCE_SCAN_TTL_SECONDS", 120)))
+
+
+def starts_per_minute() -> int:
+    """``ZHENGWU_FEDERATION_STARTS_PER_MINUTE``: sign-ins one client address may start per
+    minute (each start writes a row and may call the provider); ``0`` switches the limit off."""
+    return int(_get("ZHENGWU_FEDERATION_STARTS_PER_MINUTE", 30))
 
 
 def certificate_ca_file() -> str:

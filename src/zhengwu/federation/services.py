@@ -20,6 +20,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import login
+from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -27,6 +28,8 @@ from django.utils import timezone
 from zhengwu.accounts.models import User
 from zhengwu.audit.models import AuditEvent
 from zhengwu.audit.services import record_event
+from zhengwu.core.context import client_ip
+from zhengwu.core.errors import RateLimited
 from zhengwu.integrations.loading import get_provider
 from zhengwu.signin import conf as signin_conf
 from zhengwu.signin import services as signin_services
@@ -42,7 +45,7 @@ from .constants import (
     Method,
 )
 from .errors import SignInFailed
-from .models import SignInFlow
+from .models import SandboxIdpGrant, SandboxLicenceScan, SignInFlow
 from .providers.base import FederatedIdentity, ScanResult, ScanSession, ScanStatus
 
 #: Session keys of the flow each method started in this browser.
@@ -67,6 +70,34 @@ class NoAccount(SignInFailed):
 
 
 # --- flows ---------------------------------------------------------------------------------
+
+
+def start_throttle(*, request: HttpRequest) -> None:
+    """Refuse more than ``ZHENGWU_FEDERATION_STARTS_PER_MINUTE`` starts per client address a
+    minute: every start writes a row and may call a provider, before anybody is signed in."""
+    limit = conf.starts_per_minute()
+    ip = client_ip(request)
+    if limit <= 0 or not ip:
+        return
+    key = f"federation:starts:{ip}:{int(time.time()) // 60}"
+    cache.add(key, 0, timeout=65)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=65)
+        count = 1
+    if count > limit:
+        raise RateLimited("登录请求过于频繁，请一分钟后再试", code="federation.throttled")
+
+
+def flows_purge(*, older_than: timedelta = timedelta(days=1)) -> int:
+    """Delete flows, sandbox codes and sandbox scans that expired more than ``older_than``
+    ago (``manage.py federation_purge``, daily). The audit log keeps the attempts."""
+    cutoff = timezone.now() - older_than
+    deleted = SignInFlow.objects.filter(expires_at__lt=cutoff).delete()[0]
+    deleted += SandboxIdpGrant.objects.filter(expires_at__lt=cutoff).delete()[0]
+    deleted += SandboxLicenceScan.objects.filter(expires_at__lt=cutoff).delete()[0]
+    return deleted
 
 
 def flow_start(
@@ -169,6 +200,7 @@ def national_provider() -> Any:
 
 def national_account_start(*, request: HttpRequest, redirect_uri: str, next_url: str) -> str:
     """Start an OIDC sign-in: the flow (state, nonce, PKCE verifier) and the URL to go to."""
+    start_throttle(request=request)
     auth = national_provider().authorization_request(redirect_uri=redirect_uri)
     flow_start(
         request=request,
@@ -214,6 +246,7 @@ def licence_provider() -> Any:
 
 def licence_scan_start(*, request: HttpRequest, next_url: str) -> ScanSession:
     """A new QR session for this browser (the previous one, if any, is abandoned)."""
+    start_throttle(request=request)
     session = licence_provider().start_scan()
     flow_start(
         request=request,
@@ -259,6 +292,7 @@ def certificate_provider() -> Any:
 
 def certificate_challenge_start(*, request: HttpRequest, next_url: str) -> str:
     """A fresh random challenge for this browser; the text the certificate holder signs."""
+    start_throttle(request=request)
     challenge = CHALLENGE_PREFIX + secrets.token_urlsafe(32)
     flow_start(request=request, method=Method.CERTIFICATE, secret=challenge, next_url=next_url)
     return challenge

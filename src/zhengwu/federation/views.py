@@ -35,12 +35,11 @@ def _failed(request: HttpRequest, method: Method, error: ZhengwuError) -> HttpRe
     if isinstance(error, services.NoAccount):
         request.session[NO_ACCOUNT_KEY] = {"method": str(method), "label": error.identity_label}
         return redirect("federation:no_account")
-    status = error.status if isinstance(error, SignInFailed) else 502
     return render(
         request,
         "federation/failed.html",
         {"error": error, "method_label": method.label},
-        status=status,
+        status=error.status,
     )
 
 
@@ -59,7 +58,7 @@ def national_start(request: HttpRequest) -> HttpResponse:
             redirect_uri=request.build_absolute_uri(reverse("federation:national_callback")),
             next_url=_next_url(request),
         )
-    except FederationProviderError as exc:
+    except ZhengwuError as exc:  # the platform unreachable, too many starts
         return _failed(request, Method.NATIONAL_ACCOUNT, exc)
     return redirect(url)
 
@@ -83,7 +82,7 @@ def national_callback(request: HttpRequest) -> HttpResponse:
 def _licence_panel(request: HttpRequest, next_url: str) -> HttpResponse:
     try:
         session = services.licence_scan_start(request=request, next_url=next_url)
-    except FederationProviderError as exc:
+    except ZhengwuError as exc:
         return render(request, "federation/_licence_panel.html", {"error": exc})
     return render(
         request,
@@ -154,9 +153,12 @@ def certificate(request: HttpRequest) -> HttpResponse:
             )
         except (SignInFailed, FederationProviderError) as exc:
             if isinstance(exc, SignInFailed) and exc.field:
-                challenge = services.certificate_challenge_start(
-                    request=request, next_url=_next_url(request, request.POST.get("next", ""))
-                )
+                try:
+                    challenge = services.certificate_challenge_start(
+                        request=request, next_url=_next_url(request, request.POST.get("next", ""))
+                    )
+                except ZhengwuError as throttled:
+                    return _failed(request, Method.CERTIFICATE, throttled)
                 return render(
                     request,
                     "federation/certificate.html",
@@ -166,7 +168,10 @@ def certificate(request: HttpRequest) -> HttpResponse:
             return _failed(request, Method.CERTIFICATE, exc)
         return redirect(_next_url(request, flow.next_url))
     next_url = _next_url(request)
-    challenge = services.certificate_challenge_start(request=request, next_url=next_url)
+    try:
+        challenge = services.certificate_challenge_start(request=request, next_url=next_url)
+    except ZhengwuError as exc:
+        return _failed(request, Method.CERTIFICATE, exc)
     return render(
         request,
         "federation/certificate.html",

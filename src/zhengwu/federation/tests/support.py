@@ -9,7 +9,11 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.test import Client
 
-from zhengwu.federation.providers.oidc import HttpReply, SandboxNationalAccountProvider
+from zhengwu.federation.providers.oidc import (
+    HttpReply,
+    OidcNationalAccountProvider,
+    SandboxNationalAccountProvider,
+)
 
 
 class ClientTransport:
@@ -52,3 +56,10 @@ def oidc_authorize(client: Client, *, identity: str, decision: str = "allow", **
         urlsplit(start["Location"]).path,
         {**params, "identity": identity, "decision": decision, **fields},
     )
+
+
+class OidcProviderOverTestClient(OidcNationalAccountProvider):
+    """The production relying party (configured issuer) over the Django test client."""
+
+    def __init__(self) -> None:
+        super().__init__(transport=ClientTransport())

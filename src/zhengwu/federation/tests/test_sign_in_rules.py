@@ -105,3 +105,59 @@ def test_deploy_check_is_registered():
     from django.core.checks.registry import registry
 
     assert check_no_sandbox_federation in registry.get_checks(include_deployment_checks=True)
+
+
+def test_starts_are_throttled_per_address(client, settings):
+    """More starts a minute than ZHENGWU_FEDERATION_STARTS_PER_MINUTE from one address: 429."""
+    settings.ZHENGWU_FEDERATION_STARTS_PER_MINUTE = 3
+    for _ in range(3):
+        assert client.get("/federation/certificate/").status_code == 200
+    refused = client.get("/federation/certificate/")
+    assert refused.status_code == 429 and "过于频繁" in refused.text
+    assert client.get("/federation/national/start/").status_code == 429
+    assert SignInFlow.objects.count() == 3
+
+
+def test_purge_deletes_only_long_expired_rows():
+    request = _request()
+    old = services.flow_start(request=request, method=Method.CERTIFICATE, secret="a")
+    fresh = services.flow_start(request=request, method=Method.CERTIFICATE, secret="b")
+    SignInFlow.objects.filter(pk=old.pk).update(expires_at=timezone.now() - timedelta(days=2))
+    from django.core.management import call_command
+
+    call_command("federation_purge")
+    assert list(SignInFlow.objects.values_list("pk", flat=True)) == [fresh.pk]
+
+
+def test_unreachable_platform_is_reported(client, settings):
+    """The national platform cannot be reached: a failure page (502), nothing started."""
+    settings.ZHENGWU_FEDERATION_NATIONAL_BACKEND = (
+        "zhengwu.federation.providers.oidc.OidcNationalAccountProvider"
+    )
+    settings.ZHENGWU_FEDERATION_OIDC_ISSUER = "http://127.0.0.1:9/idp"  # discard port: refused
+    settings.ZHENGWU_FEDERATION_OIDC_TIMEOUT = 2
+    response = client.get("/federation/national/start/")
+    assert response.status_code == 502 and "无法连接国家政务服务平台" in response.text
+    assert not SignInFlow.objects.exists()
+
+
+def test_discovery_must_name_the_configured_issuer(client, settings):
+    """A discovery document for another issuer is refused (mix-up protection)."""
+    settings.ZHENGWU_FEDERATION_OIDC_ISSUER = "http://testserver/sandbox/federation/idp/"
+    settings.ZHENGWU_SITE_URL = "http://other.example"
+    settings.ZHENGWU_FEDERATION_NATIONAL_BACKEND = (
+        "zhengwu.federation.tests.support.OidcProviderOverTestClient"
+    )
+    response = client.get("/federation/national/start/")
+    assert response.status_code == 502 and "签发者不符" in response.text
+
+
+def test_issuer_required_outside_sandbox(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from zhengwu.federation import conf
+
+    settings.ZHENGWU_SANDBOX = False
+    settings.ZHENGWU_FEDERATION_OIDC_ISSUER = ""
+    with pytest.raises(ImproperlyConfigured):
+        conf.oidc_issuer()

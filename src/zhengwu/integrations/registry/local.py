@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hmac
 import unicodedata
+from functools import cache
 from types import ModuleType
 
 from django.db import DatabaseError
@@ -131,9 +132,14 @@ class LocalRegistry(RegistryProvider):
         if len(normalised) != 18:
             return None
         try:
-            return MarketEntity.objects.filter(uscc=normalised).first()
+            # One primary-key SELECT written once: the ORM's per-call query building
+            # (``filter().first()`` adds ORDER BY and compiles every time) cost ~3x the
+            # database round trip on step 1 (docs/performance.md, bench/registration.py).
+            # ``raw`` still applies the field converters (decryption, SQLite dates).
+            rows = list(MarketEntity.objects.raw(_select_by_uscc(), [normalised]))
         except DatabaseError as exc:
             raise RegistryError(permanent=False, provider_code=type(exc).__name__) from exc
+        return rows[0] if rows else None
 
     @staticmethod
     def _same_id(row: MarketEntity, number: str) -> bool:
@@ -151,6 +157,15 @@ class LocalRegistry(RegistryProvider):
             return permit.person_key(key) == permit.person_key(row.legal_rep_id_number or "")
         except InvalidIdentifier:
             return False
+
+
+@cache
+def _select_by_uscc() -> str:
+    """``SELECT <every column> FROM registry_marketentity WHERE uscc = %s`` (ANSI quoting,
+    which PostgreSQL and SQLite share)."""
+    meta = MarketEntity._meta
+    columns = ", ".join(f'"{f.column}"' for f in meta.concrete_fields)
+    return f'SELECT {columns} FROM "{meta.db_table}" WHERE "uscc" = %s'
 
 
 def _entity(row: MarketEntity) -> RegistryEntity:

@@ -7,7 +7,7 @@ import random
 from dataclasses import replace
 
 import pytest
-from django.db import DatabaseError
+from django.db import OperationalError, connection
 from django.test.utils import override_settings
 
 from zhengwu.identifiers import generate
@@ -20,7 +20,6 @@ from zhengwu.integrations.registry import (
     get_registry,
 )
 from zhengwu.integrations.registry.local import LocalRegistry
-from zhengwu.registry.models import MarketEntity
 from zhengwu.registry.services.demo import HEADER, PERSONAS, persona_rows
 from zhengwu.registry.services.importing import registry_import
 
@@ -230,14 +229,15 @@ def test_query_without_id_type_or_mobile(registry):
     assert check.mobile_problems == ()
 
 
-def test_database_failure_is_a_transient_registry_error(registry, monkeypatch):
-    """A database error becomes RegistryError(permanent=False)."""
+def test_database_failure_is_a_transient_registry_error(registry):
+    """A database error on the register's table becomes RegistryError(permanent=False)."""
 
-    def broken(*args, **kwargs):
-        raise DatabaseError("connection lost")
+    def unreachable(execute, sql, params, many, context):
+        if "registry_marketentity" in sql:
+            raise OperationalError("connection lost")
+        return execute(sql, params, many, context)
 
-    monkeypatch.setattr(MarketEntity.objects, "filter", broken)
-    with pytest.raises(RegistryError) as exc:
+    with connection.execute_wrapper(unreachable), pytest.raises(RegistryError) as exc:
         registry.lookup(P["company_legal_rep"].uscc)
     assert exc.value.permanent is False
     assert exc.value.code == "registry.failed"

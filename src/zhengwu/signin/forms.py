@@ -51,6 +51,8 @@ class LoginForm(forms.Form):
     def __init__(self, *args: Any, tab: str = Tab.LEGAL_PERSON, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["login"].label = LOGIN_LABELS[Tab(tab)]
+        # Decision 0011: a USCC signs in only the organisation's one account.
+        self.login_hint = _("单位有多个账号时，请使用用户名登录") if tab == Tab.LEGAL_PERSON else ""
 
 
 class PrincipalForm(forms.Form):

@@ -60,6 +60,7 @@ def test_uscc_with_several_accounts_needs_the_username(client, operator, organis
     response = sign_in(organisation.uscc)
     assert response.status_code == 200 and _signed_in_as(client) is None
     assert "账号或密码错误" in response.content.decode()
+    assert "单位有多个账号时，请使用用户名登录" in response.content.decode()
     assert not SignInState.objects.exists()
     assert sign_in("li_ops").status_code == 302
 

@@ -53,7 +53,7 @@ class PortalUserAdmin(UserAdmin):
     search_fields = ("username", "real_name")
     readonly_fields = ("masked_id_number", "masked_mobile", "reveal_link")
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         (
             _("门户"),
             {

@@ -58,7 +58,7 @@ def membership_get_for_user(*, user: Any, organisation_id: int) -> Membership:
     """
     membership = memberships_of(user=user).filter(organisation_id=organisation_id).first()
     if membership is None:
-        raise NotFound(ORGANISATION_NOT_FOUND)
+        raise NotFound(ORGANISATION_NOT_FOUND, code="organisation.not_found")
     return membership
 
 

@@ -11,7 +11,13 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -39,9 +45,11 @@ CSV_HEADER = [
 ]
 
 
-def auditor_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def auditor_required(
+    view: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not is_auditor(request.user):
@@ -118,7 +126,7 @@ def _csv_lines(filters: AuditFilter) -> Iterator[str]:
 
 @auditor_required
 @require_GET
-def event_export(request: HttpRequest) -> HttpResponse:
+def event_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """CSV (UTF-8 with BOM) of every event matching the list's filters; the export itself is
     an audit event naming who exported what."""
     form, filters = _filters(request)

@@ -115,7 +115,15 @@ def operator_add(
             **payload.dict(),
         )
     except PendingApplicationExists as exc:
-        return Status(409, PendingOut(**exc.as_dict(), application_id=exc.application_id))
+        return Status(
+            409,
+            PendingOut(
+                code=exc.code,
+                message=exc.message,
+                field=exc.field,
+                application_id=exc.application_id,
+            ),
+        )
     return Status(201, _out(added))
 
 

@@ -219,6 +219,21 @@ def _claim(*, uscc: str, mobile: str, holder: str, expires_at: Any, actor: Any) 
         raise ValidationFailed(MOBILE_TAKEN, code="mobile.taken", field="mobile") from None
 
 
+def _claim_free(*, uscc: str, mobile: str) -> None:
+    """Early REG-8 answer before the SMS code is spent (the claim's constraint decides)."""
+    from zhengwu.accounts.models import MobileClaim
+
+    taken = (
+        MobileClaim.objects.filter(
+            organisation_key=organisation_claim_key(uscc=uscc), mobile_hash=mobile_hash(mobile)
+        )
+        .exclude(expires_at__lte=timezone.now())
+        .exists()
+    )
+    if taken:
+        raise ValidationFailed(MOBILE_TAKEN, code="mobile.taken", field="mobile")
+
+
 def _new_reference(now: datetime.datetime) -> str:
     """受理编号: DL + date + 6 random digits (not guessable, not a count)."""
     return f"DL{timezone.localtime(now):%Y%m%d}{secrets.randbelow(10**6):06d}"
@@ -295,6 +310,7 @@ def agent_registration_start(
         uscc=unit["uscc"], agent_id_number_hash=agent_hash, status__in=OPEN_STATES
     ).exists():
         raise ValidationFailed(OPEN_EXISTS, code="agent_registration.open_exists", field="uscc")
+    _claim_free(uscc=unit["uscc"], mobile=number)
     if not (sms_code or "").strip():
         raise ValidationFailed("请填写短信验证码", code="sms_code.empty", field="sms_code")
     verification_code_check(mobile=number, purpose=SMS_CODE_PURPOSE, code=sms_code)

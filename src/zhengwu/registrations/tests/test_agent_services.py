@@ -326,19 +326,20 @@ def test_the_agent_cannot_be_the_legal_representative(start, entity):
     assert exc.value.field == "agent_id_number"
 
 
-def test_reg8_the_agents_mobile_is_bound_within_the_unit(start, entity, personas):
-    """REG-8: a mobile already bound to an account of the unit cannot be used by an agent."""
-    MobileClaim.objects.create(
-        organisation_key=f"uscc:{entity.uscc}", mobile_hash=_mobile_hash(AGENT_MOBILE), holder="x"
-    )
+def test_reg8_the_agents_mobile_is_bound_within_the_unit(start, entity):
+    """REG-8: a mobile already bound to an account of the unit cannot be used by an agent;
+    refused before the SMS code is spent."""
     from zhengwu.accounts.models import organisation_claim_key
 
-    MobileClaim.objects.filter(holder="x").update(
-        organisation_key=organisation_claim_key(uscc=entity.uscc)
+    MobileClaim.objects.create(
+        organisation_key=organisation_claim_key(uscc=entity.uscc),
+        mobile_hash=_mobile_hash(AGENT_MOBILE),
+        holder="accounts.user:1",
     )
     with pytest.raises(ValidationFailed) as exc:
-        start()
+        start(sms_code="000000")
     assert exc.value.code == "mobile.taken" and exc.value.field == "mobile"
+    assert not AgentRegistration.objects.exists()
 
 
 def test_approval_activates_the_account_and_creates_the_membership(

@@ -95,3 +95,20 @@ def test_forgot_username_by_mobile_and_uscc(page):
     page.wait_for_url("**/login/?reset=1")
     _sign_in(page, "hz_trade", NEW_PASSWORD)
     page.wait_for_url("**/register/applications/")
+
+
+def test_idle_warning_offers_to_continue(page, settings):
+    """Signed-in pages warn before the idle sign-out; 继续使用 extends the session."""
+    settings.SESSION_COOKIE_AGE = 64
+    settings.ZHENGWU_SESSION_WARNING_SECONDS = 60
+    _account()
+    page.goto(page.base_url + "/login/")
+    _sign_in(page, "hz_trade", PASSWORD)
+    page.wait_for_url("**/register/applications/")
+    warning = page.get_by_role("alertdialog")
+    warning.wait_for(timeout=15_000)
+    assert "将在" in warning.inner_text() and "自动退出登录" in warning.inner_text()
+    with page.expect_response("**/session/ping/") as ping:
+        page.get_by_role("button", name="继续使用").click()
+    assert ping.value.status == 200
+    warning.wait_for(state="detached")

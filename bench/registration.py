@@ -2,7 +2,7 @@
 stack, against a bare Django view doing one primary-key lookup on the same register table.
 
     .venv/bin/python bench/registration.py [--rows N] [--workers N] [--threads N]
-        [--clients N] [--seconds S] [--rounds R] [--keep]
+        [--clients N] [--seconds S] [--rounds R] [--keep] [--proposal]
 
 Creates its own database (``zhengwu_bench_registration`` on the server of ``DATABASE_URL``,
 default ``postgres://postgres@127.0.0.1:5432/test``), migrates it and loads a register of N
@@ -21,7 +21,8 @@ alternating slices of ``--seconds`` each:
 Load: ``--clients`` keep-alive connections (``http.client``) in two processes of threads.
 Prints requests/s of both, the ratio, p50/p99 latencies, then as the last line one JSON object;
 exits 1 if subject/baseline is below the target (0.5) or a request failed. Drops the database
-at the end unless ``--keep``.
+at the end unless ``--keep``. ``--proposal`` is a what-if: the workers apply the step-1 changes
+proposed in docs/performance.md (``bench/registration_site/wsgi.py``) to measure them.
 """
 
 from __future__ import annotations
@@ -245,7 +246,7 @@ def _sample(count: int) -> list[dict[str, str]]:
 def _start_server(port: int, workers: int, threads: int, env: dict[str, str]) -> subprocess.Popen:  # type: ignore[type-arg]
     command = [
         str(ROOT / ".venv/bin/gunicorn"),
-        "zhengwu.wsgi:application",
+        "registration_site.wsgi:application",
         "--pythonpath",
         f"{ROOT / 'src'},{BENCH_DIR}",
         "--bind",
@@ -301,6 +302,12 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10.0, help="length of one slice")
     parser.add_argument("--rounds", type=int, default=3, help="baseline/subject slice pairs")
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument(
+        "--proposal",
+        action="store_true",
+        help="what-if: measure the step-1 changes proposed in docs/performance.md "
+        "(bench/registration_site/wsgi.py), not the portal as it is",
+    )
     args = parser.parse_args()
 
     import psycopg
@@ -336,6 +343,9 @@ def main() -> int:
 
         port = _free_port()
         env = {**os.environ, "PYTHONPATH": f"{ROOT / 'src'}:{BENCH_DIR}"}
+        if args.proposal:
+            env["ZHENGWU_BENCH_STEP1_PROPOSAL"] = "1"
+            print("WHAT-IF: step 1 with the proposed changes (bench/registration_site/wsgi.py)")
         server = _start_server(port, args.workers, args.threads, env)
         print(
             f"gunicorn: {args.workers} gthread workers x {args.threads} threads on port {port}; "
@@ -403,6 +413,7 @@ def main() -> int:
                     "baseline_p99_ms": round(summary["baseline"]["p99_ms"], 1),
                     "rows": args.rows,
                     "failed": failed,
+                    "proposal": args.proposal,
                 }
             )
         )

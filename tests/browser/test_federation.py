@@ -39,7 +39,7 @@ def test_national_account_sign_in(page):
     page.goto(page.base_url + "/login/")
     page.get_by_role("link", name="国家政务服务平台账号登录").click()
     page.wait_for_url("**/sandbox/federation/idp/authorize?**")
-    page.get_by_label(re.compile("王测试")).check()
+    page.get_by_label(re.compile(re.escape(person.masked_id_number))).check()
     page.get_by_role("button", name="同意授权并登录").click()
     page.wait_for_load_state()
     assert "/federation/national/callback/" not in page.url

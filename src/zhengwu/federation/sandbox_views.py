@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhengwu.accounts.models import Membership, Organisation, User
+from zhengwu.core.masking import mask_name
 from zhengwu.integrations.sandbox_views import sandbox_only
 
 from . import keys, sandbox_idp
@@ -51,7 +52,7 @@ def _test_identities() -> list[dict[str, Any]]:
         options.append(
             {
                 "value": f"user:{user.pk}",
-                "label": f"{user.real_name}（个人，{user.masked_id_number}）",
+                "label": f"{mask_name(user.real_name)}（个人，{user.masked_id_number}）",
             }
         )
     for membership in (
@@ -64,7 +65,7 @@ def _test_identities() -> list[dict[str, Any]]:
             {
                 "value": f"member:{membership.pk}",
                 "label": (
-                    f"{membership.user.real_name}（{membership.organisation.name}"
+                    f"{mask_name(membership.user.real_name)}（{membership.organisation.name}"
                     f" {membership.get_role_display()}，{membership.user.masked_id_number}）"
                 ),
             }

@@ -286,7 +286,7 @@ class OidcNationalAccountProvider(NationalAccountProvider):
             raise _failed("issuer", "身份令牌的签发者不符") from exc
         except jwt.InvalidSignatureError as exc:
             raise _failed("signature", "身份令牌签名无效") from exc
-        except jwt.InvalidTokenError as exc:
+        except (jwt.PyJWTError, TypeError, ValueError) as exc:  # malformed claims or key
             raise _failed("invalid_token", "身份令牌无效") from exc
         audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
         if len(audiences) > 1 and claims.get("azp") != self.client_id():
@@ -306,8 +306,10 @@ class OidcNationalAccountProvider(NationalAccountProvider):
                     code="federation.oidc.jwks",
                     provider_code="JWKS",
                 ) from exc
+            key_type = "EC" if algorithm.startswith("ES") else "RSA"
             for jwk in keyset.keys:
-                if kid is None or jwk.key_id == kid:
+                # The header's algorithm must fit the key (no RS256 under an EC key id).
+                if (kid is None or jwk.key_id == kid) and jwk.key_type == key_type:
                     return jwk.key
         raise _failed("signature", "身份令牌签名无效")
 

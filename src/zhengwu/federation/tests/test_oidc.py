@@ -325,3 +325,26 @@ def test_signing_key_lives_under_var_dir(settings, tmp_path):
     sandbox_idp.jwks()
     path = tmp_path / "federation-sandbox" / "idp-key.pem"
     assert path.exists() and (path.stat().st_mode & 0o777) == 0o600
+
+
+def test_algorithm_not_matching_the_key_is_refused():
+    """An RS256 token presented under the provider's EC key id: refused, never a 500."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    header = jwt.get_unverified_header(_token())
+    forged = jwt.encode(
+        jwt.decode(_token(), options={"verify_signature": False}),
+        rsa.generate_private_key(public_exponent=65537, key_size=2048),
+        algorithm="RS256",
+        headers={"kid": header["kid"]},
+    )
+    with pytest.raises(SignInFailed):
+        _provider().verify_id_token(forged, nonce="the-nonce")
+
+
+def test_hmac_token_is_refused():
+    """HS256 signed with the public key (the classic confusion) is not an accepted algorithm."""
+    hmac_token = jwt.encode({"sub": "x"}, "s" * 32, algorithm="HS256")
+    with pytest.raises(SignInFailed) as caught:
+        _provider().verify_id_token(hmac_token, nonce="n")
+    assert caught.value.code == "federation.oidc.invalid_token"

@@ -107,7 +107,11 @@ def audit_page(filters: AuditFilter, *, after: str = "") -> tuple[list[AuditEven
     parsed = _parse_cursor(after) if after else None
     if parsed is not None:
         at, pk = parsed
-        qs = qs.filter(Q(created_at__lt=at) | Q(created_at=at, id__lt=pk))
+        # The redundant ``created_at <= at`` lets the index range start at the cursor; the OR
+        # alone would be a filter applied while scanning from the newest row.
+        qs = qs.filter(created_at__lte=at).filter(
+            Q(created_at__lt=at) | Q(created_at=at, id__lt=pk)
+        )
     rows = list(qs[: PAGE_SIZE + 1])
     if len(rows) > PAGE_SIZE:
         return rows[:PAGE_SIZE], cursor_of(rows[PAGE_SIZE - 1])

@@ -174,3 +174,42 @@ def test_index_goes_straight_to_the_only_organisation(client, personas):
     client.force_login(personas.operator)
     response = client.get(reverse("orgcentre:index"))
     assert response["Location"] == _org(personas, "orgcentre:dashboard")
+
+
+def test_the_portal_header_links_legal_person_users_to_the_organisation_centre(client, personas):
+    client.force_login(personas.operator)
+    assert (
+        f'href="{reverse("orgcentre:index")}"'
+        in client.get(reverse("orgcentre:account")).content.decode()
+    )
+    client.force_login(personas.reviewer)
+    assert f'href="{reverse("orgcentre:index")}"' not in client.get("/").content.decode()
+
+
+def test_the_set_password_link_can_be_sent_again_until_a_password_is_set(
+    client, personas, send_code
+):
+    from zhengwu.notifications.models import SmsMessage
+    from zhengwu.orgcentre import services
+
+    added = services.operator_add(
+        actor=personas.administrator,
+        organisation=personas.organisation,
+        real_name="钱新人",
+        id_type="resident_id",
+        id_number=resident_id(1357),
+        mobile="13957122001",
+        sms_code=send_code("13957122001"),
+        username="qian_resend",
+    )
+    client.force_login(personas.administrator)
+    url = _org(personas, "orgcentre:operator_resend", member_id=added.pk)
+    assert (
+        "重新发送设置密码链接" in client.get(_org(personas, "orgcentre:operators")).content.decode()
+    )
+    assert client.post(url).status_code == 302
+    assert SmsMessage.objects.filter(template_code="operator.account_opened").count() == 2
+    added.user.set_password("Xy#2026abc")
+    added.user.save()
+    refused = client.post(url)
+    assert refused.status_code == 400 and "该经办人已设置密码" in refused.content.decode()

@@ -8,10 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from .constants import LicenceType
 
 
-class VerifyForm(forms.Form):
-    identifier = forms.CharField(label=_("证照标识"), max_length=160)
-
-
 class StaffIssueForm(forms.Form):
     """Staff upload (LIC-1 b): the fields an issuing department would send through the API."""
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from zhengwu.accounts.constants import Role
 from zhengwu.accounts.models import Organisation, User
 from zhengwu.core.errors import NotFound
 
@@ -104,21 +104,37 @@ def role_in(*, organisation: Organisation, user: User) -> str | None:
     return membership.role if membership else None
 
 
-def licence_by_identifier(identifier: str) -> Licence | None:
-    """The licence with this (normalised) identifier, with its issuer; ``None`` if unknown."""
-    return Licence.objects.select_related("issuer").filter(identifier=identifier).first()
+VERIFY_FIELDS = (
+    "licence_type",
+    "holder_name",
+    "issuer__name",
+    "status",
+    "valid_from",
+    "valid_until",
+)
 
 
-__all__ = [
-    "Role",
-    "access_request_get",
-    "access_requests_pending",
-    "licence_access_until",
-    "licence_by_identifier",
-    "licence_get_for_user",
-    "licences_for_organisation",
-    "organisation_for_user",
-    "organisations_of",
-    "own_pending_request",
-    "role_in",
-]
+FACTS_CACHE_SECONDS = 60
+_MISSING = "missing"
+
+
+def facts_cache_key(identifier: str) -> str:
+    return f"licences:facts:{identifier}"
+
+
+def licence_public_facts(identifier: str) -> dict[str, Any] | None:
+    """What the public verification page may show of the licence ``identifier`` (normalised):
+    type, holder (the unit), issuer, status and validity, nothing else; ``None`` if unknown.
+
+    The public hot path (bench/verification.py): one indexed query returning a dict, kept in
+    the cache for ``FACTS_CACHE_SECONDS``. Issuing and revoking delete the entry after commit
+    (``services``), so with the shared production cache (Redis) a revocation shows at once;
+    expiry is computed from the dates on every request, never cached.
+    """
+    key = facts_cache_key(identifier)
+    cached = cache.get(key)
+    if cached is not None:
+        return None if cached == _MISSING else cached  # type: ignore[no-any-return]
+    facts = Licence.objects.filter(identifier=identifier).values(*VERIFY_FIELDS).first()
+    cache.set(key, facts if facts is not None else _MISSING, FACTS_CACHE_SECONDS)
+    return facts

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -28,6 +29,7 @@ from zhengwu.notifications.services import sms_send
 
 from . import constants as c
 from .models import Issuer, Licence, LicenceAccess, LicenceAccessRequest, LicenceFaceCheck
+from .selectors import facts_cache_key
 
 FACE_PURPOSE = "licence_view"
 ISSUER_KEY_PREFIX = "zwl_"
@@ -80,6 +82,11 @@ def issuer_authenticate(*, key: str | None) -> Issuer:
 
 
 # --- issuing and revoking -------------------------------------------------------------------
+
+
+def _forget_facts(identifier: str) -> None:
+    """Drop the verification page's cached facts after commit (selectors.licence_public_facts)."""
+    transaction.on_commit(lambda: cache.delete(facts_cache_key(identifier)))
 
 
 def _date(value: Any, *, field: str, label: str, required: bool = True) -> datetime.date | None:
@@ -200,6 +207,7 @@ def licence_issue(
                     source=source,
                     created_by=actor if isinstance(actor, User) else None,
                 )
+                _forget_facts(identifier)
                 record_event(
                     c.EVENT_ISSUED,
                     actor=actor if isinstance(actor, User) else f"issuer:{issuer.uscc}",
@@ -232,6 +240,7 @@ def licence_revoke(
         reason=text,
         event_type=c.EVENT_REVOKED,
         changes={"revoked_at": timezone.now(), "revoke_reason": text},
+        on_commit=lambda: cache.delete(facts_cache_key(licence.identifier)),
     )
 
 

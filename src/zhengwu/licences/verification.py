@@ -21,9 +21,9 @@ from django.utils.http import urlencode
 from zhengwu.core.errors import RateLimited, ValidationFailed
 from zhengwu.identifiers import InvalidIdentifier, licence_id
 
-from .constants import DisplayStatus
+from .constants import DisplayStatus, LicenceStatus, LicenceType
 from .models import Licence
-from .selectors import licence_by_identifier
+from .selectors import licence_public_facts
 
 _SIGNER = signing.Signer(salt="zhengwu.licences.verify")
 
@@ -66,22 +66,31 @@ def licence_verify(*, identifier: str, token: str | None = None) -> Verification
     except InvalidIdentifier as exc:
         raise ValidationFailed(exc.message, code=exc.code, field="identifier") from exc
     token_valid = None if token is None else token == verification_token(normalised)
-    licence = licence_by_identifier(normalised)
-    if licence is None:
+    facts = licence_public_facts(normalised)
+    if facts is None:
         return VerificationResult(identifier=normalised, found=False, token_valid=token_valid)
-    status = licence.display_status(timezone.localdate())
+    status = _display_status(facts, timezone.localdate())
     return VerificationResult(
         identifier=normalised,
         found=True,
         status=status,
         status_label=str(DisplayStatus(status).label),
-        holder_name=licence.holder_name,
-        licence_type=licence.get_licence_type_display(),
-        issuer_name=licence.issuer.name,
-        valid_from=licence.valid_from,
-        valid_until=licence.valid_until,
+        holder_name=facts["holder_name"],
+        licence_type=str(LicenceType(facts["licence_type"]).label),
+        issuer_name=facts["issuer__name"],
+        valid_from=facts["valid_from"],
+        valid_until=facts["valid_until"],
         token_valid=token_valid,
     )
+
+
+def _display_status(facts: dict, today: datetime.date) -> str:
+    # Same rule as Licence.display_status, on the selector's dict.
+    if facts["status"] == LicenceStatus.REVOKED:
+        return DisplayStatus.REVOKED
+    if facts["valid_until"] is not None and facts["valid_until"] < today:
+        return DisplayStatus.EXPIRED
+    return DisplayStatus.VALID
 
 
 def verify_rate_check(ip: str | None) -> None:

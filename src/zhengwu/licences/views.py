@@ -18,11 +18,12 @@ from zhengwu.integrations.identity.qr import qr_svg
 
 from . import selectors, services
 from .constants import LicenceStatus, Source
-from .forms import RevokeForm, StaffIssueForm, VerifyForm
+from .forms import RevokeForm, StaffIssueForm
 from .models import Licence
 from .verification import licence_verify, verify_rate_check
 
 MANAGE_PERMISSION = "licences.manage_licences"
+MAX_IDENTIFIER_INPUT = 200
 
 
 def _org_or_404(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
@@ -186,25 +187,31 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _verify_page(request: HttpRequest, identifier: str | None, token: str | None) -> HttpResponse:
-    form = VerifyForm(request.GET if identifier is None and "identifier" in request.GET else None)
-    if identifier is None and form.is_bound and form.is_valid():
-        identifier = form.cleaned_data["identifier"]
-    context: dict[str, object] = {"form": form or VerifyForm()}
+    """One render path for the form and the QR URL. Deliberately without a Django form: the
+    one field is rendered by the template and checked by ``licence_verify`` (public hot path,
+    bench/verification.py)."""
+    if identifier is None and "identifier" in request.GET:
+        identifier = request.GET["identifier"][:MAX_IDENTIFIER_INPUT]
+        if not identifier.strip():
+            return _verify_render(request, identifier, errors=[gettext_now("请填写证照标识")])
+    context: dict[str, object] = {}
     if identifier is not None:
         try:
             verify_rate_check(client_ip(request))
             context["result"] = licence_verify(identifier=identifier, token=token)
         except RateLimited as exc:
-            return render(
-                request, "licences/verify.html", {**context, "error": exc.message}, status=429
-            )
+            return _verify_render(request, identifier, error=exc.message, status=429)
         except ZhengwuError as exc:
-            form = VerifyForm({"identifier": identifier})
-            form.is_valid()
-            form.add_error("identifier", exc.message)
-            context["form"] = form
-            return render(request, "licences/verify.html", context, status=400)
-    return render(request, "licences/verify.html", context)
+            return _verify_render(request, identifier, errors=[exc.message], status=400)
+    return _verify_render(request, identifier or "", **context)
+
+
+def _verify_render(
+    request: HttpRequest, value: str, *, status: int = 200, **context: object
+) -> HttpResponse:
+    return render(
+        request, "licences/verify.html", {"identifier_value": value, **context}, status=status
+    )
 
 
 @require_GET

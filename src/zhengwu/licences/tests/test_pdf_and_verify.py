@@ -126,7 +126,7 @@ def test_bad_check_character_names_the_field(client) -> None:  # type: ignore[no
     wrong = licence.identifier[:-1] + ("0" if last != "0" else "1")
     response = client.get(reverse("licences:verify"), {"identifier": wrong})
     assert response.status_code == 400
-    errors = response.context["form"].errors["identifier"]
+    errors = response.context["errors"]
     assert any("证照标识校验位" in e and f"应为 {last}" in e for e in errors)
     assert 'id="identifier-error"' in response.content.decode()
 
@@ -147,3 +147,44 @@ def test_verification_is_rate_limited(client, settings) -> None:  # type: ignore
     licence = LicenceFactory()
     url = reverse("licences:verify_identifier", args=[licence.identifier])
     assert [client.get(url).status_code for _ in range(4)] == [200, 200, 200, 429]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_revocation_shows_at_once_although_the_page_caches(client) -> None:  # type: ignore[no-untyped-def]
+    """The verification page caches the public facts; revoking drops them after commit."""
+    from zhengwu.licences.services import licence_revoke
+
+    licence = LicenceFactory()
+    url = reverse("licences:verify_identifier", args=[licence.identifier])
+    assert client.get(url).context["result"].status == "valid"  # now cached
+    licence_revoke(licence=licence, reason="依法注销", actor="staff")
+    assert client.get(url).context["result"].status == "revoked"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_licence_is_found_although_its_absence_was_cached(client, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from zhengwu.accounts.tests.factories import uscc
+    from zhengwu.identifiers import licence_id
+    from zhengwu.licences import services
+    from zhengwu.licences.constants import TYPE_CODES
+
+    from .factories import IssuerFactory
+
+    monkeypatch.setattr(services.secrets, "randbelow", lambda n: 42)  # a predictable serial
+    issuer = IssuerFactory()
+    expected = licence_id.build(
+        type_code=TYPE_CODES["business_licence"], issuer_uscc=issuer.uscc, serial="20250000000042"
+    )
+    url = reverse("licences:verify_identifier", args=[expected])
+    assert client.get(url).context["result"].found is False  # absence now cached
+    licence = services.licence_issue(
+        issuer=issuer,
+        licence_type="business_licence",
+        holder_uscc=uscc(3),
+        holder_name="杭州测试科技有限公司",
+        issued_on="2025-01-01",
+        source="api",
+        actor="t",
+    )
+    assert licence.identifier == expected
+    assert client.get(url).context["result"].found

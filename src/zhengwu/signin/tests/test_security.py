@@ -4,7 +4,9 @@ password hasher in production settings, the idle timeout enforced by the server.
 from __future__ import annotations
 
 import datetime
-import importlib
+import json
+import os
+import subprocess
 import sys
 
 import pytest
@@ -60,25 +62,32 @@ def test_argon2_is_the_first_password_hasher():
     assert base.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
 
 
-def test_production_cookies_are_secure(monkeypatch):
-    for name, value in {
+def test_production_cookies_are_secure():
+    """Production settings, read in a separate interpreter (importing them here would mutate
+    the shared dictionaries of ``base`` that the test settings use)."""
+    env = {
+        **os.environ,
         "SECRET_KEY": "x" * 50,
         "ZHENGWU_FIELD_KEYS": "k1:" + "A" * 43 + "=",
         "ZHENGWU_HASH_KEY": "B" * 44,
         "REDIS_URL": "redis://127.0.0.1:6379/0",
         "DEBUG": "0",
         "ZHENGWU_SANDBOX": "0",
-    }.items():
-        monkeypatch.setenv(name, value)
-    sys.modules.pop("zhengwu.settings.production", None)
-    try:
-        production = importlib.import_module("zhengwu.settings.production")
-    finally:
-        sys.modules.pop("zhengwu.settings.production", None)
-    assert production.SESSION_COOKIE_SECURE and production.CSRF_COOKIE_SECURE
-    assert production.SESSION_COOKIE_HTTPONLY and production.CSRF_COOKIE_HTTPONLY
-    assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
-    assert production.SESSION_COOKIE_AGE <= 30 * 60
+    }
+    code = (
+        "import json; from zhengwu.settings import production as p; print(json.dumps({n: "
+        "getattr(p, n) for n in ['SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', "
+        "'SESSION_COOKIE_HTTPONLY', 'CSRF_COOKIE_HTTPONLY', 'PASSWORD_HASHERS', "
+        "'SESSION_COOKIE_AGE']}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    production = json.loads(out.stdout.strip().splitlines()[-1])
+    assert production["SESSION_COOKIE_SECURE"] and production["CSRF_COOKIE_SECURE"]
+    assert production["SESSION_COOKIE_HTTPONLY"] and production["CSRF_COOKIE_HTTPONLY"]
+    assert production["PASSWORD_HASHERS"][0].endswith("Argon2PasswordHasher")
+    assert production["SESSION_COOKIE_AGE"] <= 30 * 60
 
 
 def test_idle_timeout_signs_out_and_is_audited(client, operator, sign_in, time_machine):

@@ -51,6 +51,28 @@ def test_disabled_operator_cannot_sign_in_and_the_mobile_is_freed(personas, rf):
     )
 
 
+def test_disabled_operator_is_refused_by_the_sign_in_page_and_loses_the_session(
+    client, personas
+):
+    """Through /login/ (ACC-1) and an open session: both end at once."""
+    login = {"tab": "legal", "login": "operator1", "password": PASSWORD}
+    login.update(captcha_0="key", captcha_1="PASSED")
+    before = client.__class__()
+    before.post("/login/", login)
+    assert "_auth_user_id" in before.session  # the positive twin: it works while enabled
+    signed_in = client.__class__()
+    signed_in.force_login(personas.operator)
+    assert signed_in.get("/org/account/").status_code == 200
+    member = _member(personas, personas.operator)
+    services.operator_disable(
+        actor=personas.administrator, organisation=personas.organisation, member_id=member.pk
+    )
+    assert signed_in.get("/org/account/").status_code == 302  # back to /login/
+    response = client.post("/login/", login)
+    assert response.status_code != 302 or "/login/" in response["Location"]
+    assert "_auth_user_id" not in client.session
+
+
 def test_reenabled_operator_signs_in_again_and_holds_the_mobile(personas, rf):
     member = _member(personas, personas.operator)
     kwargs = {"organisation": personas.organisation, "member_id": member.pk}

@@ -72,3 +72,24 @@ def test_licence_scan_sign_in(page, browser):
 
     page.wait_for_url(lambda u: "/login/" not in u, timeout=15_000)
     assert str(personas.legal_representative.pk) in _signed_in_user_ids()
+
+
+def test_certificate_sign_in(page, settings, tmp_path):
+    """法人数字证书登录 with the sandbox USB key: sign the page's challenge with the test
+    certificate issued by the command, submit, land signed in as the legal representative."""
+    from django.core.management import call_command
+
+    settings.VAR_DIR = tmp_path
+    personas = make_personas()
+    call_command("federation_issue_test_cert", personas.organisation.uscc)
+    page.goto(page.base_url + "/login/")
+    page.get_by_role("link", name="法人数字证书登录").click()
+    page.wait_for_url("**/federation/certificate/")
+    page.get_by_role("link", name=re.compile("模拟 USB Key")).click()
+    page.get_by_label("证书", exact=True).select_option(personas.organisation.uscc)
+    page.get_by_label("证书口令（PIN）").fill("123456")
+    page.get_by_role("button", name="签名").click()
+    page.get_by_role("button", name="提交到法人数字证书登录").click()
+    page.wait_for_load_state()
+    assert "/federation/certificate/" not in page.url and "登录失败" not in page.content()
+    assert str(personas.legal_representative.pk) in _signed_in_user_ids()

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -40,6 +41,7 @@ from .models import SandboxIdpGrant
 from .providers.oidc import pkce_challenge
 
 CODE_TTL = timedelta(seconds=60)
+_VERIFIER = re.compile(r"[A-Za-z0-9\-._~]{43,128}")  # RFC 7636 §4.1
 ID_TOKEN_TTL = timedelta(minutes=5)
 
 
@@ -180,7 +182,7 @@ def token_exchange(
     if grant.client_id != client_id or form.get("redirect_uri") != grant.redirect_uri:
         raise OAuthError("invalid_grant", "授权码与应用或回调地址不符")
     verifier = form.get("code_verifier", "")
-    if not (43 <= len(verifier) <= 128) or not hmac.compare_digest(
+    if not _VERIFIER.fullmatch(verifier) or not hmac.compare_digest(
         pkce_challenge(verifier), grant.code_challenge
     ):
         raise OAuthError("invalid_grant", "PKCE 校验失败")

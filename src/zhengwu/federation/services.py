@@ -127,7 +127,9 @@ def flow_consume(*, request: HttpRequest, method: Method, token: str | None = No
     """Take this browser's flow, once. ``token`` (the OIDC ``state`` echoed by the provider)
     must equal the one kept in the session."""
     expected = request.session.get(SESSION_FLOW_KEYS[method])
-    if not expected or (token is not None and not hmac.compare_digest(token, expected)):
+    if not expected or (
+        token is not None and not hmac.compare_digest(token.encode(), expected.encode())
+    ):
         raise SignInFailed(
             "登录请求已失效或不是从本浏览器发起的，请重新登录", code="federation.state"
         )

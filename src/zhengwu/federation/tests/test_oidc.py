@@ -348,3 +348,31 @@ def test_hmac_token_is_refused():
     with pytest.raises(SignInFailed) as caught:
         _provider().verify_id_token(hmac_token, nonce="n")
     assert caught.value.code == "federation.oidc.invalid_token"
+
+
+def test_non_ascii_state_is_refused_not_a_crash(client):
+    client.get("/federation/national/start/")
+    response = client.get("/federation/national/callback/", {"code": "x", "state": "状态"})
+    assert response.status_code == 400
+
+
+def test_token_endpoint_refuses_a_malformed_verifier(client):
+    """A verifier outside RFC 7636's alphabet is invalid_grant, not a server error."""
+    params = sandbox_idp.AuthorizeParams(
+        client_id=conf.oidc_client_id(),
+        redirect_uri="http://testserver/federation/national/callback/",
+        state="s",
+        nonce="n",
+        code_challenge=pkce_challenge("v" * 50),
+    )
+    code = query(sandbox_idp.grant_create(params=params, claims={"sub": "1"}))["code"]
+    form = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": params.redirect_uri,
+        "client_id": conf.oidc_client_id(),
+        "client_secret": conf.oidc_client_secret(),
+        "code_verifier": "验证" * 30,
+    }
+    response = client.post("/sandbox/federation/idp/token", form)
+    assert response.status_code == 400 and response.json()["error"] == "invalid_grant"

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from zhengwu.accounts.identity import birth_date_of
 from zhengwu.accounts.models import User
@@ -43,7 +44,7 @@ FLOWS = {
     "username": VerificationCode.Purpose.USERNAME_RECOVERY,
     "unlock": VerificationCode.Purpose.UNLOCK,
 }
-SENT_MESSAGE = "如填写的信息正确，短信验证码已发送至账号绑定的手机号，5分钟内有效"
+SENT_MESSAGE = _("如填写的信息正确，短信验证码已发送至账号绑定的手机号，5分钟内有效")
 RESEND_SECONDS = 60
 FAILURE = AuditEvent.Outcome.FAILURE
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from zhengwu import identifiers
@@ -16,9 +17,9 @@ from .constants import Tab
 from .forms import CodeForm, PrincipalForm, ResetForm, UsernameRecoveryForm
 from .services import masked_principal
 
-TITLES = {"password": "找回密码", "username": "找回用户名", "unlock": "自助解锁"}
-STEPS = ["确认账号", "验证方式", "重置密码"]
-UNLOCK_STEPS = ["确认账号", "验证方式", "解锁成功"]
+TITLES = {"password": _("找回密码"), "username": _("找回用户名"), "unlock": _("自助解锁")}
+STEPS = [_("确认账号"), _("验证方式"), _("重置密码")]
+UNLOCK_STEPS = [_("确认账号"), _("验证方式"), _("解锁成功")]
 
 
 def _flow(flow: str) -> str:

@@ -14,10 +14,12 @@ import base64
 import binascii
 import hmac
 import json
+import re
 import secrets
 import time
 from datetime import timedelta
 from typing import Any
+from urllib.parse import unquote
 
 from django.contrib.auth import login
 from django.core.cache import cache
@@ -222,8 +224,10 @@ def national_account_complete(
     if error:
         if error == "access_denied":
             raise SignInFailed("您已取消授权", code="federation.oidc.access_denied")
+        # The provider's error code goes into the audit log: only RFC 6749's alphabet.
+        known = error if re.fullmatch(r"[a-z_]{1,40}", error) else "error"
         raise SignInFailed(
-            "国家政务服务平台未完成登录，请重新登录", code=f"federation.oidc.{error[:40]}"
+            "国家政务服务平台未完成登录，请重新登录", code=f"federation.oidc.{known}"
         )
     if not code:
         raise SignInFailed("缺少授权码，请重新登录", code="federation.oidc.invalid_grant")
@@ -329,8 +333,6 @@ def certificate_challenge_complete(
 
 def certificate_tls_sign_in(*, request: HttpRequest) -> None:
     """Sign in with the TLS client certificate the trusted proxy passed in a header."""
-    from urllib.parse import unquote
-
     header = conf.certificate_proxy_header()
     raw = request.headers.get(header, "") if conf.certificate_trust_proxy() else ""
     if not raw:

@@ -153,6 +153,9 @@ def certificate(request: HttpRequest) -> HttpResponse:
             )
         except (SignInFailed, FederationProviderError) as exc:
             if isinstance(exc, SignInFailed) and exc.field:
+                services.sign_in_failure_record(
+                    request=request, method=Method.CERTIFICATE, error=exc
+                )
                 try:
                     challenge = services.certificate_challenge_start(
                         request=request, next_url=_next_url(request, request.POST.get("next", ""))

@@ -376,3 +376,11 @@ def test_token_endpoint_refuses_a_malformed_verifier(client):
     }
     response = client.post("/sandbox/federation/idp/token", form)
     assert response.status_code == 400 and response.json()["error"] == "invalid_grant"
+
+
+def test_provider_error_code_is_sanitised_in_the_audit(client):
+    """Whatever the provider (or a forged callback) puts in ``error``, the audit keeps a code
+    of RFC 6749's alphabet."""
+    state = query(client.get("/federation/national/start/")["Location"])["state"]
+    client.get("/federation/national/callback/", {"state": state, "error": "<script>x</script>"})
+    assert _events("federation.oidc.error")

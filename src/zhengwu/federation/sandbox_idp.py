@@ -108,7 +108,12 @@ def authorize_check_client(*, params: dict[str, str], request_origin: str) -> No
     redirect_uri = params.get("redirect_uri", "")
     parts = urlsplit(redirect_uri)
     expected_path = reverse("federation:national_callback")
-    if f"{parts.scheme}://{parts.netloc}" != request_origin or parts.path != expected_path:
+    if (
+        f"{parts.scheme}://{parts.netloc}" != request_origin
+        or parts.path != expected_path
+        or parts.query
+        or parts.fragment
+    ):  # exact match, as OIDC requires of registered redirect URIs
         raise OAuthError("invalid_request", "回调地址未登记（redirect_uri 错误）")
 
 

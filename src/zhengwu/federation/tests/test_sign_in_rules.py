@@ -161,3 +161,23 @@ def test_issuer_required_outside_sandbox(settings):
     settings.ZHENGWU_FEDERATION_OIDC_ISSUER = ""
     with pytest.raises(ImproperlyConfigured):
         conf.oidc_issuer()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/sandbox/federation/idp/.well-known/openid-configuration",
+        "/sandbox/federation/idp/jwks",
+        "/sandbox/federation/licence-app/",
+        "/sandbox/federation/usb-key/",
+    ],
+)
+def test_sandbox_pages_are_off_outside_sandbox_mode(client, settings, path):
+    settings.ZHENGWU_SANDBOX = False
+    assert client.get(path).status_code == 404
+
+
+def test_certificate_page_without_sandbox_has_no_usb_key_link(client, settings):
+    settings.ZHENGWU_SANDBOX = False
+    page = client.get("/federation/certificate/")
+    assert page.status_code == 200 and "usb-key" not in page.text

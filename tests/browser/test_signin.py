@@ -78,7 +78,12 @@ def test_forgot_username_by_mobile_and_uscc(page):
     page.goto(page.base_url + "/login/")
     page.get_by_role("link", name="忘记用户名").click()
     page.wait_for_url("**/recover/username/")
+    page.get_by_label("找回方式").select_option("id_number")
+    assert (
+        page.get_by_label("身份证号").is_visible() and not page.get_by_label("手机号").is_visible()
+    )
     page.get_by_label("找回方式").select_option("mobile")
+    assert not page.get_by_label("身份证号").is_visible()
     page.get_by_label("手机号").fill(user.mobile)
     page.get_by_label("单位编号").fill(uscc)
     page.locator("#id_captcha_1").fill("PASSED")

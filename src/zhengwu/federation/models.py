@@ -94,6 +94,8 @@ class SandboxLicenceScan(models.Model):
     created_at = models.DateTimeField(_("发起时间"), default=timezone.now, db_index=True)
     expires_at = models.DateTimeField(_("过期时间"))
     decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    # Documented failure: the phone page's 模拟服务异常 makes every poll a transient error.
+    is_faulty = models.BooleanField(_("模拟服务异常"), default=False)
 
     class Meta:
         verbose_name = _("沙箱电子营业执照扫码")

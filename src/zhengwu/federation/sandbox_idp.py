@@ -12,6 +12,9 @@ behaves like it, failures included:
   client and redirect URI) and the PKCE verifier; RFC 6749 errors otherwise;
 * ``jwks``: the EC P-256 public key (``keys.idp_signing_key``, under ``VAR_DIR``).
 
+A test identity whose name contains ``测试异常`` makes the token endpoint answer HTTP 503
+``temporarily_unavailable`` (the relying party reports the platform unavailable).
+
 ID tokens are ES256 JWTs valid five minutes, carrying ``name``, ``id_type``, ``id_number`` and,
 for a legal-person login, ``uscc`` and ``org_name``.
 """
@@ -41,6 +44,7 @@ from .models import SandboxIdpGrant
 from .providers.oidc import pkce_challenge
 
 CODE_TTL = timedelta(seconds=60)
+FAILURE_NAME_MARKER = "测试异常"
 _VERIFIER = re.compile(r"[A-Za-z0-9\-._~]{43,128}")  # RFC 7636 §4.1
 ID_TOKEN_TTL = timedelta(minutes=5)
 
@@ -192,6 +196,9 @@ def token_exchange(
     ):
         raise OAuthError("invalid_grant", "PKCE 校验失败")
     claims = json.loads(grant.claims)
+    if FAILURE_NAME_MARKER in str(claims.get("name", "")):
+        # Documented failure: the platform is "down" when the code is redeemed.
+        raise OAuthError("temporarily_unavailable", "认证服务暂时不可用", status=503)
     return {
         "access_token": secrets.token_urlsafe(32),
         "token_type": "Bearer",

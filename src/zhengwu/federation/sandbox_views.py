@@ -23,7 +23,7 @@ from zhengwu.integrations.sandbox_views import sandbox_only
 from . import keys, sandbox_idp
 from .errors import SignInFailed
 from .models import SandboxLicenceScan
-from .providers.licence import sandbox_scan_decide
+from .providers.licence import sandbox_scan_decide, sandbox_scan_fault
 
 MAX_TEST_IDENTITIES = 30
 
@@ -214,6 +214,10 @@ def licence_app_scan(request: HttpRequest, token: str) -> HttpResponse:
     context: dict[str, Any] = {"scan": scan, "enterprises": _enterprises()}
     if scan is None:
         return render(request, "federation/sandbox/licence_scan.html", context, status=404)
+    if request.method == "POST" and request.POST.get("decision") == "fault":
+        sandbox_scan_fault(token=token)
+        context["faulted"] = True
+        return render(request, "federation/sandbox/licence_scan.html", context)
     if request.method == "POST":
         confirm = request.POST.get("decision") == "confirm"
         details: dict[str, str] = {}

@@ -124,7 +124,7 @@ def licence_status(request: HttpRequest) -> HttpResponse:
             response = HttpResponse(status=204)
             response["HX-Redirect"] = reverse("federation:no_account")
             return response
-        if isinstance(exc, SignInFailed) and exc.code != "federation.state":
+        if exc.code != "federation.state":  # no flow in this browser: nothing to audit
             services.sign_in_failure_record(request=request, method=Method.LICENCE_SCAN, error=exc)
         return render(request, "federation/_licence_status.html", {"error": exc})
     if flow is not None:

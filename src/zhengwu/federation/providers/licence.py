@@ -7,8 +7,10 @@ e-business licence the app "holds" and confirms as its legal representative, or 
 
 Behaves like the real service: a session lives ``ZHENGWU_FEDERATION_LICENCE_SCAN_TTL_SECONDS``
 (2 minutes) and then reports ``expired``; a confirmed or cancelled session never changes again;
-an unknown token is ``SignInFailed`` (``federation.licence.unknown``). The portal consumes a
-confirmed session once (``SignInFlow``), so the QR is single-use.
+an unknown token is ``SignInFailed`` (``federation.licence.unknown``); 模拟服务异常 on the phone
+page makes every later poll of that session ``FederationProviderError(permanent=False)``
+(``UNAVAILABLE``). The portal consumes a confirmed session once (``SignInFlow``), so the QR is
+single-use.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from django.utils import timezone
 from zhengwu.integrations.conf import site_url
 
 from .. import conf
-from ..errors import SignInFailed
+from ..errors import FederationProviderError, SignInFailed
 from ..models import SandboxLicenceScan
 from .base import FederatedIdentity, LicenceScanProvider, ScanResult, ScanSession, ScanStatus
 
@@ -51,6 +53,13 @@ class SandboxLicenceScanProvider(LicenceScanProvider):
         scan = SandboxLicenceScan.objects.filter(token=token).first()
         if scan is None:
             raise SignInFailed("扫码会话不存在", code="federation.licence.unknown")
+        if scan.is_faulty:
+            raise FederationProviderError(
+                "电子营业执照服务暂时无法使用，请稍后再试",
+                permanent=False,
+                code="federation.licence.unavailable",
+                provider_code="UNAVAILABLE",
+            )
         if scan.status == SandboxLicenceScan.Status.PENDING and scan.expires_at <= timezone.now():
             SandboxLicenceScan.objects.filter(
                 pk=scan.pk, status=SandboxLicenceScan.Status.PENDING
@@ -70,6 +79,11 @@ class SandboxLicenceScanProvider(LicenceScanProvider):
                 organisation_name=scan.enterprise_name,
             ),
         )
+
+
+def sandbox_scan_fault(*, token: str) -> None:
+    """The documented failure: from now on the service "is down" for session ``token``."""
+    SandboxLicenceScan.objects.filter(token=token).update(is_faulty=True)
 
 
 def sandbox_scan_decide(

@@ -179,3 +179,13 @@ def test_api_scan_without_legal_representative_account(client):
     _phone_confirm(url, organisation)
     response = client.get("/api/v1/federation/licence-scans/current")
     assert response.status_code == 404 and response.json()["code"] == "federation.no_account"
+
+
+def test_licence_service_failure_is_shown(client):
+    """模拟服务异常 on the phone: the login page says the service is unavailable (audited)."""
+    url = _start(client)
+    phone = Client()
+    phone.post(url.removeprefix("http://testserver"), {"decision": "fault"})
+    response = _poll(client)
+    assert "暂时无法使用" in response.text and "刷新二维码" in response.text
+    assert AuditEvent.objects.filter(after__result="federation.licence.unavailable").exists()

@@ -384,3 +384,12 @@ def test_provider_error_code_is_sanitised_in_the_audit(client):
     state = query(client.get("/federation/national/start/")["Location"])["state"]
     client.get("/federation/national/callback/", {"state": state, "error": "<script>x</script>"})
     assert _events("federation.oidc.error")
+
+
+def test_platform_failure_at_the_token_endpoint_is_transient(client):
+    """A test identity named 测试异常: the token endpoint answers 503; the person is told the
+    platform is unavailable (502), not that they failed."""
+    callback = oidc_authorize(client, identity="manual", name="测试异常", id_number=resident_id(5))
+    response = client.get(callback["Location"])
+    assert response.status_code == 502 and "暂时无法访问" in response.text
+    assert _events("federation.oidc.unavailable")

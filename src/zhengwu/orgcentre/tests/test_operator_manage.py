@@ -51,9 +51,7 @@ def test_disabled_operator_cannot_sign_in_and_the_mobile_is_freed(personas, rf):
     )
 
 
-def test_disabled_operator_is_refused_by_the_sign_in_page_and_loses_the_session(
-    client, personas
-):
+def test_disabled_operator_is_refused_by_the_sign_in_page_and_loses_the_session(client, personas):
     """Through /login/ (ACC-1) and an open session: both end at once."""
     login = {"tab": "legal", "login": "operator1", "password": PASSWORD}
     login.update(captcha_0="key", captcha_1="PASSED")
@@ -82,6 +80,7 @@ def test_reenabled_operator_signs_in_again_and_holds_the_mobile(personas, rf):
     assert _claims(personas.operator).get().mobile_hash == personas.operator.mobile_hash
 
 
+@pytest.mark.django_db(transaction=True, databases="__all__")  # durable audit event
 def test_reenable_is_refused_when_the_mobile_was_taken_meanwhile(personas):
     """REG-8 holds on re-enabling: the freed mobile went to somebody else."""
     member = _member(personas, personas.operator)

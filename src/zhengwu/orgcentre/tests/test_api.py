@@ -70,3 +70,15 @@ def test_add_with_a_taken_mobile_names_the_field(client, personas):
         "message": "同一企业/组织下的账号绑定的手机号不可重复",
         "field": "mobile",
     }
+
+
+def test_writes_need_the_csrf_token(personas):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(personas.legal_representative)
+    member = Membership.objects.get(user=personas.operator)
+    url = f"{BASE}/{personas.organisation.pk}/operators/{member.pk}/administrator"
+    assert client.post(url).status_code == 403
+    member.refresh_from_db()
+    assert member.role == Role.OPERATOR

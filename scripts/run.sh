@@ -17,6 +17,10 @@ echo "  Zhengwu 政务服务网 is starting on http://$HOST:$PORT/"
 echo "  Sandbox pages: http://$HOST:$PORT/sandbox/sms/  http://$HOST:$PORT/sandbox/identity/"
 echo "  Task worker log: var/worker.log"
 echo
+# Electronic licences (LIC-3): development signing key and CA under var/private/licences,
+# then one demo business licence per entity of the demo register (after demo_data).
+$PY manage.py licences_keys --if-missing
+$PY manage.py demo_licences --if-empty || true
 $PY manage.py demo_personas || true
 echo
 $PY manage.py runserver --noreload "$HOST:$PORT"

@@ -20,6 +20,7 @@ ENTRIES = {
 LIVE_ENTRIES = {
     "register-legal-person": "registrations:start",
     "register-person": "registrations:natural",
+    "licences": "licences:index",
     "login": "signin:login",
     "enterprise-code": "enterprise:entry",
 }

@@ -219,3 +219,9 @@ def test_ended_membership_closes_the_window(client, cast) -> None:  # type: igno
 def test_staff_without_permission_cannot_manage(client) -> None:  # type: ignore[no-untyped-def]
     _login(client, UserFactory(staff=True))
     assert client.get(reverse("licences:manage")).status_code == 403
+
+
+def test_home_page_links_to_my_licences(client) -> None:  # type: ignore[no-untyped-def]
+    """The 我的证照 entry of the home page is live (LIVE_ENTRIES)."""
+    page = client.get("/").content.decode()
+    assert f'href="{reverse("licences:index")}"' in page

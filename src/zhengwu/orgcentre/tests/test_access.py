@@ -79,12 +79,17 @@ def _state(personas):
     )
 
 
+#: Every URL of an organisation's resources: the organisation centre's and 经办人申请's.
+WALK = [*ORG_URLS, *[(name, method, False, True) for name, method in APPLICATION_URLS]]
+
+
 @pytest.mark.parametrize("who", ["outsider", "other_operator", "operator", "anonymous"])
-@pytest.mark.parametrize(("name", "method", "needs_member", "managers_only"), ORG_URLS)
+@pytest.mark.parametrize(("name", "method", "needs_member", "managers_only"), WALK)
 def test_organisation_urls_are_hidden_from_strangers(
     client, personas, other_operator, who, name, method, needs_member, managers_only
 ):
     member = Membership.objects.get(organisation=personas.organisation, user=personas.operator)
+    application = OperatorApplicationFactory(organisation=personas.organisation)
     before = _state(personas)
     user = {
         "outsider": personas.outsider,
@@ -93,7 +98,10 @@ def test_organisation_urls_are_hidden_from_strangers(
     }.get(who)
     if user is not None:
         client.force_login(user)
-    url = _org_url(name, personas, member)
+    if name.startswith("registrations:"):
+        url = reverse(name, kwargs={"pk": application.pk})
+    else:
+        url = _org_url(name, personas, member)
     response = getattr(client, method)(url, FORM if method == "post" else None)
     if who == "anonymous":
         assert response.status_code == 302 and "/login/" in response["Location"]
@@ -102,6 +110,8 @@ def test_organisation_urls_are_hidden_from_strangers(
     else:
         assert response.status_code == 404, (who, name, method)
     assert _state(personas) == before
+    application.refresh_from_db()
+    assert application.status == "pending" and not application.approval_face_token
 
 
 @pytest.mark.parametrize(("name", "method"), OWN_URLS)
@@ -114,30 +124,6 @@ def test_own_account_urls_send_anonymous_visitors_to_sign_in(client, db, name, m
 def test_own_account_urls_are_404_for_staff_without_an_organisation(client, personas, name, method):
     client.force_login(personas.reviewer)
     assert getattr(client, method)(reverse(name)).status_code == 404
-
-
-@pytest.mark.parametrize("who", ["outsider", "other_operator", "operator", "anonymous"])
-@pytest.mark.parametrize(("name", "method"), APPLICATION_URLS)
-def test_application_urls_are_hidden_from_strangers(
-    client, personas, other_operator, who, name, method
-):
-    application = OperatorApplicationFactory(organisation=personas.organisation)
-    user = {
-        "outsider": personas.outsider,
-        "other_operator": other_operator,
-        "operator": personas.operator,
-    }.get(who)
-    if user is not None:
-        client.force_login(user)
-    response = getattr(client, method)(
-        reverse(name, kwargs={"pk": application.pk}), FORM if method == "post" else None
-    )
-    if who == "anonymous":
-        assert response.status_code == 302 and "/login/" in response["Location"]
-    else:
-        assert response.status_code == 404
-    application.refresh_from_db()
-    assert application.status == "pending" and not application.approval_face_token
 
 
 @pytest.mark.parametrize("who", ["outsider", "other_operator", "operator"])

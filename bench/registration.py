@@ -23,8 +23,9 @@ Prints requests/s of both (median of the slices), the ratio (median of the round
 two slices of a round run back to back), p50/p99 latencies over all slices, then as the last
 line one JSON object;
 exits 1 if subject/baseline is below the target (0.5) or a request failed. Drops the database
-at the end unless ``--keep``. ``--proposal`` is a what-if: the workers apply the step-1 changes
-proposed in docs/performance.md (``bench/registration_site/wsgi.py``) to measure them.
+at the end unless ``--keep``. ``--proposal`` adds a third kind of slice, interleaved with the
+others: step 1 on a second gunicorn whose workers apply the changes proposed in
+docs/performance.md (``bench/registration_site/wsgi.py``), a what-if reported beside the result.
 """
 
 from __future__ import annotations
@@ -279,6 +280,7 @@ def _start_server(port: int, workers: int, threads: int, env: dict[str, str]) ->
             return server
         except OSError:
             time.sleep(0.3)
+    _stop_server(server)
     raise SystemExit("ERROR: gunicorn did not start")
 
 
@@ -310,8 +312,8 @@ def main() -> int:
     parser.add_argument(
         "--proposal",
         action="store_true",
-        help="what-if: measure the step-1 changes proposed in docs/performance.md "
-        "(bench/registration_site/wsgi.py), not the portal as it is",
+        help="also measure, interleaved, the step-1 changes proposed in docs/performance.md "
+        "(a second gunicorn with bench/registration_site/wsgi.py's what-if patches)",
     )
     args = parser.parse_args()
 
@@ -344,7 +346,7 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connections
 
-    server = None
+    servers: list[subprocess.Popen] = []  # type: ignore[type-arg]
     try:
         t = time.perf_counter()
         call_command("migrate", verbosity=0)
@@ -358,35 +360,46 @@ def main() -> int:
         print(f"sampled {len(items):,} matching entities in {time.perf_counter() - t:.1f} s")
         connections.close_all()
 
-        port = _free_port()
         env = {**os.environ, "PYTHONPATH": f"{ROOT / 'src'}:{BENCH_DIR}"}
+        ports = {"baseline": _free_port()}
+        ports["subject"] = ports["baseline"]
+        servers.append(_start_server(ports["baseline"], args.workers, args.threads, env))
+        kinds = ["baseline", "subject"]
         if args.proposal:
-            env["ZHENGWU_BENCH_STEP1_PROPOSAL"] = "1"
-            print("WHAT-IF: step 1 with the proposed changes (bench/registration_site/wsgi.py)")
-        server = _start_server(port, args.workers, args.threads, env)
+            # A second gunicorn with the what-if patches, idle while the others run.
+            ports["proposal"] = _free_port()
+            proposal_env = {**env, "ZHENGWU_BENCH_STEP1_PROPOSAL": "1"}
+            servers.append(
+                _start_server(ports["proposal"], args.workers, args.threads, proposal_env)
+            )
+            kinds.append("proposal")
+            print("what-if 'proposal': step 1 with the changes of bench/registration_site/wsgi.py")
         print(
-            f"gunicorn: {args.workers} gthread workers x {args.threads} threads on port {port}; "
+            f"gunicorn: {args.workers} gthread workers x {args.threads} threads per server; "
             f"{args.clients} keep-alive client connections"
         )
         # Warm-up: every worker connects to the database and fills its caches.
-        for kind in ("baseline", "subject"):
-            _lat, errs, count, _w = _measure(port, kind, items[-2000:], args.clients, 2.0)
+        for kind in kinds:
+            _lat, errs, count, _w = _measure(ports[kind], kind, items[-2000:], args.clients, 2.0)
             if count:
                 print(f"ERROR during warm-up ({kind}): {count} failed, e.g. {errs[:3]}")
                 return 1
         results: dict[str, dict[str, list[float]]] = {
-            k: {"latencies": [], "windows": [], "rps": []} for k in ("baseline", "subject")
+            k: {"latencies": [], "windows": [], "rps": []} for k in kinds
         }
         offset = 0
         failed = 0
         for r in range(args.rounds):
-            order = ("baseline", "subject") if r % 2 == 0 else ("subject", "baseline")
+            order = kinds if r % 2 == 0 else kinds[::-1]
             for kind in order:
-                # Fresh entities for the subject slices (a draft per request; no repeats).
-                part = items[offset : offset + 6000] if kind == "subject" else items[:12000]
-                if kind == "subject":
+                # Fresh entities for each step-1 slice (a draft per request; no repeats).
+                part = items[:12000]
+                if kind != "baseline":
+                    part = items[offset : offset + 6000]
                     offset = (offset + 6000) % max(1, len(items) - 6000)
-                lat, errs, count, window = _measure(port, kind, part, args.clients, args.seconds)
+                lat, errs, count, window = _measure(
+                    ports[kind], kind, part, args.clients, args.seconds
+                )
                 failed += count
                 if count:
                     print(f"  {kind}: {count} failed requests, e.g. {errs[:3]}")
@@ -398,52 +411,60 @@ def main() -> int:
                 print(
                     f"  round {r + 1} {kind:8}: {rps:7,.0f} req/s p50 {p50:.1f} ms p99 {p99:.1f} ms"
                 )
-        # Each round's two slices ran back to back: their ratio is the fair comparison on a
+        # The slices of a round ran back to back: their ratio is the fair comparison on a
         # machine whose load drifts; the result is the median over the rounds.
-        pair_ratios = [
-            s / b
-            for s, b in zip(results["subject"]["rps"], results["baseline"]["rps"], strict=True)
-        ]
+        round_ratios = {
+            kind: [
+                s / b for s, b in zip(results[kind]["rps"], results["baseline"]["rps"], strict=True)
+            ]
+            for kind in kinds[1:]
+        }
         summary = {}
         for kind, data in results.items():
             summary[kind] = {
                 "rps": statistics.median(data["rps"]),
                 "p50_ms": _percentile(data["latencies"], 0.5) * 1000,
                 "p99_ms": _percentile(data["latencies"], 0.99) * 1000,
-                "mean_ms": statistics.fmean(data["latencies"]) * 1000 if data["latencies"] else 0,
             }
-        ratio = statistics.median(pair_ratios)
-        for kind, label in (("baseline", "baseline (PK lookup view)"), ("subject", "step 1 API")):
+        ratio = statistics.median(round_ratios["subject"])
+        labels = {
+            "baseline": "baseline (PK lookup view)",
+            "subject": "step 1 API",
+            "proposal": "step 1 API, what-if",
+        }
+        for kind in kinds:
             s = summary[kind]
-            print(
-                f"{label:26}: {s['rps']:8,.0f} req/s  p50 {s['p50_ms']:.1f} ms  "
-                f"p99 {s['p99_ms']:.1f} ms"
-            )
-        rounds = ", ".join(f"{r:.2f}" for r in pair_ratios)
-        print(f"ratio {ratio:.3f} (median of rounds: {rounds}; target {TARGET}); failed: {failed}")
-        print(
-            json.dumps(
-                {
-                    "benchmark": "registration",
-                    "value": round(summary["subject"]["rps"], 1),
-                    "unit": "requests/s",
-                    "baseline": round(summary["baseline"]["rps"], 1),
-                    "ratio": round(ratio, 3),
-                    "target": TARGET,
-                    "p50_ms": round(summary["subject"]["p50_ms"], 1),
-                    "p99_ms": round(summary["subject"]["p99_ms"], 1),
-                    "baseline_p50_ms": round(summary["baseline"]["p50_ms"], 1),
-                    "baseline_p99_ms": round(summary["baseline"]["p99_ms"], 1),
-                    "rows": args.rows,
-                    "round_ratios": [round(r, 3) for r in pair_ratios],
-                    "failed": failed,
-                    "proposal": args.proposal,
-                }
-            )
-        )
+            line = f"{labels[kind]:26}: {s['rps']:8,.0f} req/s  p50 {s['p50_ms']:.1f} ms  "
+            line += f"p99 {s['p99_ms']:.1f} ms"
+            if kind != "baseline":
+                rounds = ", ".join(f"{x:.2f}" for x in round_ratios[kind])
+                line += f"  ratio {statistics.median(round_ratios[kind]):.3f} ({rounds})"
+            print(line)
+        print(f"ratio {ratio:.3f} (target {TARGET}); failed requests: {failed}")
+        report = {
+            "benchmark": "registration",
+            "value": round(summary["subject"]["rps"], 1),
+            "unit": "requests/s",
+            "baseline": round(summary["baseline"]["rps"], 1),
+            "ratio": round(ratio, 3),
+            "target": TARGET,
+            "p50_ms": round(summary["subject"]["p50_ms"], 1),
+            "p99_ms": round(summary["subject"]["p99_ms"], 1),
+            "baseline_p50_ms": round(summary["baseline"]["p50_ms"], 1),
+            "baseline_p99_ms": round(summary["baseline"]["p99_ms"], 1),
+            "rows": args.rows,
+            "round_ratios": [round(x, 3) for x in round_ratios["subject"]],
+            "failed": failed,
+        }
+        if args.proposal:
+            report["proposal_value"] = round(summary["proposal"]["rps"], 1)
+            report["proposal_ratio"] = round(statistics.median(round_ratios["proposal"]), 3)
+            report["proposal_p50_ms"] = round(summary["proposal"]["p50_ms"], 1)
+            report["proposal_p99_ms"] = round(summary["proposal"]["p99_ms"], 1)
+        print(json.dumps(report))
         return 0 if ratio >= TARGET and not failed else 1
     finally:
-        if server is not None:
+        for server in servers:
             _stop_server(server)
         connections.close_all()
         if not args.keep:

@@ -1,14 +1,14 @@
 """WSGI entry point of the registration benchmark.
 
-With ``ZHENGWU_BENCH_STEP1_PROPOSAL=1`` the gunicorn workers measure the step-1 changes
-proposed in docs/performance.md without the portal's code changing (a what-if, never shipped):
+With ``ZHENGWU_BENCH_STEP1_PROPOSAL=1`` (set by ``bench/registration.py --proposal`` for its
+second gunicorn only) the workers measure a step-1 change proposed in docs/performance.md
+without the portal's code changing (a what-if, never shipped): ``_registry_check`` asks the
+provider's ``verify`` once (its result carries the entity) instead of ``lookup`` then
+``verify`` — three database round trips per step 1 instead of four. Same checks, codes and
+messages as ``registrations.services._registry_check``.
 
-* one registry call: ``_registry_check`` asks the provider's ``verify`` once (it returns the
-  entity too) instead of ``lookup`` then ``verify``;
-* one transaction: the draft and its audit event are written in one ``transaction.atomic``
-  (one commit instead of two).
-
-The checks and messages are the same as ``registrations.services._registry_check``.
+(Also tried: one ``transaction.atomic`` around the draft and its audit event. It saves a WAL
+flush but adds the BEGIN and COMMIT round trips; measured interleaved it changed nothing.)
 """
 
 import os
@@ -20,10 +20,6 @@ application = get_wsgi_application()
 
 
 def _apply_step1_proposal() -> None:
-    import functools
-
-    from django.db import transaction
-
     from zhengwu import identifiers
     from zhengwu.integrations.registry import CheckField, RegistryQuery, get_registry
     from zhengwu.registrations import services
@@ -64,15 +60,7 @@ def _apply_step1_proposal() -> None:
                 else "legal_rep_id_number",
             )
 
-    start = services.registration_start
-
-    @functools.wraps(start)
-    def registration_start(**kwargs):  # type: ignore[no-untyped-def]
-        with transaction.atomic():
-            return start(**kwargs)
-
     services._registry_check = registry_check  # type: ignore[assignment]
-    services.registration_start = registration_start  # type: ignore[assignment]
 
 
 if os.environ.get("ZHENGWU_BENCH_STEP1_PROPOSAL") == "1":

@@ -3,8 +3,11 @@
 Figures are counted in SQL in one pass over the register: every active (存续) market entity
 (``registry.MarketEntity``) grouped by a prefix of its division code and by legal-person type,
 with how many of them have a portal account (an ``accounts.Organisation`` row) and how
-many have claimed an enterprise code that is still valid: one scan of the narrow partial index
-``registry_me_campaign`` (registry migration 0002) hash-joined to organisations and codes.
+many have claimed an enterprise code that is still valid: one scan of the register
+hash-joined to organisations and codes. No extra index on the register: a covering partial
+index made the scan ≈4× cheaper but cost 5–9 s per million rows of every first import
+(``docs/performance.md``), and the register is bulk-loaded while the dashboard serves a few
+organisers.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from zhengwu.accounts.models import Membership, Organisation
+from zhengwu.accounts.models import Membership, Organisation, User
 
 from .constants import CLAIM_ROLES
 from .models import EnterpriseCode
@@ -15,7 +15,7 @@ from .tokens import read_token
 
 def organisations_for_user(user: Any) -> list[Organisation]:
     """The active units whose legal-person account ``user`` uses (any claim role)."""
-    if not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False) or user.kind != User.Kind.LEGAL_PERSON:
         return []
     return [
         m.organisation

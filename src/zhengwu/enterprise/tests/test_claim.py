@@ -42,3 +42,32 @@ def test_verification_path_carries_the_current_token(personas):
     path = code.verification_path()
     assert path.startswith("/code/v/") and code.public_id in path
     assert personas.organisation.uscc not in path
+
+
+def test_natural_person_account_cannot_claim(personas):
+    from zhengwu.accounts.models import User
+
+    User.objects.filter(pk=personas.operator.pk).update(kind=User.Kind.NATURAL_PERSON)
+    personas.operator.refresh_from_db()
+    with pytest.raises(ClaimNotAllowed):
+        services.claim_code(organisation=personas.organisation, actor=personas.operator)
+
+
+def test_inactive_membership_cannot_claim(personas):
+    from zhengwu.accounts.models import Membership
+
+    Membership.objects.filter(user=personas.operator).update(is_active=False)
+    with pytest.raises(ClaimNotAllowed):
+        services.claim_code(organisation=personas.organisation, actor=personas.operator)
+
+
+def test_closed_organisation_cannot_claim(personas):
+    from zhengwu.accounts.models import Organisation
+    from zhengwu.enterprise.errors import OrganisationClosed
+
+    org = personas.organisation
+    Organisation.objects.filter(pk=org.pk).update(status=Organisation.Status.CLOSED)
+    org.refresh_from_db()
+    with pytest.raises(OrganisationClosed):
+        services.claim_code(organisation=org, actor=personas.legal_representative)
+    assert not EnterpriseCode.objects.exists()

@@ -311,7 +311,7 @@ def _start_server(port: int, workers: int, threads: int, env: dict[str, str], py
             raise SystemExit(f"ERROR: gunicorn exited with {server.returncode}")
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/bench/licence/0")
+            conn.request("GET", "/healthz")
             conn.getresponse().read()
             conn.close()
             return server

@@ -79,6 +79,17 @@ def test_legal_representative_downloads_and_verifies_a_licence(page, tmp_path) -
     assert page.locator("#verify-status").inner_text() == "有效"
     assert org.name in page.locator("#verify-result").inner_text()
 
+    # The QR's URL (what a phone opens after scanning the PDF) says the same, and that the QR
+    # was printed by the portal.
+    from urllib.parse import urlsplit
+
+    from zhengwu.licences.verification import verification_url
+
+    qr = urlsplit(verification_url(licence))
+    page.goto(f"{page.base_url}{qr.path}?{qr.query}")
+    assert page.locator("#verify-status").inner_text() == "有效"
+    assert page.get_by_text("二维码由本平台签发").is_visible()
+
     wrong = licence.identifier[:-1] + ("0" if licence.identifier[-1] != "0" else "1")
     page.get_by_label("证照标识").fill(wrong)
     page.get_by_role("button", name="核验").click()

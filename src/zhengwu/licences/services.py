@@ -84,9 +84,13 @@ def issuer_authenticate(*, key: str | None) -> Issuer:
 # --- issuing and revoking -------------------------------------------------------------------
 
 
+def _forget_now(identifier: str) -> None:
+    cache.delete(facts_cache_key(identifier))
+
+
 def _forget_facts(identifier: str) -> None:
     """Drop the verification page's cached facts after commit (selectors.licence_public_facts)."""
-    transaction.on_commit(lambda: cache.delete(facts_cache_key(identifier)))
+    transaction.on_commit(lambda: _forget_now(identifier))
 
 
 def _date(value: Any, *, field: str, label: str, required: bool = True) -> datetime.date | None:
@@ -240,7 +244,7 @@ def licence_revoke(
         reason=text,
         event_type=c.EVENT_REVOKED,
         changes={"revoked_at": timezone.now(), "revoke_reason": text},
-        on_commit=lambda: cache.delete(facts_cache_key(licence.identifier)),
+        on_commit=lambda: _forget_now(licence.identifier),
     )
 
 

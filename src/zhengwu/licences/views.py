@@ -194,16 +194,16 @@ def _verify_page(request: HttpRequest, identifier: str | None, token: str | None
         identifier = request.GET["identifier"][:MAX_IDENTIFIER_INPUT]
         if not identifier.strip():
             return _verify_render(request, identifier, errors=[gettext_now("请填写证照标识")])
-    context: dict[str, object] = {}
+    result = None
     if identifier is not None:
         try:
             verify_rate_check(client_ip(request))
-            context["result"] = licence_verify(identifier=identifier, token=token)
+            result = licence_verify(identifier=identifier, token=token)
         except RateLimited as exc:
             return _verify_render(request, identifier, error=exc.message, status=429)
         except ZhengwuError as exc:
             return _verify_render(request, identifier, errors=[exc.message], status=400)
-    return _verify_render(request, identifier or "", **context)
+    return _verify_render(request, identifier or "", result=result)
 
 
 def _verify_render(

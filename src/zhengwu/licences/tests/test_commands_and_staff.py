@@ -128,3 +128,12 @@ def test_staff_without_permission_cannot_revoke(client) -> None:  # type: ignore
     assert response.status_code == 403
     licence.refresh_from_db()
     assert licence.status == "valid"
+
+
+@pytest.mark.django_db
+def test_admin_lists_issuers_and_licences_read_only(client) -> None:  # type: ignore[no-untyped-def]
+    licence = LicenceFactory()
+    client.force_login(UserFactory(staff=True, is_superuser=True))
+    assert licence.identifier in client.get("/admin/licences/licence/").content.decode()
+    assert client.get("/admin/licences/issuer/").status_code == 200
+    assert client.get("/admin/licences/licence/add/").status_code == 403

@@ -225,3 +225,23 @@ def test_home_page_links_to_my_licences(client) -> None:  # type: ignore[no-unty
     """The 我的证照 entry of the home page is live (LIVE_ENTRIES)."""
     page = client.get("/").content.decode()
     assert f'href="{reverse("licences:index")}"' in page
+
+
+def test_list_query_count_does_not_grow_with_the_licences(
+    client, cast, django_assert_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    """我的证照 costs the same number of queries for 1 licence as for 12."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    personas, _, _ = cast
+    _login(client, personas.operator)
+    client.get(reverse("licences:index"))  # the session's first write (idle timeout) is not ours
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("licences:index"))
+    for n in range(11):
+        LicenceFactory(holder_uscc=personas.organisation.uscc, number=f"N{n}")
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(reverse("licences:index")).content.decode()
+    assert page.count('id="licence-') == 12
+    assert len(many.captured_queries) == len(one.captured_queries)

@@ -8,7 +8,7 @@ from typing import Any
 
 from zhengwu.accounts.models import Membership, Organisation, User
 
-from .constants import CLAIM_ROLES
+from .constants import CLAIM_ROLES, CodeStatus
 from .models import EnterpriseCode
 from .tokens import read_token
 
@@ -54,37 +54,75 @@ class Verification:
     claimed_at: datetime | None = None
 
 
-def _registry_status(organisation: Organisation) -> str:
-    """存续/注销/吊销 from the register when it knows the unit, else from the organisation."""
+#: Seconds the public facts of a code stay cached for the verification page (the public hot
+#: path, ``bench/verification.py``). Revoking or reissuing drops the entry after commit
+#: (``services``); a register status change shows within this time.
+FACTS_CACHE_SECONDS = 60
+
+
+def facts_cache_key(public_id: str) -> str:
+    return f"enterprise:code-facts:{public_id}"
+
+
+def _facts(public_id: str) -> dict[str, Any] | None:
+    """The code's version and status and its unit's public facts, in one indexed query (the
+    register's status by primary key in a subquery), cached ``FACTS_CACHE_SECONDS``."""
+    from django.core.cache import cache
+    from django.db.models import OuterRef, Subquery
+
     from zhengwu.registry.models import MarketEntity
 
-    if organisation.uscc:
-        entity = MarketEntity.objects.filter(uscc=organisation.uscc).only("status").first()
-        if entity is not None:
-            return str(entity.get_status_display())
-    return "存续" if organisation.status == Organisation.Status.ACTIVE else "注销"
+    key = facts_cache_key(public_id)
+    facts = cache.get(key)
+    if facts is not None:
+        return dict(facts)
+    entity_status = MarketEntity.objects.filter(uscc=OuterRef("organisation__uscc")).values(
+        "status"
+    )[:1]
+    facts = (
+        EnterpriseCode.objects.filter(public_id=public_id)
+        .values(
+            "version",
+            "status",
+            "claimed_at",
+            "organisation__name",
+            "organisation__uscc",
+            "organisation__status",
+        )
+        .annotate(entity_status=Subquery(entity_status))
+        .first()
+    )
+    if facts is None:  # a genuine token names a code that exists (codes are never deleted)
+        return None
+    cache.set(key, facts, FACTS_CACHE_SECONDS)
+    return dict(facts)
+
+
+def _registry_status(facts: dict[str, Any]) -> str:
+    """存续/注销/吊销 from the register when it knows the unit, else from the organisation."""
+    from zhengwu.registry.constants import Status
+
+    if facts["entity_status"]:
+        return str(dict(Status.choices).get(facts["entity_status"], facts["entity_status"]))
+    return "存续" if facts["organisation__status"] == Organisation.Status.ACTIVE else "注销"
 
 
 def verification_for_token(token: str) -> Verification:
     claims = read_token(token)
     if claims is None:
         return Verification("invalid")
-    code = (
-        EnterpriseCode.objects.select_related("organisation")
-        .filter(public_id=claims.public_id)
-        .first()
-    )
-    if code is None:
+    facts = _facts(claims.public_id)
+    if facts is None:
         return Verification("invalid")
-    org = code.organisation
-    if code.is_active and claims.version != code.version:
+    is_active = facts["status"] == CodeStatus.ACTIVE
+    if is_active and claims.version != facts["version"]:
         return Verification("superseded")
     return Verification(
-        "valid" if code.is_active else "revoked",
-        name=org.name,
-        uscc=org.uscc or "",
-        registry_status=_registry_status(org),
-        claimed_at=code.claimed_at,
+        "valid" if is_active else "revoked",
+        name=facts["organisation__name"],
+        uscc=facts["organisation__uscc"] or "",
+        registry_status=_registry_status(facts),
+        claimed_at=facts["claimed_at"],
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -32,6 +33,7 @@ from .errors import (
 )
 from .models import EnterpriseCode
 from .permissions import can_claim, can_manage_codes
+from .selectors import facts_cache_key
 
 REASON_MAX_LENGTH = 200
 
@@ -110,7 +112,11 @@ def _bump(
             reason=reason,
             event_type=event_type,
             changes={"version": locked.version + 1, "status_changed_at": timezone.now()},
+            # The verification page's cached facts must not outlive the old version: dropped
+            # now, and again after commit in case a scan re-read the old row meanwhile.
+            on_commit=lambda: cache.delete(facts_cache_key(locked.public_id)),
         )
+        cache.delete(facts_cache_key(locked.public_id))
     code.refresh_from_db()
     return code
 

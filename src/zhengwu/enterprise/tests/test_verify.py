@@ -163,3 +163,23 @@ def test_verification_page_fits_a_phone(client, code):
 def test_market_entity_unknown_falls_back_to_the_organisation(client, code):
     assert not MarketEntity.objects.exists()
     assert "存续" in client.get(code.verification_path()).text
+
+
+def test_facts_are_cached_and_dropped_on_revocation(
+    client, code, code_admin, personas, django_assert_num_queries
+):
+    """The hot path: the second scan costs no query; a revocation shows at once."""
+    path = code.verification_path()
+    with django_assert_num_queries(1):
+        assert client.get(path).status_code == 200
+    with django_assert_num_queries(0):
+        assert client.get(path).status_code == 200
+    services.revoke_code(code=code, actor=code_admin, reason="冒用")
+    response = client.get(path)
+    assert response.status_code == 410 and "已作废" in response.text
+
+
+def test_page_sets_no_cookie(client, code):
+    """No CSRF or session cookie for a scan (no form, no sign-in)."""
+    response = client.get(code.verification_path())
+    assert not response.cookies

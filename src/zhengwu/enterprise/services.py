@@ -6,6 +6,7 @@ event; refusals are audited durably so they survive the rollback.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.core.cache import cache
@@ -114,11 +115,15 @@ def _bump(
             changes={"version": locked.version + 1, "status_changed_at": timezone.now()},
             # The verification page's cached facts must not outlive the old version: dropped
             # now, and again after commit in case a scan re-read the old row meanwhile.
-            on_commit=lambda: cache.delete(facts_cache_key(locked.public_id)),
+            on_commit=functools.partial(_forget_facts, locked.public_id),
         )
-        cache.delete(facts_cache_key(locked.public_id))
+        _forget_facts(locked.public_id)
     code.refresh_from_db()
     return code
+
+
+def _forget_facts(public_id: str) -> None:
+    cache.delete(facts_cache_key(public_id))
 
 
 def revoke_code(*, code: EnterpriseCode, actor: Any, reason: str) -> EnterpriseCode:

@@ -45,7 +45,7 @@ class SignInRequired(ZhengwuError):
 
 
 class MobileIn(Schema):
-    mobile: str
+    mobile: str = ""
 
 
 class ManualInfoIn(Schema):
@@ -77,7 +77,7 @@ class ManualSubmitIn(ManualInfoIn):
     sms_code: str = ""
     captcha_key: str = ""
     captcha: str = ""
-    agreement_accepted: bool = False
+    agreement_accepted: str = ""  # true / 1 / on / yes; a string, so that any answer gets our error
 
 
 class UploadOut(Schema):
@@ -193,7 +193,7 @@ def submit(
     """REG-9: the unit, the operator, the uploads (licence page or stamped proof, ID page) and
     the account. Returns the case; the account can sign in at once to follow it."""
     data = payload.dict()
-    if not data.pop("agreement_accepted"):
+    if data.pop("agreement_accepted").strip().lower() not in ("true", "1", "on", "yes"):
         raise ValidationFailed(
             "请阅读并同意《用户注册协议》", code="agreement.required", field="agreement"
         )

@@ -142,6 +142,7 @@ def test_submission_through_the_api(client, sms_code, django_capture_on_commit_c
         ({"sms_code": ""}, "sms_code", "sms_code.empty"),
         ({"captcha": "WRONG"}, "captcha", "captcha.wrong"),
         ({"agreement_accepted": "false"}, "agreement", "agreement.required"),
+        ({"agreement_accepted": "maybe"}, "agreement", "agreement.required"),
     ],
 )
 def test_each_wrong_field_is_named(
@@ -280,6 +281,14 @@ def test_resubmission_needs_the_csrf_token(client, sms_code, django_capture_on_c
     other = Client()
     other.force_login(User.objects.create_user(username="someone_else", password="x"))
     assert other.get(f"{BASE}/status").json()["code"] == "manual_verification.not_found"
+
+
+@pytest.mark.parametrize("body", [{"mobile": "1385710432"}, {"mobile": ""}, {}])
+def test_sms_code_for_a_wrong_mobile_names_the_field(client, body):
+    response = client.post(f"{BASE}/sms-code", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["field"] == "mobile"
+    assert not SmsMessage.objects.exists()
 
 
 def test_openapi_lists_the_manual_routes(client):

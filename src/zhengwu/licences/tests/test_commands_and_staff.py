@@ -121,6 +121,19 @@ def test_staff_revokes(client, licence_staff) -> None:  # type: ignore[no-untype
 
 
 @pytest.mark.django_db
+def test_the_manager_group_grants_the_back_office(client) -> None:  # type: ignore[no-untyped-def]
+    """Migrations create 电子证照管理员 with ``licences.manage_licences``."""
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(staff=True)
+    client.force_login(user)
+    assert client.get(reverse("licences:manage")).status_code == 403
+    user.groups.add(Group.objects.get(name="电子证照管理员"))
+    client.force_login(user)
+    assert client.get(reverse("licences:manage")).status_code == 200
+
+
+@pytest.mark.django_db
 def test_staff_without_permission_cannot_revoke(client) -> None:  # type: ignore[no-untyped-def]
     licence = LicenceFactory()
     client.force_login(UserFactory(staff=True))

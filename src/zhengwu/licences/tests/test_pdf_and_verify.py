@@ -188,3 +188,18 @@ def test_a_new_licence_is_found_although_its_absence_was_cached(client, monkeypa
     )
     assert licence.identifier == expected
     assert client.get(url).context["result"].found
+
+
+@pytest.mark.django_db
+def test_empty_identifier_is_named(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get(reverse("licences:verify"), {"identifier": "  "})
+    assert response.context["errors"] == ["请填写证照标识"]
+    assert "result" not in response.context or response.context["result"] is None
+
+
+@pytest.mark.django_db
+def test_verify_page_sets_no_cookie(client) -> None:  # type: ignore[no-untyped-def]
+    """The public page carries no CSRF token or session: cacheable, nothing to leak."""
+    licence = LicenceFactory()
+    response = client.get(reverse("licences:verify_identifier", args=[licence.identifier]))
+    assert response.status_code == 200 and not response.cookies

@@ -6,6 +6,7 @@ import pytest
 from django.core import signing
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from zhengwu.accounts.tests.factories import MembershipFactory, UserFactory
 from zhengwu.enterprise import services
@@ -40,7 +41,7 @@ def test_anonymous_scan_shows_name_uscc_and_status(client, code, personas):
     text = response.text
     assert "该企业码真实有效" in text
     assert org.name in text and org.uscc in text and "存续" in text
-    assert code.claimed_at.strftime("%Y-%m-%d") in text
+    assert timezone.localtime(code.claimed_at).strftime("%Y-%m-%d") in text
 
 
 def test_page_shows_no_personal_data(client, code, personas):
@@ -183,3 +184,15 @@ def test_page_sets_no_cookie(client, code):
     """No CSRF or session cookie for a scan (no form, no sign-in)."""
     response = client.get(code.verification_path())
     assert not response.cookies
+
+
+def test_claim_date_is_the_local_date(client, personas):
+    """The claim date on the page is China's date (Asia/Shanghai), also late in the UTC day."""
+    import datetime
+
+    import time_machine
+
+    with time_machine.travel(datetime.datetime(2026, 6, 29, 17, 30, tzinfo=datetime.UTC)):
+        code = services.claim_code(organisation=personas.organisation, actor=personas.operator)
+    response = client.get(code.verification_path())
+    assert "2026-06-30" in response.text

@@ -53,6 +53,7 @@ def test_claim_download_scan_and_verify(browser, live_server, settings, tmp_path
     page.wait_for_url(f"**/code/u/{org.pk}/")
     assert page.get_by_role("button", name="领码").count() == 0
     assert page.get_by_role("heading", name="待办事项").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # fits the phone
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="下载PNG图片").click()

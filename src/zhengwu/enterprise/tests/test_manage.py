@@ -122,3 +122,16 @@ def test_reissue_of_an_active_code_changes_the_version(code, code_admin):
     services.reissue_code(code=code, actor=code_admin, reason="海报遗失")
     fresh = EnterpriseCode.objects.get(pk=code.pk)
     assert fresh.status == "active" and fresh.version == 2
+
+
+def test_admin_lists_codes_read_only(client, code, personas):
+    from django.contrib.auth.models import Permission
+
+    staff = UserFactory(staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_enterprisecode"))
+    client.force_login(staff)
+    response = client.get("/admin/enterprise/enterprisecode/")
+    assert response.status_code == 200 and personas.organisation.name in response.text
+    page = client.get(f"/admin/enterprise/enterprisecode/{code.pk}/change/")
+    assert page.status_code == 200 and 'name="status"' not in page.text
+    assert code.public_id not in page.text

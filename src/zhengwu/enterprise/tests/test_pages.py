@@ -140,3 +140,27 @@ def test_revoked_code_page_says_so_and_offers_no_download(client, personas):
     assert "已作废" in response.text
     assert reverse("enterprise:png", args=[org.pk]) not in response.text
     assert client.get(reverse("enterprise:png", args=[org.pk])).status_code == 404
+
+
+def test_code_page_queries_do_not_grow_with_its_lists(
+    client, personas, django_assert_max_num_queries
+):
+    from zhengwu.licences.tests.factories import LicenceFactory
+    from zhengwu.registrations.tests.factories import OperatorApplicationFactory
+
+    org = personas.organisation
+    services.claim_code(organisation=org, actor=personas.operator)
+    client.force_login(personas.administrator)
+    url = reverse("enterprise:unit", args=[org.pk])
+    client.get(url)  # warm the session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(5):
+        OperatorApplicationFactory(organisation=org)
+        LicenceFactory(holder_uscc=org.uscc, holder_name=org.name)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert response.text.count("经办人申请待审核") == 5

@@ -71,3 +71,23 @@ def test_closed_organisation_cannot_claim(personas):
     with pytest.raises(OrganisationClosed):
         services.claim_code(organisation=org, actor=personas.legal_representative)
     assert not EnterpriseCode.objects.exists()
+
+
+def test_database_allows_one_code_per_organisation(personas):
+    """EC-1 in the schema itself, not only in the service."""
+    from django.db import IntegrityError, transaction
+
+    EnterpriseCode.objects.create(organisation=personas.organisation)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EnterpriseCode.objects.create(organisation=personas.organisation)
+
+
+def test_guide_diagram_is_generated_from_the_transitions():
+    from pathlib import Path
+
+    from zhengwu.enterprise.constants import CODE_TRANSITIONS, CodeStatus
+    from zhengwu.registrations.diagrams import workflow_mermaid
+
+    guide = Path(__file__).resolve().parents[4] / "docs" / "guides" / "enterprise-code.md"
+    diagram = workflow_mermaid(CodeStatus, CODE_TRANSITIONS, {}, CodeStatus.ACTIVE)
+    assert f"```mermaid\n{diagram}\n```" in guide.read_text()

@@ -49,7 +49,15 @@ def entry(request: HttpRequest) -> HttpResponse:
     organisations = selectors.organisations_for_user(request.user)
     if len(organisations) == 1:
         return redirect("enterprise:unit", org_id=organisations[0].pk)
-    return render(request, "enterprise/entry.html", {"organisations": organisations})
+    return render(
+        request,
+        "enterprise/entry.html",
+        {
+            "organisations": organisations,
+            "can_manage": can_manage_codes(request.user),
+            "can_view_campaign": can_view_campaign(request.user),
+        },
+    )
 
 
 @login_required

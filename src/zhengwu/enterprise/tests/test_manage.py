@@ -135,3 +135,9 @@ def test_admin_lists_codes_read_only(client, code, personas):
     page = client.get(f"/admin/enterprise/enterprisecode/{code.pk}/change/")
     assert page.status_code == 200 and 'name="status"' not in page.text
     assert code.public_id not in page.text
+
+
+def test_entry_leads_code_admins_to_the_back_office(client, code_admin):
+    client.force_login(code_admin)
+    text = client.get("/code/").text
+    assert "/code/manage/" in text and "/code/campaign/" in text

@@ -18,7 +18,7 @@ ENTRIES = {
 
 # Entries whose feature has landed: slug -> URL name.
 LIVE_ENTRIES = {
-    "register-legal-person": "registrations:start",
+    "register-legal-person": "registrations:agent_role",  # REG-10 role choice first
     "register-person": "registrations:natural",
     "licences": "licences:index",
     "login": "signin:login",

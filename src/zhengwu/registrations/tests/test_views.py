@@ -75,5 +75,8 @@ def test_applications_page_needs_sign_in_and_scopes_to_the_organisation(client, 
     assert "已拒绝" in body.decode()
 
 
-def test_home_entry_leads_to_the_wizard(client):
-    assert 'href="/register/"' in client.get("/").content.decode()
+def test_home_entry_leads_to_the_role_choice_then_the_wizard_or_the_agent_path(client):
+    assert 'href="/register/legal/"' in client.get("/").content.decode()
+    choice = client.get("/register/legal/").content.decode()
+    assert 'href="/register/"' in choice and 'href="/register/agent/"' in choice
+    assert 'href="/register/agent/"' in client.get("/register/").content.decode()

@@ -130,8 +130,8 @@ def test_the_provider_judges_the_legal_representative(scripted):
 
 
 def test_registry_mobile_comes_from_the_provider(scripted):
-    """REG-5: the provider's registered mobile is the one step 2 must match; its landline
-    case has its own error."""
+    """REG-5: the provider's registered mobile is the one step 2 must match; its landline,
+    legacy-ID and no-phone cases each have their own error."""
     draft = DraftFactory(uscc=UNIT.uscc, legal_person_type="enterprise")
     with pytest.raises(RegistryMobileRefused) as exc:
         services._registry_mobile_check(draft=draft, mobile="13957100002")
@@ -141,6 +141,24 @@ def test_registry_mobile_comes_from_the_provider(scripted):
     with pytest.raises(RegistryMobileRefused) as exc:
         services._registry_mobile_check(draft=draft, mobile="13957100001")
     assert exc.value.code == "registry_mobile.landline"
+    scripted.entity = replace(UNIT, is_id_number_legacy=True)
+    with pytest.raises(RegistryMobileRefused) as exc:
+        services._registry_mobile_check(draft=draft, mobile="13957100001")
+    assert exc.value.code == "registry_mobile.legacy_id"
+    scripted.entity = replace(UNIT, registered_phone="")
+    with pytest.raises(RegistryMobileRefused) as exc:
+        services._registry_mobile_check(draft=draft, mobile="13957100001")
+    assert exc.value.code == "registry_mobile.missing"
+
+
+def test_agencies_are_exempt_whatever_the_provider_says(scripted):
+    """REG-5: social organisations and agencies do not use the registry mobile (the provider
+    is not even asked)."""
+    scripted.entity = replace(UNIT, registered_phone="0571-87654321", is_phone_landline=True)
+    for kind in ("agency", "social_organisation"):
+        draft = DraftFactory(uscc=UNIT.uscc, legal_person_type=kind)
+        services._registry_mobile_check(draft=draft, mobile="13957100009")  # no error
+    assert scripted.calls == []
 
 
 def test_unavailable_register_is_a_clear_error_in_the_service(scripted):

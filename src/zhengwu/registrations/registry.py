@@ -78,6 +78,26 @@ def _entry(entity: RegistryEntity) -> RegistryEntry:
     )
 
 
+def registry_verify(
+    *, uscc: str, name: str, rep_name: str, rep_number: str
+) -> tuple[RegistryEntry | None, bool, bool]:
+    """One ``verify`` call: ``(entry or None, legal rep name matches, ID number matches)``.
+
+    Raises ``RegistryError`` when the register cannot be consulted.
+    """
+    check = get_registry().verify(
+        RegistryQuery(uscc=uscc, name=name, legal_rep_name=rep_name, legal_rep_id_number=rep_number)
+    )
+    if not check.found or check.entity is None:
+        return None, False, False
+    failed = set(check.failed_fields)
+    return (
+        _entry(check.entity),
+        CheckField.LEGAL_REP_NAME not in failed,
+        CheckField.LEGAL_REP_ID_NUMBER not in failed,
+    )
+
+
 def registry_entry_get(*, uscc: str) -> RegistryEntry | None:
     """The register's entry for ``uscc`` (normalised), or ``None`` if it has none.
 

@@ -41,6 +41,7 @@ from zhengwu.integrations.identity.base import (
     IdentityProvider,
 )
 from zhengwu.integrations.loading import get_provider
+from zhengwu.integrations.registry import RegistryError
 from zhengwu.notifications.services import sms_send, verification_code_check
 
 from . import conf, rules
@@ -61,7 +62,7 @@ from .errors import (
     RegistryMobileRefused,
 )
 from .models import OperatorApplication, RegistrationDraft
-from .registry import registry_entry_get
+from .registry import registry_entry_get, registry_verify
 
 PENDING_EXISTS = "您在该企业下已有一条经办人账号申请还在审核中，请耐心等待法定代表人或管理员审核"
 DAILY_LIMIT = "您的经办人账号申请当天已达次数限制，请明天再尝试"
@@ -175,8 +176,14 @@ def registration_start(
 
 
 def _registry_check(*, uscc: str, name: str, label: str, rep_name: str, rep_number: str) -> None:
-    """REG-3: name, USCC and legal representative against the register, naming the field."""
-    entry = registry_entry_get(uscc=uscc)
+    """REG-3: name, USCC and legal representative against the register, naming the field.
+
+    One ``verify`` call answers all of it (its result carries the entity): one round trip to
+    the register per step 1 (bench/registration.py).
+    """
+    entry, rep_name_ok, rep_number_ok = registry_verify(
+        uscc=uscc, name=name, rep_name=rep_name, rep_number=rep_number
+    )
     if entry is None:
         raise RegistryCheckFailed(
             "统一社会信用代码未在登记信息中查到，统一社会信用代码实名认证失败",
@@ -195,12 +202,11 @@ def _registry_check(*, uscc: str, name: str, label: str, rep_name: str, rep_numb
             code="registry.name_mismatch",
             field="organisation_name",
         )
-    name_ok, number_ok = entry.is_legal_rep(name=rep_name, id_number=rep_number)
-    if not (name_ok and number_ok):
+    if not (rep_name_ok and rep_number_ok):
         raise RegistryCheckFailed(
             "法定代表人信息实名认证失败",
             code="registry.legal_rep_mismatch",
-            field="legal_rep_name" if not name_ok else "legal_rep_id_number",
+            field="legal_rep_name" if not rep_name_ok else "legal_rep_id_number",
         )
 
 
@@ -609,7 +615,10 @@ def _approval_request_mobiles(*, organisation: Organisation) -> list[str]:
     has none, the registry's mobile of the legal representative (the one REG-5 trusts)."""
     mobiles = {user.mobile for user in approvers_of(organisation=organisation) if user.mobile}
     if not mobiles and organisation.uscc:
-        entry = registry_entry_get(uscc=organisation.uscc)
+        try:
+            entry = registry_entry_get(uscc=organisation.uscc)
+        except RegistryError:  # only a fallback recipient: an outage must not block the submission
+            entry = None
         phone = identifiers.normalise(entry.registered_phone) if entry else ""
         if phone and identifiers.mobile.is_valid(phone):
             mobiles.add(identifiers.mobile.normalise(phone))

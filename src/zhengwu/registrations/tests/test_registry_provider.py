@@ -190,3 +190,21 @@ def test_unavailable_register_in_the_api_keeps_the_error_contract(scripted, clie
         "message": "市场主体登记信息暂时无法核验，请稍后再试",
         "field": None,
     }
+
+
+def test_step_1_consults_the_register_once(scripted):
+    """One ``verify`` answers REG-3 whole (name, status, legal representative): one round trip."""
+    services.registration_start(**unit_data())
+    assert scripted.calls == [UNIT.uscc]
+
+
+def test_register_outage_does_not_block_the_approval_sms_fallback(scripted):
+    """REG-7: the register's mobile is only a fallback recipient for a unit without approvers;
+    the register being down leaves the recipients empty instead of failing the submission."""
+    from zhengwu.accounts.tests.factories import OrganisationFactory
+
+    organisation = OrganisationFactory(uscc=UNIT.uscc)
+    scripted.down = True
+    assert services._approval_request_mobiles(organisation=organisation) == []
+    scripted.down = False
+    assert services._approval_request_mobiles(organisation=organisation) == ["13957100001"]

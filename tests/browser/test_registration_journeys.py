@@ -32,6 +32,8 @@ def _pass_face_check(page, masked_name):
 def _step_1(page, entity):
     page.goto(page.base_url + "/")
     page.get_by_role("link", name="法人注册").click()
+    page.wait_for_url("**/register/legal/")  # REG-10: the role choice first
+    page.get_by_role("link", name="我是法定代表人").click()
     page.wait_for_url("**/register/")
     page.get_by_label("法人类型").select_option("enterprise")
     page.get_by_label("企业名称").fill(entity.name)

@@ -4,17 +4,25 @@ set -euo pipefail
 HOST=${1:-127.0.0.1}
 PORT=${2:-8000}
 PY=.venv/bin/python
+# Links that leave the browser (SMS links, QR codes, the sandbox OIDC issuer) use this origin.
+export ZHENGWU_SITE_URL=${ZHENGWU_SITE_URL:-http://$HOST:$PORT}
 
 $PY manage.py db_worker --interval 0.5 >var/worker.log 2>&1 &
 WORKER=$!
-# The outbox safety net: due retries, stale claims, lost enqueues (every minute).
-(while sleep 60; do $PY manage.py sms_retry >>var/worker.log 2>&1 || true; done) &
+# Every minute: the outbox safety net (due retries, stale claims, lost enqueues), agent
+# signatures past their 48 hours (REG-10) and expired federated sign-in flows (ACC-6).
+(while sleep 60; do
+  for job in sms_retry agent_signatures_expire federation_purge; do
+    $PY manage.py $job >>var/worker.log 2>&1 || true
+  done
+done) &
 RETRY=$!
 trap 'kill $WORKER $RETRY 2>/dev/null || true' EXIT INT TERM
 
 echo
 echo "  Zhengwu 政务服务网 is starting on http://$HOST:$PORT/"
 echo "  Sandbox pages: http://$HOST:$PORT/sandbox/sms/  http://$HOST:$PORT/sandbox/identity/"
+echo "                 http://$HOST:$PORT/sandbox/federation/licence-app/  http://$HOST:$PORT/sandbox/federation/usb-key/"
 echo "  Task worker log: var/worker.log"
 echo
 # Electronic licences (LIC-3): development signing key and CA under var/private/licences,

@@ -6,6 +6,7 @@ Everything can be overridden from the environment (see ``docs/configuration.md``
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import dj_database_url
@@ -34,7 +35,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
-    "captcha",
     "django_tasks_db",
     "zhengwu.core",
     "zhengwu.audit",
@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "zhengwu.workdays",
     "zhengwu.uploads",
     "zhengwu.portal",
+    "captcha",  # after portal: portal/templates/captcha/ overrides its widget (alt, audio)
     "zhengwu.reviews",
     "zhengwu.signin",
     "zhengwu.orgcentre",
@@ -296,8 +297,9 @@ ZHENGWU_CODE_VERIFY_LIMIT_PER_MINUTE = env_int("ZHENGWU_CODE_VERIFY_LIMIT_PER_MI
 CAPTCHA_TEST_MODE = ZHENGWU_SANDBOX
 CAPTCHA_LENGTH = 4
 CAPTCHA_TIMEOUT = 5
-# Audio captcha (accessibility): set to the flite binary to offer the spoken alternative.
-CAPTCHA_FLITE_PATH = env_str("CAPTCHA_FLITE_PATH") or None
+# Audio captcha (accessibility): the flite binary speaks the captcha; found on PATH by default
+# (Debian package flite), so the spoken alternative is offered wherever flite is installed.
+CAPTCHA_FLITE_PATH = env_str("CAPTCHA_FLITE_PATH") or shutil.which("flite")
 
 # Sign-in, lockout and recovery (ACC-1 … ACC-3; docs/security.md). The idle timeout is
 # SESSION_COOKIE_AGE; the page warns ZHENGWU_SESSION_WARNING_SECONDS before it.

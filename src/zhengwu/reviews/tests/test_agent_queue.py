@@ -73,9 +73,7 @@ def test_letter_is_served_to_reviewers_only(reviewer_client, client, case):
 
 def test_approve_activates_and_sends_sms(reviewer_client, case, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = reviewer_client.post(
-            f"/review/agent/{case.pk}/decide", {"decision": "approve"}
-        )
+        response = reviewer_client.post(f"/review/agent/{case.pk}/decide", {"decision": "approve"})
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == AgentStatus.APPROVED

@@ -21,24 +21,18 @@ JSON object; exits 1 if the ratio is above the target (4.0). Drops the database 
 from __future__ import annotations
 
 import argparse
-import json
+import functools
 import os
 import statistics
 import sys
 import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from collections.abc import Callable
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "src")]
+import _harness as h
 
 TARGET = 4.0
 BENCH_DB = "zhengwu_bench_audit"
 DEPTH = 100  # pages
-
-
-def _with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path="/" + name))
 
 
 def _fill(cursor, rows: int) -> None:  # type: ignore[no-untyped-def]
@@ -75,24 +69,14 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     args = parser.parse_args()
 
-    import psycopg
-
-    server_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
-    admin_url = _with_database(server_url, "postgres")
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {BENCH_DB}")
-    os.environ["DATABASE_URL"] = _with_database(server_url, BENCH_DB)
+    db = h.Database(BENCH_DB)
+    db.create()
     os.environ.setdefault("ZHENGWU_VAR_DIR", "/tmp/zhengwu-bench-var")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "zhengwu.settings.base"
     os.environ.setdefault("LOG_LEVEL", "ERROR")
-    import django
-
-    django.setup()
+    h.setup_django(db.url, "zhengwu.settings.base")
     import datetime
 
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
 
@@ -100,9 +84,7 @@ def main() -> int:
     from zhengwu.audit.selectors import PAGE_SIZE, AuditFilter, audit_page
 
     try:
-        t = time.perf_counter()
-        call_command("migrate", verbosity=0)
-        print(f"migrated in {time.perf_counter() - t:.1f} s; {os.cpu_count()} CPUs (shared)")
+        print(f"migrated in {h.migrate():.1f} s; {os.cpu_count()} CPUs (shared)")
         t = time.perf_counter()
         with connection.cursor() as cursor:
             _fill(cursor, args.rows)
@@ -149,18 +131,11 @@ def main() -> int:
                 print(f"ERROR: empty page for {filters}")
                 return 1
         baseline()
-        times: dict[str, list[float]] = {k: [] for k in [*subjects, "baseline", "offset"]}
-        for r in range(args.repeat):
-            kinds = list(times) if r % 2 == 0 else list(reversed(times))
-            for kind in kinds:
-                t = time.perf_counter()
-                if kind == "baseline":
-                    baseline()
-                elif kind == "offset":
-                    offset_page()
-                else:
-                    audit_page(subjects[kind][0], after=subjects[kind][1])
-                times[kind].append(time.perf_counter() - t)
+        calls: dict[str, Callable[[], object]] = {
+            kind: functools.partial(audit_page, filters, after=after)
+            for kind, (filters, after) in subjects.items()
+        }
+        times = h.timed_rounds(args.repeat, {**calls, "baseline": baseline, "offset": offset_page})
         medians = {k: statistics.median(v) for k, v in times.items()}
         base = medians["baseline"]
         ratios = {k: medians[k] / base for k in subjects}
@@ -178,13 +153,9 @@ def main() -> int:
             "target": TARGET,
             "ok": worst <= TARGET,
         }
-        print(json.dumps(result))
-        return 0 if worst <= TARGET else 1
+        return h.report(result, worst <= TARGET)
     finally:
-        connection.close()
-        if not args.keep:
-            with psycopg.connect(admin_url, autocommit=True) as admin:
-                admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        db.finish(args.keep)
 
 
 if __name__ == "__main__":

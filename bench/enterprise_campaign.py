@@ -24,23 +24,15 @@ size. Prints the median times and subject/baseline, then as the last line one JS
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import sys
 import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "src")]
+import _harness as h
 
 TARGET = 3.0
 BENCH_DB = "zhengwu_bench_campaign"
-
-
-def _with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path="/" + name))
 
 
 def _regions() -> list[str]:
@@ -158,29 +150,17 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     args = parser.parse_args()
 
-    import psycopg
-
-    server_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
-    admin_url = _with_database(server_url, "postgres")
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {BENCH_DB}")
-    os.environ["DATABASE_URL"] = _with_database(server_url, BENCH_DB)
+    db = h.Database(BENCH_DB)
+    db.create()
     os.environ.setdefault("ZHENGWU_VAR_DIR", "/tmp/zhengwu-bench-var")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "zhengwu.settings.base"
     os.environ.setdefault("LOG_LEVEL", "ERROR")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    h.setup_django(db.url, "zhengwu.settings.base")
     from django.db import connection
 
     from zhengwu.enterprise.campaign import campaign_figures
 
     try:
-        t = time.perf_counter()
-        call_command("migrate", verbosity=0)
-        print(f"migrated in {time.perf_counter() - t:.1f} s; {os.cpu_count()} CPUs (shared)")
+        print(f"migrated in {h.migrate():.1f} s; {os.cpu_count()} CPUs (shared)")
         t = time.perf_counter()
         with connection.cursor() as cursor:
             counts = _fill(cursor, args.rows)
@@ -204,16 +184,9 @@ def main() -> int:
             print(f"ERROR: figures {got} != expected {expected}")
             return 1
         baseline()
-        times: dict[str, list[float]] = {"baseline": [], "subject": []}
-        for r in range(args.repeat):
-            order = ("baseline", "subject") if r % 2 == 0 else ("subject", "baseline")
-            for kind in order:
-                t = time.perf_counter()
-                if kind == "baseline":
-                    baseline()
-                else:
-                    campaign_figures(level=4)
-                times[kind].append(time.perf_counter() - t)
+        times = h.timed_rounds(
+            args.repeat, {"baseline": baseline, "subject": lambda: campaign_figures(level=4)}
+        )
         subject = statistics.median(times["subject"])
         base = statistics.median(times["baseline"])
         ratio = subject / base
@@ -231,13 +204,9 @@ def main() -> int:
             "target": TARGET,
             "ok": ratio <= TARGET,
         }
-        print(json.dumps(result))
-        return 0 if ratio <= TARGET else 1
+        return h.report(result, ratio <= TARGET)
     finally:
-        connection.close()
-        if not args.keep:
-            with psycopg.connect(admin_url, autocommit=True) as admin:
-                admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        db.finish(args.keep)
 
 
 if __name__ == "__main__":

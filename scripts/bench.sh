@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Run every benchmark in bench/ (or only those named: scripts/bench.sh registration signin);
-# each prints one JSON object as its last line. Helper packages under bench/ are not run.
+# each prints one JSON object as its last line. Helpers under bench/ (packages, bench/_*.py)
+# are not run.
 # Full output goes to var/bench-<name>.log, the JSON lines to var/bench-results.jsonl; the exit
 # status is non-zero if any benchmark misses its target or fails.
 set -uo pipefail
 mkdir -p var
 export DATABASE_URL=${BENCH_DATABASE_URL:-${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}}
 status=0
-scripts=(bench/*.py)
+scripts=()
+for script in bench/*.py; do
+  case $(basename "$script") in _*) ;; *) scripts+=("$script") ;; esac
+done
 if [ "$#" -gt 0 ]; then
   scripts=()
   for name in "$@"; do scripts+=("bench/${name%.py}.py"); done

@@ -20,25 +20,15 @@ unchanged) and reports it on a line of its own.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
 import os
 import sys
 import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+import _harness as h
 
 TARGET = 0.33
 BENCH_DB = "zhengwu_bench"
 SEED = 2026
-
-
-def _with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path="/" + name))
 
 
 def main() -> int:
@@ -51,42 +41,18 @@ def main() -> int:
 
     import psycopg
 
-    server_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
-    admin_url = _with_database(server_url, "postgres")
-    bench_url = _with_database(server_url, BENCH_DB)
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        admin.execute(f"CREATE DATABASE {BENCH_DB}")
-
-    os.environ["DATABASE_URL"] = bench_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "zhengwu.settings.test"
-    import warnings
-
-    warnings.filterwarnings("ignore", category=RuntimeWarning)  # captcha test-mode notice
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection, connections
+    db = h.Database(BENCH_DB)
+    db.create()
+    bench_url = db.url
+    h.setup_django(bench_url, "zhengwu.settings.test")
 
     from zhengwu.registry.models import MarketEntity
-    from zhengwu.registry.services.demo import generate_rows, write_csv
     from zhengwu.registry.services.importing import registry_import
 
     try:
-        call_command("migrate", verbosity=0)
-        data_dir = Path("/tmp/zhengwu-bench")
-        data_dir.mkdir(exist_ok=True)
-        # The cache key includes a fingerprint of the generator's output, so a changed
-        # generator never reuses a stale file.
-        fingerprint = hashlib.sha256(repr(list(generate_rows(50, SEED))).encode()).hexdigest()
-        path = data_dir / f"registry-{args.rows}-{SEED}-{fingerprint[:8]}.csv"
-        if not path.exists():
-            t = time.perf_counter()
-            tmp = path.with_suffix(".tmp")
-            write_csv(tmp, generate_rows(args.rows, SEED))
-            tmp.rename(path)
-            print(f"generated {args.rows:,} rows in {time.perf_counter() - t:.1f} s: {path}")
+        h.migrate()
+        data_dir = h.DATA_DIR
+        path = h.register_csv(args.rows, SEED)
         size_mb = path.stat().st_size / 1e6
         print(f"file: {path} ({size_mb:.0f} MB), {os.cpu_count()} CPUs")
 
@@ -140,26 +106,18 @@ def main() -> int:
             )
         ratio = value / baseline
         print(f"ratio {ratio:.3f} (target {TARGET})")
-        print(
-            json.dumps(
-                {
-                    "benchmark": "registry_import",
-                    "value": round(value, 1),
-                    "unit": "rows/s",
-                    "baseline": round(baseline, 1),
-                    "ratio": round(ratio, 3),
-                    "target": TARGET,
-                    "rows": args.rows,
-                }
-            )
-        )
-        return 0 if ratio >= TARGET else 1
+        result = {
+            "benchmark": "registry_import",
+            "value": round(value, 1),
+            "unit": "rows/s",
+            "baseline": round(baseline, 1),
+            "ratio": round(ratio, 3),
+            "target": TARGET,
+            "rows": args.rows,
+        }
+        return h.report(result, ratio >= TARGET)
     finally:
-        connections.close_all()
-        connection.close()
-        if not args.keep:
-            with psycopg.connect(admin_url, autocommit=True) as admin:
-                admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        db.finish(args.keep)
 
 
 if __name__ == "__main__":

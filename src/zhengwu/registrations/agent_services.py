@@ -38,7 +38,7 @@ from django.utils import timezone
 
 from zhengwu import identifiers
 from zhengwu.accounts import services as accounts
-from zhengwu.accounts.constants import IdType, LegalPersonType, Location, Role
+from zhengwu.accounts.constants import IdType, Location, Role
 from zhengwu.accounts.errors import MobileTaken
 from zhengwu.accounts.identity import (
     birth_date_of,
@@ -78,7 +78,14 @@ from .agent_letter import SIGN_REASON, authorisation_letter_pdf
 from .constants import FACE_PURPOSE_REGISTRATION, SMS_CODE_PURPOSE
 from .errors import DraftExpired
 from .models import AgentRegistration
-from .services import USERNAME_TAKEN, _identity, _registry_check, _username_available, name_label
+from .services import (
+    USERNAME_TAKEN,
+    _identity,
+    _registry_check,
+    _username_available,
+    legal_rep_id_number_validate,
+    unit_validate,
+)
 
 SYSTEM_ACTOR = "system:agent_signature_timeout"
 #: Submitted and not approved: one per unit and agent (a database constraint as well).
@@ -131,39 +138,20 @@ def agent_unit_validate(
     """The unit and its legal representative, normalised and confirmed by the register like
     the wizard's step 1 (REG-1…REG-3); the legal representative must hold a resident ID card
     (REG-10: others take the manual channel). Raises ``ValidationFailed`` naming the field."""
-    if legal_person_type not in LegalPersonType.values:
-        raise ValidationFailed(
-            "请选择法人类型", code="legal_person_type.empty", field="legal_person_type"
-        )
-    if legal_person_type == LegalPersonType.OTHER:
-        raise ValidationFailed(
-            "其他非法人单位请通过人工认证渠道注册",
-            code="registration.manual_channel",
-            field="legal_person_type",
-        )
-    label = name_label(legal_person_type)
-    organisation_name = _required(organisation_name, field="organisation_name", label=label)
-    if not (uscc or "").strip():
-        raise ValidationFailed("请填写统一社会信用代码", code="uscc.empty", field="uscc")
-    try:
-        code = identifiers.uscc.validate_for_legal_person_type(uscc, legal_person_type)
-    except identifiers.InvalidIdentifier as exc:
-        raise ValidationFailed(exc.message, code=exc.code, field="uscc") from exc
-    legal_rep_name = _required(legal_rep_name, field="legal_rep_name", label="法定代表人姓名")
-    if legal_rep_id_type not in IdType.values:
-        raise ValidationFailed(
-            "请选择法定代表人证件类型", code="id_type.empty", field="legal_rep_id_type"
-        )
-    if legal_rep_id_type != IdType.RESIDENT_ID:
+    unit = unit_validate(
+        legal_person_type=legal_person_type,
+        organisation_name=organisation_name,
+        uscc=uscc,
+        legal_rep_name=legal_rep_name,
+        legal_rep_id_type=legal_rep_id_type,
+        rep_name_label="法定代表人姓名",
+        max_length=200,
+    )
+    if unit.legal_rep_id_type != IdType.RESIDENT_ID:
         raise ValidationFailed(
             NOT_RESIDENT_ID, code="registration.manual_channel", field="legal_rep_id_type"
         )
-    rep_number = id_number_validate(
-        id_type=legal_rep_id_type,
-        number=legal_rep_id_number,
-        field="legal_rep_id_number",
-        label="法定代表人证件号码",
-    )
+    rep_number = legal_rep_id_number_validate(unit, legal_rep_id_number)
     rep_mobile = mobile_validate(
         number=legal_rep_mobile, field="legal_rep_mobile", label="法定代表人手机号"
     )
@@ -173,19 +161,13 @@ def agent_unit_validate(
             landline = identifiers.mobile.validate_landline(landline)
         except identifiers.InvalidIdentifier as exc:
             raise ValidationFailed(exc.message, code=exc.code, field="landline") from exc
-    _registry_check(
-        uscc=code,
-        name=organisation_name,
-        label=label,
-        rep_name=legal_rep_name,
-        rep_number=rep_number,
-    )
+    _registry_check(unit, rep_number=rep_number)
     return {
-        "legal_person_type": legal_person_type,
-        "organisation_name": organisation_name,
-        "uscc": code,
-        "legal_rep_name": legal_rep_name,
-        "legal_rep_id_type": legal_rep_id_type,
+        "legal_person_type": unit.legal_person_type,
+        "organisation_name": unit.organisation_name,
+        "uscc": unit.uscc,
+        "legal_rep_name": unit.legal_rep_name,
+        "legal_rep_id_type": unit.legal_rep_id_type,
         "legal_rep_id_number": rep_number,
         "legal_rep_mobile": rep_mobile,
         "landline": landline,

@@ -11,6 +11,7 @@ never called inside one).
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
@@ -79,10 +80,14 @@ def name_label(legal_person_type: str) -> str:
     return "企业名称" if legal_person_type in ENTERPRISE_NAME_TYPES else "单位名称"
 
 
-def _required(value: str, *, field: str, label: str) -> str:
-    value = " ".join((value or "").split())
+def _required(value: Any, *, field: str, label: str, max_length: int | None = None) -> str:
+    value = " ".join(str(value or "").split())
     if not value:
         raise ValidationFailed(f"请填写{label}", code=f"{field}.empty", field=field)
+    if max_length is not None and len(value) > max_length:
+        raise ValidationFailed(
+            f"{label}不能超过{max_length}个字", code=f"{field}.too_long", field=field
+        )
     return value
 
 
@@ -91,6 +96,18 @@ def _new_expiry() -> datetime.datetime:
 
 
 # --- step 1: 信息认证 ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit and its legal representative as entered, normalised (``unit_validate``)."""
+
+    legal_person_type: str
+    label: str  # what the page calls the name: 企业名称 or 单位名称 (``name_label``)
+    organisation_name: str
+    uscc: str
+    legal_rep_name: str
+    legal_rep_id_type: str
 
 
 def registration_start(
@@ -118,6 +135,53 @@ def registration_start(
             code="registration.manual_channel",
             field="location",
         )
+    unit = unit_validate(
+        legal_person_type=legal_person_type,
+        organisation_name=organisation_name,
+        uscc=uscc,
+        legal_rep_name=legal_rep_name,
+        legal_rep_id_type=legal_rep_id_type,
+    )
+    rep_number = legal_rep_id_number_validate(unit, legal_rep_id_number)
+    if not agreement_accepted:
+        raise ValidationFailed(
+            "请阅读并同意《用户注册协议》", code="agreement.required", field="agreement"
+        )
+    _registry_check(unit, rep_number=rep_number)
+    draft = RegistrationDraft.objects.create(
+        step=DraftStep.USER,
+        location=location,
+        legal_person_type=unit.legal_person_type,
+        uscc=unit.uscc,
+        organisation_name=unit.organisation_name,
+        legal_rep_name=unit.legal_rep_name,
+        legal_rep_id_type=unit.legal_rep_id_type,
+        legal_rep_id_number=rep_number,
+        legal_rep_id_number_hash=id_number_hash(rep_number),
+        expires_at=_new_expiry(),
+    )
+    record_event(
+        "registration.info_verified", actor=actor, subject=draft, after={"uscc": unit.uscc}
+    )
+    return draft
+
+
+def unit_validate(
+    *,
+    legal_person_type: str,
+    organisation_name: str,
+    uscc: str,
+    legal_rep_name: str,
+    legal_rep_id_type: str,
+    rep_name_label: str = "法定代表人",
+    max_length: int | None = None,
+) -> Unit:
+    """The unit and its legal representative as the wizard's step 1 and the agent's form both
+    take them (REG-1, REG-2): legal-person type (其他非法人单位 → manual channel), name, USCC
+    fitting the type, the legal representative's name and ID type, normalised. The ID number
+    (``legal_rep_id_number_validate``) and the register (``_registry_check``) come after the
+    caller's own rules. ``rep_name_label`` is the name field's label on the caller's page;
+    ``max_length`` bounds the names. Raises ``ValidationFailed`` naming the field."""
     if legal_person_type not in LegalPersonType.values:
         raise ValidationFailed(
             "请选择法人类型", code="legal_person_type.empty", field="legal_person_type"
@@ -130,59 +194,53 @@ def registration_start(
             field="legal_person_type",
         )
     label = name_label(legal_person_type)
-    organisation_name = _required(organisation_name, field="organisation_name", label=label)
+    organisation_name = _required(
+        organisation_name, field="organisation_name", label=label, max_length=max_length
+    )
     if not (uscc or "").strip():
         raise ValidationFailed("请填写统一社会信用代码", code="uscc.empty", field="uscc")
     try:
         code = identifiers.uscc.validate_for_legal_person_type(uscc, legal_person_type)
     except identifiers.InvalidIdentifier as exc:
         raise ValidationFailed(exc.message, code=exc.code, field="uscc") from exc
-    legal_rep_name = _required(legal_rep_name, field="legal_rep_name", label="法定代表人")
+    legal_rep_name = _required(
+        legal_rep_name, field="legal_rep_name", label=rep_name_label, max_length=max_length
+    )
     if legal_rep_id_type not in IdType.values:
         raise ValidationFailed(
             "请选择法定代表人证件类型", code="id_type.empty", field="legal_rep_id_type"
         )
-    rep_number = id_number_validate(
-        id_type=legal_rep_id_type,
-        number=legal_rep_id_number,
+    return Unit(
+        legal_person_type=legal_person_type,
+        label=label,
+        organisation_name=organisation_name,
+        uscc=code,
+        legal_rep_name=legal_rep_name,
+        legal_rep_id_type=legal_rep_id_type,
+    )
+
+
+def legal_rep_id_number_validate(unit: Unit, number: str) -> str:
+    """The legal representative's ID number, normalised and valid for ``unit``'s ID type."""
+    return id_number_validate(
+        id_type=unit.legal_rep_id_type,
+        number=number,
         field="legal_rep_id_number",
         label="法定代表人证件号码",
     )
-    if not agreement_accepted:
-        raise ValidationFailed(
-            "请阅读并同意《用户注册协议》", code="agreement.required", field="agreement"
-        )
-    _registry_check(
-        uscc=code,
-        name=organisation_name,
-        label=label,
-        rep_name=legal_rep_name,
-        rep_number=rep_number,
-    )
-    draft = RegistrationDraft.objects.create(
-        step=DraftStep.USER,
-        location=location,
-        legal_person_type=legal_person_type,
-        uscc=code,
-        organisation_name=organisation_name,
-        legal_rep_name=legal_rep_name,
-        legal_rep_id_type=legal_rep_id_type,
-        legal_rep_id_number=rep_number,
-        legal_rep_id_number_hash=id_number_hash(rep_number),
-        expires_at=_new_expiry(),
-    )
-    record_event("registration.info_verified", actor=actor, subject=draft, after={"uscc": code})
-    return draft
 
 
-def _registry_check(*, uscc: str, name: str, label: str, rep_name: str, rep_number: str) -> None:
+def _registry_check(unit: Unit, *, rep_number: str) -> None:
     """REG-3: name, USCC and legal representative against the register, naming the field.
 
     One ``verify`` call answers all of it (its result carries the entity): one round trip to
     the register per step 1 (bench/registration.py).
     """
     entry, rep_name_ok, rep_number_ok = registry_verify(
-        uscc=uscc, name=name, rep_name=rep_name, rep_number=rep_number
+        uscc=unit.uscc,
+        name=unit.organisation_name,
+        rep_name=unit.legal_rep_name,
+        rep_number=rep_number,
     )
     if entry is None:
         raise RegistryCheckFailed(
@@ -196,9 +254,9 @@ def _registry_check(*, uscc: str, name: str, label: str, rep_name: str, rep_numb
             code="registry.inactive",
             field="uscc",
         )
-    if identifiers.normalise(entry.name) != identifiers.normalise(name):
+    if identifiers.normalise(entry.name) != identifiers.normalise(unit.organisation_name):
         raise RegistryCheckFailed(
-            f"{label}与登记信息不一致，{label}实名认证失败",
+            f"{unit.label}与登记信息不一致，{unit.label}实名认证失败",
             code="registry.name_mismatch",
             field="organisation_name",
         )

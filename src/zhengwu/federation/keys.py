@@ -9,14 +9,12 @@
 ==========================  ==================================================================
 
 Never committed (``var/`` is ignored). Concurrent first use is safe: a key file is written under
-a temporary name and published with ``os.link``, which fails if another process was first.
+a temporary name and published with ``os.link``, which fails if another process was first
+(``zhengwu.core.pki.publish_file``).
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,6 +24,13 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
+
+from zhengwu.core.pki import (
+    key_and_certificates_pem,
+    key_usage,
+    private_key_pem,
+    publish_file,
+)
 
 from . import conf
 
@@ -45,34 +50,12 @@ def _directory() -> Path:
     return Path(conf.sandbox_directory())
 
 
-def _publish(path: Path, data: bytes, *, replace: bool, mode: int = 0o600) -> None:
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    with os.fdopen(descriptor, "wb") as file:
-        os.fchmod(descriptor, mode)
-        file.write(data)
-    try:
-        if replace:
-            os.replace(temporary, path)
-        else:
-            with contextlib.suppress(FileExistsError):  # another process was first
-                os.link(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
 def idp_signing_key() -> ec.EllipticCurvePrivateKey:
     """The sandbox identity provider's ID-token signing key, created on first use."""
     path = _directory() / "idp-key.pem"
     if not path.exists():
         key = ec.generate_private_key(ec.SECP256R1())
-        pem = key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        _publish(path, pem, replace=False)
+        publish_file(path, private_key_pem(key), replace=False)
     loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
     assert isinstance(loaded, ec.EllipticCurvePrivateKey)
     return loaded
@@ -98,20 +81,7 @@ def new_ca(name: str = "Zhengwu 法人数字证书沙箱 CA") -> KeyPair:
         .not_valid_before(now - timedelta(days=1))
         .not_valid_after(now + CA_VALIDITY)
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=False,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
+        .add_extension(key_usage(ca=True), critical=True)
         .sign(key, hashes.SHA256())
     )
     return KeyPair(key, certificate)
@@ -122,19 +92,15 @@ def sandbox_ca() -> KeyPair:
     path = _directory() / "ca.pem"
     if not path.exists():
         pair = new_ca()
-        pem = pair.key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        ) + pair.certificate.public_bytes(serialization.Encoding.PEM)
-        _publish(path, pem, replace=False)
+        pem = key_and_certificates_pem(pair.key, pair.certificate)
+        publish_file(path, pem, replace=False)
     data = path.read_bytes()
     key = serialization.load_pem_private_key(data, password=None)
     assert isinstance(key, ec.EllipticCurvePrivateKey)
     certificate = x509.load_pem_x509_certificate(data[data.index(b"-----BEGIN CERTIFICATE") :])
     cert_path = _directory() / "ca-cert.pem"
     if not cert_path.exists():
-        _publish(
+        publish_file(
             cert_path,
             certificate.public_bytes(serialization.Encoding.PEM),
             replace=False,
@@ -171,20 +137,7 @@ def issue_certificate(
         .not_valid_before(not_before or now - timedelta(hours=1))
         .not_valid_after(not_after or now + CERT_VALIDITY)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
+        .add_extension(key_usage(ca=False), critical=True)
         .sign(ca.key, hashes.SHA256())
     )
     return KeyPair(key, certificate)
@@ -205,7 +158,7 @@ def write_test_certificate(*, uscc: str, organisation_name: str, pin: str = DEFA
         encryption_algorithm=serialization.BestAvailableEncryption(pin.encode()),
     )
     path = test_certificate_path(uscc)
-    _publish(path, data, replace=True)
+    publish_file(path, data, replace=True)
     return path
 
 

@@ -11,7 +11,6 @@ which is never committed.
 from __future__ import annotations
 
 import functools
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,6 +22,7 @@ from cryptography.x509.oid import NameOID
 from django.conf import settings
 
 from zhengwu.core.errors import ConfigurationError
+from zhengwu.core.pki import key_and_certificates_pem, key_usage, publish_file
 
 CA_NAME = x509.Name(
     [
@@ -48,29 +48,6 @@ class SigningKeys:
     ca: x509.Certificate
 
 
-def _usage(*, sign: bool, ca: bool) -> x509.KeyUsage:
-    return x509.KeyUsage(
-        digital_signature=sign,
-        content_commitment=sign,
-        key_encipherment=False,
-        data_encipherment=False,
-        key_agreement=False,
-        key_cert_sign=ca,
-        crl_sign=ca,
-        encipher_only=False,
-        decipher_only=False,
-    )
-
-
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-    os.replace(tmp, path)
-
-
 def create_keys(*, signer_path: Path, ca_path: Path, years: int = 10) -> None:
     """Write a new root (``ca_path``, certificate only; its key is discarded) and a signing
     key + certificate issued by it (``signer_path``)."""
@@ -85,7 +62,7 @@ def create_keys(*, signer_path: Path, ca_path: Path, years: int = 10) -> None:
         .not_valid_before(now - timedelta(days=1))
         .not_valid_after(now + timedelta(days=365 * years))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(_usage(sign=False, ca=True), critical=True)
+        .add_extension(key_usage(ca=True), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), False)
         .sign(ca_key, hashes.SHA256())
     )
@@ -99,20 +76,15 @@ def create_keys(*, signer_path: Path, ca_path: Path, years: int = 10) -> None:
         .not_valid_before(now - timedelta(hours=1))
         .not_valid_after(now + timedelta(days=365 * years - 1))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(_usage(sign=True, ca=False), critical=True)
+        .add_extension(key_usage(ca=False), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), False
         )
         .sign(ca_key, hashes.SHA256())
     )
-    pem = serialization.Encoding.PEM
-    _write(ca_path, ca.public_bytes(pem))
-    _write(
-        signer_path,
-        key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-        + certificate.public_bytes(pem),
-    )
+    publish_file(ca_path, ca.public_bytes(serialization.Encoding.PEM), replace=True)
+    publish_file(signer_path, key_and_certificates_pem(key, certificate), replace=True)
 
 
 def configured_paths() -> tuple[Path, Path]:

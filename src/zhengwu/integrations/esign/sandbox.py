@@ -35,9 +35,6 @@ field already signed                  ``ESignError(permanent=True)``, ``SIGNING_
 
 from __future__ import annotations
 
-import contextlib
-import os
-import secrets
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -50,6 +47,7 @@ from cryptography.x509.oid import NameOID
 from django.conf import settings
 
 from zhengwu.core.crypto import blind_index
+from zhengwu.core.pki import key_and_certificates_pem, key_usage, publish_file
 
 from . import pades
 from .base import ESignError, ESignProvider, SignatureReport, SignedDocument, SignRequest
@@ -98,7 +96,7 @@ class SandboxKeyStore:
         """The sandbox CA, created if missing."""
         path = self.directory / "ca.pem"
         if not path.exists():
-            self._publish(path, _pem(*_new_ca()), replace=False)
+            self._publish(path, key_and_certificates_pem(*_new_ca()), replace=False)
         pair = _load(path)
         if not self.ca_cert_path.exists():
             self._publish(
@@ -131,27 +129,12 @@ class SandboxKeyStore:
             ]
         )
         certificate = _issue(subject, key, ca, validity=SIGNER_VALIDITY)
-        self._publish(path, _pem(key, certificate), replace=True)
+        self._publish(path, key_and_certificates_pem(key, certificate), replace=True)
         return KeyPair(key, certificate)
 
     def _publish(self, path: Path, data: bytes, *, replace: bool, mode: int = 0o600) -> None:
         try:
-            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-            with os.fdopen(descriptor, "wb") as file:
-                os.fchmod(descriptor, mode)  # exactly ``mode``, whatever the umask
-                file.write(data)
-                file.flush()
-                os.fsync(descriptor)
-            try:
-                if replace:
-                    os.replace(temporary, path)
-                else:
-                    with contextlib.suppress(FileExistsError):  # another process was first
-                        os.link(temporary, path)
-            finally:
-                temporary.unlink(missing_ok=True)
+            publish_file(path, data, replace=replace, mode=mode)
         except OSError as exc:
             raise ESignError(
                 "电子签名沙箱的密钥目录不可写",
@@ -173,7 +156,7 @@ def _new_ca() -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
         .not_valid_before(now - timedelta(days=1))
         .not_valid_after(now + CA_VALIDITY)
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(_key_usage(key_cert_sign=True, crl_sign=True), critical=True)
+        .add_extension(key_usage(ca=True), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA256())
     )
@@ -193,33 +176,13 @@ def _issue(
         .not_valid_before(now - timedelta(hours=1))
         .not_valid_after(now + validity)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(_key_usage(digital_signature=True, content_commitment=True), critical=True)
+        .add_extension(key_usage(ca=False), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()),
             critical=False,
         )
         .sign(ca.key, hashes.SHA256())
-    )
-
-
-def _key_usage(
-    *,
-    digital_signature: bool = False,
-    content_commitment: bool = False,
-    key_cert_sign: bool = False,
-    crl_sign: bool = False,
-) -> x509.KeyUsage:
-    return x509.KeyUsage(
-        digital_signature=digital_signature,
-        content_commitment=content_commitment,  # "non-repudiation"
-        key_encipherment=False,
-        data_encipherment=False,
-        key_agreement=False,
-        key_cert_sign=key_cert_sign,
-        crl_sign=crl_sign,
-        encipher_only=False,
-        decipher_only=False,
     )
 
 
@@ -230,14 +193,6 @@ def _is_current(certificate: x509.Certificate, ca_certificate: x509.Certificate)
     except (ValueError, TypeError, InvalidSignature):
         return False
     return certificate.not_valid_after_utc > datetime.now(UTC) + SIGNER_RENEW_BEFORE
-
-
-def _pem(key: ec.EllipticCurvePrivateKey, certificate: x509.Certificate) -> bytes:
-    return key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ) + certificate.public_bytes(serialization.Encoding.PEM)
 
 
 def _load(path: Path) -> KeyPair:

@@ -32,24 +32,14 @@ docs/performance.md (``bench/registration_site/wsgi.py``), a what-if reported be
 from __future__ import annotations
 
 import argparse
-import hashlib
-import http.client
 import json
-import multiprocessing
 import os
-import signal
-import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCH_DIR = Path(__file__).resolve().parent
-sys.path[:0] = [str(ROOT / "src"), str(BENCH_DIR)]
+import _harness as h
 
 TARGET = 0.5
 BENCH_DB = "zhengwu_bench_registration"
@@ -70,149 +60,41 @@ WIZARD_TYPES = (
 )
 
 
-def _with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path="/" + name))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 # --- load generation ------------------------------------------------------------------------
 
 
-def _request(kind: str, item: dict[str, str]) -> tuple[str, str, bytes | None, dict[str, str]]:
-    if kind == "baseline":
-        return "GET", BASELINE + item["uscc"], None, {}
+def _baseline_request(item: dict[str, str], _state: object) -> h.Request:
+    return "GET", BASELINE + item["uscc"], None, {}
+
+
+def _step1_request(item: dict[str, str], _state: object) -> h.Request:
     body = json.dumps(item["step1"], ensure_ascii=False).encode()
     return "POST", STEP1, body, {"Content-Type": "application/json"}
 
 
-def _client_process(
-    port: int,
-    kind: str,
-    items: list[dict[str, str]],
-    threads: int,
-    start_at: float,
-    end_at: float,
-    out: multiprocessing.Queue,  # type: ignore[type-arg]
-) -> None:
-    """``threads`` keep-alive connections, each sending requests back to back from
-    ``start_at`` to ``end_at``; puts (latencies of requests completed in the window, errors)."""
-    latencies: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-    expected = 200 if kind == "baseline" else 201
-
-    def run(offset: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine: list[float] = []
-        bad: list[str] = []
-        i = offset
-        while time.time() < start_at:
-            time.sleep(0.001)
-        while True:
-            method, path, body, headers = _request(kind, items[i % len(items)])
-            i += threads
-            t0 = time.perf_counter()
-            try:
-                conn.request(method, path, body=body, headers=headers)
-                response = conn.getresponse()
-                payload = response.read()
-            except (OSError, http.client.HTTPException) as exc:
-                bad.append(f"{type(exc).__name__}: {exc}")
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                continue
-            elapsed = time.perf_counter() - t0
-            if time.time() > end_at:
-                break
-            if response.status != expected:
-                bad.append(f"{response.status}: {payload[:200].decode(errors='replace')}")
-            mine.append(elapsed)
-        conn.close()
-        with lock:
-            latencies.extend(mine)
-            errors.extend(bad)
-
-    workers = [threading.Thread(target=run, args=(n,)) for n in range(threads)]
-    for t in workers:
-        t.start()
-    for t in workers:
-        t.join()
-    out.put((latencies, errors[:20], len(errors)))
-
-
-def _measure(
-    port: int, kind: str, items: list[dict[str, str]], clients: int, seconds: float
-) -> tuple[list[float], list[str], int, float]:
-    """One slice: ``clients`` connections split over two processes; returns latencies, sample
-    errors, error count and the window length."""
-    ctx = multiprocessing.get_context("fork")
-    out = ctx.Queue()
-    processes = 2 if clients >= 2 else 1
-    start_at = time.time() + 0.5  # all connections start together, after the fork
-    end_at = start_at + seconds
-    per = [clients // processes + (1 if n < clients % processes else 0) for n in range(processes)]
-    chunk = len(items) // processes
-    procs = [
-        ctx.Process(
-            target=_client_process,
-            args=(port, kind, items[n * chunk : (n + 1) * chunk], per[n], start_at, end_at, out),
-        )
-        for n in range(processes)
-    ]
-    for p in procs:
-        p.start()
-    latencies: list[float] = []
-    errors: list[str] = []
-    error_count = 0
-    for _ in procs:
-        lat, errs, count = out.get()
-        latencies.extend(lat)
-        errors.extend(errs)
-        error_count += count
-    for p in procs:
-        p.join()
-    return latencies, errors, error_count, end_at - start_at
-
-
-def _percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+LOADS = {
+    "baseline": h.Load(_baseline_request, expected=200),
+    "subject": h.Load(_step1_request, expected=201),
+    "proposal": h.Load(_step1_request, expected=201),
+}
 
 
 # --- set-up -----------------------------------------------------------------------------------
 
 
-def _load_register(rows: int) -> Path:
+def _load_register(rows: int) -> None:
     """Generate (or reuse) the CSV of ``bench/registry_import.py`` and load it."""
-    from zhengwu.registry.services.demo import generate_rows, write_csv
     from zhengwu.registry.services.importing import registry_import
 
-    data_dir = Path("/tmp/zhengwu-bench")
-    data_dir.mkdir(exist_ok=True)
-    fingerprint = hashlib.sha256(repr(list(generate_rows(50, SEED))).encode()).hexdigest()
-    path = data_dir / f"registry-{rows}-{SEED}-{fingerprint[:8]}.csv"
-    if not path.exists():
-        t = time.perf_counter()
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        write_csv(tmp, generate_rows(rows, SEED))
-        tmp.rename(path)
-        print(f"generated {rows:,} rows in {time.perf_counter() - t:.1f} s: {path}")
+    path = h.register_csv(rows, SEED)
     t = time.perf_counter()
-    result = registry_import(path, report_path=data_dir / "report-registration.csv")
+    result = registry_import(path, report_path=h.DATA_DIR / "report-registration.csv")
     print(
         f"register loaded: {result.inserted:,} entities in {time.perf_counter() - t:.1f} s "
         f"[{result.method}]"
     )
     if result.inserted != rows:
         raise SystemExit(f"ERROR: {result.inserted:,} rows loaded, expected {rows:,}")
-    return path
 
 
 def _sample(count: int) -> list[dict[str, str]]:
@@ -248,52 +130,19 @@ def _sample(count: int) -> list[dict[str, str]]:
     ]
 
 
-def _start_server(port: int, workers: int, threads: int, env: dict[str, str]) -> subprocess.Popen:  # type: ignore[type-arg]
-    command = [
-        str(ROOT / ".venv/bin/gunicorn"),
+def _start_server(
+    port: int, workers: int, threads: int, env: dict[str, str]
+) -> subprocess.Popen[bytes]:
+    return h.start_gunicorn(
         "registration_site.wsgi:application",
-        "--pythonpath",
-        f"{ROOT / 'src'},{BENCH_DIR}",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--worker-class",
-        "gthread",
-        "--threads",
-        str(threads),
-        "--keep-alive",
-        "30",
-        "--backlog",
-        "512",
-        "--log-level",
-        "warning",
-    ]
-    server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"ERROR: gunicorn exited with {server.returncode}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", BASELINE + "000000000000000000")
-            conn.getresponse().read()
-            conn.close()
-            return server
-        except OSError:
-            time.sleep(0.3)
-    _stop_server(server)
-    raise SystemExit("ERROR: gunicorn did not start")
-
-
-def _stop_server(server: subprocess.Popen) -> None:  # type: ignore[type-arg]
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)  # our own session: gunicorn and its workers
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        port,
+        workers=workers,
+        threads=threads,
+        env=env,
+        pythonpath=(h.SRC, h.BENCH_DIR),
+        options=("--keep-alive", "30", "--backlog", "512"),
+        probe=BASELINE + "000000000000000000",
+    )
 
 
 # --- main -------------------------------------------------------------------------------------
@@ -319,40 +168,16 @@ def main() -> int:
     )
     args = parser.parse_args()
 
-    import psycopg
-
-    server_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
-    admin_url = _with_database(server_url, "postgres")
-    bench_url = _with_database(server_url, BENCH_DB)
-    reuse = False
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        if args.reuse:
-            try:
-                with psycopg.connect(bench_url) as conn:
-                    count = conn.execute("SELECT count(*) FROM registry_marketentity").fetchone()
-                    reuse = bool(count) and count[0] == args.rows
-            except psycopg.Error:
-                reuse = False
-        if not reuse:
-            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-            admin.execute(f"CREATE DATABASE {BENCH_DB}")
-
-    os.environ["DATABASE_URL"] = bench_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
-    import warnings
-
-    warnings.filterwarnings("ignore", category=RuntimeWarning)  # captcha test-mode notice
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    db = h.Database(BENCH_DB)
+    reuse = args.reuse and db.count("registry_marketentity") == args.rows
+    if not reuse:
+        db.create()
+    h.setup_django(db.url, SETTINGS)
     from django.db import connections
 
-    servers: list[subprocess.Popen] = []  # type: ignore[type-arg]
+    servers: list[subprocess.Popen[bytes]] = []
     try:
-        t = time.perf_counter()
-        call_command("migrate", verbosity=0)
-        print(f"migrated in {time.perf_counter() - t:.1f} s; {os.cpu_count()} CPUs (shared)")
+        print(f"migrated in {h.migrate():.1f} s; {os.cpu_count()} CPUs (shared)")
         if reuse:
             print(f"register kept from an earlier --keep run: {args.rows:,} entities")
         else:
@@ -362,14 +187,14 @@ def main() -> int:
         print(f"sampled {len(items):,} matching entities in {time.perf_counter() - t:.1f} s")
         connections.close_all()
 
-        env = {**os.environ, "PYTHONPATH": f"{ROOT / 'src'}:{BENCH_DIR}"}
-        ports = {"baseline": _free_port()}
+        env = {**os.environ, "PYTHONPATH": f"{h.SRC}:{h.BENCH_DIR}"}
+        ports = {"baseline": h.free_port()}
         ports["subject"] = ports["baseline"]
         servers.append(_start_server(ports["baseline"], args.workers, args.threads, env))
         kinds = ["baseline", "subject"]
         if args.proposal:
             # A second gunicorn with the what-if patches, idle while the others run.
-            ports["proposal"] = _free_port()
+            ports["proposal"] = h.free_port()
             proposal_env = {**env, "ZHENGWU_BENCH_STEP1_PROPOSAL": "1"}
             servers.append(
                 _start_server(ports["proposal"], args.workers, args.threads, proposal_env)
@@ -380,38 +205,29 @@ def main() -> int:
             f"gunicorn: {args.workers} gthread workers x {args.threads} threads per server; "
             f"{args.clients} keep-alive client connections"
         )
+
+        def measure(kind: str, part: list[dict[str, str]], seconds: float) -> h.Slice:
+            return h.measure(LOADS[kind], ports[kind], part, args.clients, seconds)
+
         # Warm-up: every worker connects to the database and fills its caches.
-        for kind in kinds:
-            _lat, errs, count, _w = _measure(ports[kind], kind, items[-WINDOW:], args.clients, 2.0)
-            if count:
-                print(f"ERROR during warm-up ({kind}): {count} failed, e.g. {errs[:3]}")
-                return 1
+        if not h.warm_up(lambda kind: measure(kind, items[-WINDOW:], 2.0), kinds):
+            return 1
         results: dict[str, dict[str, list[float]]] = {
             k: {"latencies": [], "windows": [], "rps": []} for k in kinds
         }
         offset = 0
         failed = 0
-        for r in range(args.rounds):
-            order = kinds if r % 2 == 0 else kinds[::-1]
-            for kind in order:
-                # Every slice, baseline included, gets its own window of entities never asked
-                # before: same cache conditions for both, a new draft per step-1 request.
-                part = items[offset : offset + WINDOW]
-                offset = (offset + WINDOW) % max(1, len(items) - WINDOW)
-                lat, errs, count, window = _measure(
-                    ports[kind], kind, part, args.clients, args.seconds
-                )
-                failed += count
-                if count:
-                    print(f"  {kind}: {count} failed requests, e.g. {errs[:3]}")
-                rps = len(lat) / window
-                results[kind]["latencies"].extend(lat)
-                results[kind]["windows"].append(window)
-                results[kind]["rps"].append(rps)
-                p50, p99 = _percentile(lat, 0.5) * 1000, _percentile(lat, 0.99) * 1000
-                print(
-                    f"  round {r + 1} {kind:8}: {rps:7,.0f} req/s p50 {p50:.1f} ms p99 {p99:.1f} ms"
-                )
+        for r, kind in h.interleaved(args.rounds, kinds):
+            # Every slice, baseline included, gets its own window of entities never asked
+            # before: same cache conditions for both, a new draft per step-1 request.
+            part = items[offset : offset + WINDOW]
+            offset = (offset + WINDOW) % max(1, len(items) - WINDOW)
+            result = measure(kind, part, args.seconds)
+            failed += result.failed
+            results[kind]["latencies"].extend(result.latencies)
+            results[kind]["windows"].append(result.window)
+            results[kind]["rps"].append(result.rps)
+            h.print_slice(r, kind, result, 8)
         # The slices of a round ran back to back: their ratio is the fair comparison on a
         # machine whose load drifts; the result is the median over the rounds.
         round_ratios = {
@@ -424,8 +240,8 @@ def main() -> int:
         for kind, data in results.items():
             summary[kind] = {
                 "rps": statistics.median(data["rps"]),
-                "p50_ms": _percentile(data["latencies"], 0.5) * 1000,
-                "p99_ms": _percentile(data["latencies"], 0.99) * 1000,
+                "p50_ms": h.percentile(data["latencies"], 0.5) * 1000,
+                "p99_ms": h.percentile(data["latencies"], 0.99) * 1000,
             }
         ratio = statistics.median(round_ratios["subject"])
         labels = {
@@ -462,15 +278,11 @@ def main() -> int:
             report["proposal_ratio"] = round(statistics.median(round_ratios["proposal"]), 3)
             report["proposal_p50_ms"] = round(summary["proposal"]["p50_ms"], 1)
             report["proposal_p99_ms"] = round(summary["proposal"]["p99_ms"], 1)
-        print(json.dumps(report))
-        return 0 if ratio >= TARGET and not failed else 1
+        return h.report(report, ratio >= TARGET and not failed)
     finally:
         for server in servers:
-            _stop_server(server)
-        connections.close_all()
-        if not args.keep:
-            with psycopg.connect(admin_url, autocommit=True) as admin:
-                admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+            h.stop_gunicorn(server)
+        db.finish(args.keep)
 
 
 if __name__ == "__main__":

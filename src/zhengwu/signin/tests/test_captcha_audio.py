@@ -11,9 +11,10 @@ needs_flite = pytest.mark.skipif(
 )
 
 
-def test_captcha_image_has_a_chinese_text_alternative(client):
+def test_captcha_image_has_a_chinese_text_alternative_and_its_inputs(client):
     body = client.get("/login/").content.decode()
     assert 'alt="图形验证码"' in body and 'alt="captcha"' not in body
+    assert 'id="id_captcha_0"' in body and 'id="id_captcha_1"' in body  # key and answer
 
 
 @needs_flite

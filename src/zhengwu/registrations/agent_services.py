@@ -78,6 +78,7 @@ from .agent_letter import SIGN_REASON, authorisation_letter_pdf
 from .constants import FACE_PURPOSE_REGISTRATION, SMS_CODE_PURPOSE
 from .errors import DraftExpired
 from .models import AgentRegistration
+from .reasons import rejection_reason
 from .services import (
     USERNAME_TAKEN,
     _identity,
@@ -90,7 +91,6 @@ from .services import (
 SYSTEM_ACTOR = "system:agent_signature_timeout"
 #: Submitted and not approved: one per unit and agent (a database constraint as well).
 OPEN_STATES = [*sorted(EDITABLE_STATES), AgentStatus.PENDING]
-REASON_MAX = 200
 NOT_RESIDENT_ID = (
     "电子签名目前只支持证件类型为居民身份证的法定代表人；其他证件类型的单位请通过人工认证渠道注册"
 )
@@ -700,27 +700,48 @@ _UNIT_FIELDS = (
 # --- 签名超时 -----------------------------------------------------------------------------------
 
 
+def _link_close(
+    application: AgentRegistration,
+    status: str,
+    *,
+    actor: Any,
+    sms_actor: Any,
+    event_type: str,
+    template: str,
+) -> AgentRegistration:
+    """签名中 → 签名超时 / 拒签 inside the caller's transaction: the signing link dies and the
+    agent is told by SMS ``template``."""
+    moved = transition(
+        application,
+        status,
+        actor=actor,
+        event_type=event_type,
+        changes={"sign_token": "", "sign_token_hash": "", "sign_face_token": ""},
+    )
+    sms_send(
+        mobile=moved.agent_mobile,
+        template=template,
+        params={"organisation": moved.organisation_name},
+        actor=sms_actor,
+        subject=moved,
+    )
+    return moved
+
+
 def _time_out(application: AgentRegistration) -> AgentRegistration | None:
     try:
         with transaction.atomic():
             locked = AgentRegistration.objects.select_for_update().get(pk=application.pk)
             if not locked.is_signing_overdue:
                 return None
-            moved = transition(
+            return _link_close(
                 locked,
                 AgentStatus.TIMED_OUT,
                 actor=SYSTEM_ACTOR,
+                sms_actor=SYSTEM_ACTOR,
                 event_type="agent_registration.signature_timed_out",
-                changes={"sign_token": "", "sign_token_hash": "", "sign_face_token": ""},
-            )
-            sms_send(
-                mobile=moved.agent_mobile,
                 template="mandate.signature_timed_out",
-                params={"organisation": moved.organisation_name},
-                actor=SYSTEM_ACTOR,
-                subject=moved,
             )
-            return moved
     except IllegalTransition:  # signed or moved by somebody else meanwhile
         return None
 
@@ -883,21 +904,14 @@ def agent_letter_refuse(
     """拒签 (签名中 → 拒签): the link dies; SMS ``mandate.signature_refused`` to the agent."""
     _check_link(application, token)
     with transaction.atomic():
-        application = transition(
+        return _link_close(
             application,
             AgentStatus.REFUSED,
             actor=actor or f"legal_representative:{application.masked_legal_rep_name}",
+            sms_actor=actor,
             event_type="agent_registration.refused",
-            changes={"sign_token": "", "sign_token_hash": "", "sign_face_token": ""},
-        )
-        sms_send(
-            mobile=application.agent_mobile,
             template="mandate.signature_refused",
-            params={"organisation": application.organisation_name},
-            actor=actor,
-            subject=application,
         )
-    return application
 
 
 # --- the reviewer's decisions -----------------------------------------------------------------
@@ -970,19 +984,7 @@ def agent_registration_reject(
 ) -> AgentRegistration:
     """不通过 with a reason template plus free text (``其他`` needs the text); frees the mobile
     (REG-8) until the agent resubmits; SMS ``registration.rejected`` with the reason."""
-    if reason_code not in AgentRejectionReason.values:
-        raise ValidationFailed("请选择不通过原因", code="reason.empty", field="reason_code")
-    text = " ".join((reason_text or "").split())
-    if reason_code == AgentRejectionReason.OTHER and not text:
-        raise ValidationFailed("请填写不通过原因", code="reason.text_empty", field="reason_text")
-    label = str(AgentRejectionReason(reason_code).label)
-    reason = label
-    if text:
-        reason = text if reason_code == AgentRejectionReason.OTHER else f"{label}：{text}"
-    if len(reason) > REASON_MAX:
-        raise ValidationFailed(
-            f"不通过原因不能超过{REASON_MAX}个字", code="reason.too_long", field="reason_text"
-        )
+    reason = rejection_reason(reason_code, reason_text, reasons=AgentRejectionReason)
     with transaction.atomic():
         application = transition(
             application,

@@ -42,7 +42,7 @@ from zhengwu.integrations.identity.base import (
 from zhengwu.notifications.services import sms_send, verification_code_check
 from zhengwu.workdays.selectors import add_working_hours
 
-from . import conf, rules
+from . import rules
 from .constants import FACE_PURPOSE_REGISTRATION, SMS_CODE_PURPOSE
 from .errors import DraftExpired
 from .models.natural import (
@@ -53,7 +53,7 @@ from .models.natural import (
     NaturalPersonReview,
     NaturalReviewStatus,
 )
-from .services import _identity
+from .services import _identity, _new_expiry, _required
 
 MOBILE_TAKEN = "该手机号已注册个人账号，请直接登录或使用其他手机号"
 USERNAME_TAKEN = "该手机号已被用作其他账号的用户名，请使用其他手机号"
@@ -164,13 +164,6 @@ def natural_password_validate(password: str, *, mobile: str, id_type: str, id_nu
     return password
 
 
-def _required(value: str, *, field: str, label: str) -> str:
-    value = " ".join((value or "").split())
-    if not value:
-        raise ValidationFailed(f"请填写{label}", code=f"{field}.empty", field=field)
-    return value
-
-
 def _mobile_free_or_mine(*, mobile: str, holder: str = "") -> None:
     """Early answer before the SMS code is spent (the claim's constraint decides for real)."""
     taken = (
@@ -248,7 +241,7 @@ def natural_registration_submit(
     if not (sms_code or "").strip():
         raise ValidationFailed("请填写短信验证码", code="sms_code.empty", field="sms_code")
     verification_code_check(mobile=phone, purpose=SMS_CODE_PURPOSE, code=sms_code)
-    expires_at = timezone.now() + datetime.timedelta(seconds=conf.draft_ttl_seconds())
+    expires_at = _new_expiry()
     with transaction.atomic():
         draft = NaturalPersonDraft.objects.create(
             id_type=id_type,

@@ -17,7 +17,7 @@ from zhengwu.accounts import services as accounts
 from zhengwu.accounts.constants import Role
 from zhengwu.accounts.models import Membership, Organisation, User
 from zhengwu.audit.services import record_event
-from zhengwu.core.errors import PermissionDenied, ValidationFailed
+from zhengwu.core.errors import PermissionDenied
 from zhengwu.core.workflow import transition
 from zhengwu.notifications.services import sms_send
 from zhengwu.registrations import agent_services, natural_services
@@ -32,11 +32,10 @@ from zhengwu.registrations.models import (
     ManualVerification,
     NaturalPersonReview,
 )
+from zhengwu.registrations.reasons import rejection_reason
 
 from .forms import NaturalReturnReason
 from .permissions import is_reviewer
-
-REASON_MAX = 200
 
 
 def _check_reviewer(actor: Any) -> None:
@@ -144,19 +143,7 @@ def manual_verification_reject(
     """不通过 with a reason template plus free text (``其他`` needs the text); the material to
     upload again defaults to what the template names. Sends ``manual_review.rejected``."""
     _check_reviewer(actor)
-    if reason_code not in RejectionReason.values:
-        raise ValidationFailed("请选择不通过原因", code="reason.empty", field="reason_code")
-    text = " ".join((reason_text or "").split())
-    if reason_code == RejectionReason.OTHER and not text:
-        raise ValidationFailed("请填写不通过原因", code="reason.text_empty", field="reason_text")
-    label = str(RejectionReason(reason_code).label)
-    reason = label
-    if text:
-        reason = text if reason_code == RejectionReason.OTHER else f"{label}：{text}"
-    if len(reason) > REASON_MAX:
-        raise ValidationFailed(
-            f"不通过原因不能超过{REASON_MAX}个字", code="reason.too_long", field="reason_text"
-        )
+    reason = rejection_reason(reason_code, reason_text, reasons=RejectionReason)
     kinds = (
         [k for k in reupload_kinds if k in MANUAL_UPLOAD_KINDS]
         if reupload_kinds
@@ -200,19 +187,7 @@ def natural_review_reject(
     """退回 with a reason template plus free text (``其他`` needs the text); the applicant gets
     ``manual_review.rejected`` with the reason. Reviewers only."""
     _check_reviewer(actor)
-    if reason_code not in NaturalReturnReason.values:
-        raise ValidationFailed("请选择不通过原因", code="reason.empty", field="reason_code")
-    text = " ".join((reason_text or "").split())
-    if reason_code == NaturalReturnReason.OTHER and not text:
-        raise ValidationFailed("请填写不通过原因", code="reason.text_empty", field="reason_text")
-    label = str(NaturalReturnReason(reason_code).label)
-    reason = label
-    if text:
-        reason = text if reason_code == NaturalReturnReason.OTHER else f"{label}：{text}"
-    if len(reason) > REASON_MAX:
-        raise ValidationFailed(
-            f"不通过原因不能超过{REASON_MAX}个字", code="reason.too_long", field="reason_text"
-        )
+    reason = rejection_reason(reason_code, reason_text, reasons=NaturalReturnReason)
     return natural_services.natural_person_review_reject(review=review, actor=actor, reason=reason)
 
 

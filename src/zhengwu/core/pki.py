@@ -11,10 +11,11 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 
@@ -78,3 +79,65 @@ def key_usage(*, ca: bool) -> x509.KeyUsage:
         encipher_only=False,
         decipher_only=False,
     )
+
+
+def self_signed_ca(
+    key: ec.EllipticCurvePrivateKey,
+    name: x509.Name,
+    *,
+    validity: timedelta,
+    key_identifier: bool = True,
+) -> x509.Certificate:
+    """A root certificate for ``key`` (no intermediate below it: ``path_length=0``), valid
+    from a day ago for ``validity``; with ``key_identifier``, a subject key identifier."""
+    now = datetime.now(UTC)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + validity)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(key_usage(ca=True), critical=True)
+    )
+    if key_identifier:
+        builder = builder.add_extension(
+            x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False
+        )
+    return builder.sign(key, hashes.SHA256())
+
+
+def issue_signer_certificate(
+    subject: x509.Name,
+    public_key: ec.EllipticCurvePublicKey,
+    *,
+    ca_key: ec.EllipticCurvePrivateKey,
+    ca_name: x509.Name,
+    not_after: datetime,
+    not_before: datetime | None = None,
+    key_identifiers: bool = True,
+) -> x509.Certificate:
+    """A signer's (end-entity) certificate issued by the CA ``ca_name`` / ``ca_key``, valid
+    from ``not_before`` (default: an hour ago); with ``key_identifiers``, subject and authority
+    key identifiers."""
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(ca_name)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(not_before or datetime.now(UTC) - timedelta(hours=1))
+        .not_valid_after(not_after)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(key_usage(ca=False), critical=True)
+    )
+    if key_identifiers:
+        builder = builder.add_extension(
+            x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False
+        ).add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
+            critical=False,
+        )
+    return builder.sign(ca_key, hashes.SHA256())

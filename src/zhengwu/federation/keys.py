@@ -20,16 +20,17 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
 from zhengwu.core.pki import (
+    issue_signer_certificate,
     key_and_certificates_pem,
-    key_usage,
     private_key_pem,
     publish_file,
+    self_signed_ca,
 )
 
 from . import conf
@@ -71,19 +72,8 @@ def new_ca(name: str = "Zhengwu 法人数字证书沙箱 CA") -> KeyPair:
             x509.NameAttribute(NameOID.COMMON_NAME, name),
         ]
     )
-    now = datetime.now(UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + CA_VALIDITY)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(key_usage(ca=True), critical=True)
-        .sign(key, hashes.SHA256())
-    )
+    # Without a subject key identifier, as the sandbox CA has always been made.
+    certificate = self_signed_ca(key, subject, validity=CA_VALIDITY, key_identifier=False)
     return KeyPair(key, certificate)
 
 
@@ -128,17 +118,14 @@ def issue_certificate(
             x509.NameAttribute(NameOID.SERIAL_NUMBER, uscc),
         ]
     )
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(ca.certificate.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(not_before or now - timedelta(hours=1))
-        .not_valid_after(not_after or now + CERT_VALIDITY)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(key_usage(ca=False), critical=True)
-        .sign(ca.key, hashes.SHA256())
+    certificate = issue_signer_certificate(
+        subject,
+        key.public_key(),
+        ca_key=ca.key,
+        ca_name=ca.certificate.subject,
+        not_before=not_before,
+        not_after=not_after or now + CERT_VALIDITY,
+        key_identifiers=False,  # as the sandbox's certificates have always been made
     )
     return KeyPair(key, certificate)
 

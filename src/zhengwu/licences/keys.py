@@ -16,13 +16,18 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from django.conf import settings
 
 from zhengwu.core.errors import ConfigurationError
-from zhengwu.core.pki import key_and_certificates_pem, key_usage, publish_file
+from zhengwu.core.pki import (
+    issue_signer_certificate,
+    key_and_certificates_pem,
+    publish_file,
+    self_signed_ca,
+)
 
 CA_NAME = x509.Name(
     [
@@ -51,37 +56,15 @@ class SigningKeys:
 def create_keys(*, signer_path: Path, ca_path: Path, years: int = 10) -> None:
     """Write a new root (``ca_path``, certificate only; its key is discarded) and a signing
     key + certificate issued by it (``signer_path``)."""
-    now = datetime.now(UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca = (
-        x509.CertificateBuilder()
-        .subject_name(CA_NAME)
-        .issuer_name(CA_NAME)
-        .public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=365 * years))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(key_usage(ca=True), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), False)
-        .sign(ca_key, hashes.SHA256())
-    )
+    ca = self_signed_ca(ca_key, CA_NAME, validity=timedelta(days=365 * years))
     key = ec.generate_private_key(ec.SECP256R1())
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(SIGNER_NAME)
-        .issuer_name(CA_NAME)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(hours=1))
-        .not_valid_after(now + timedelta(days=365 * years - 1))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(key_usage(ca=False), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), False
-        )
-        .sign(ca_key, hashes.SHA256())
+    certificate = issue_signer_certificate(
+        SIGNER_NAME,
+        key.public_key(),
+        ca_key=ca_key,
+        ca_name=CA_NAME,
+        not_after=datetime.now(UTC) + timedelta(days=365 * years - 1),
     )
     publish_file(ca_path, ca.public_bytes(serialization.Encoding.PEM), replace=True)
     publish_file(signer_path, key_and_certificates_pem(key, certificate), replace=True)

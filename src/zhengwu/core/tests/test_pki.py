@@ -10,7 +10,14 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from zhengwu.core.pki import key_and_certificates_pem, key_usage, private_key_pem, publish_file
+from zhengwu.core.pki import (
+    issue_signer_certificate,
+    key_and_certificates_pem,
+    key_usage,
+    private_key_pem,
+    publish_file,
+    self_signed_ca,
+)
 
 
 def _mode(path):
@@ -96,3 +103,56 @@ def test_key_usage_of_a_ca_and_of_a_signer():
         signer.content_commitment,
     ) == (False, False, True, True)
     assert not (ca.key_encipherment or signer.key_encipherment or ca.key_agreement)
+
+
+def _extension_types(certificate):
+    return [type(e.value) for e in certificate.extensions]
+
+
+def test_a_ca_issues_a_signer_that_verifies_against_it():
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "测试根证书")])
+    ca = self_signed_ca(ca_key, ca_name, validity=timedelta(days=30))
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "签署人")])
+    now = datetime.now(UTC)
+    signer = issue_signer_certificate(
+        subject, key.public_key(), ca_key=ca_key, ca_name=ca_name, not_after=now + timedelta(1)
+    )
+    signer.verify_directly_issued_by(ca)  # raises if not
+    assert ca.subject == ca.issuer == ca_name and signer.issuer == ca_name
+    assert ca.extensions.get_extension_for_class(x509.BasicConstraints).value.path_length == 0
+    assert ca.extensions.get_extension_for_class(x509.KeyUsage).value == key_usage(ca=True)
+    assert signer.extensions.get_extension_for_class(x509.KeyUsage).value == key_usage(ca=False)
+    assert _extension_types(ca) == [x509.BasicConstraints, x509.KeyUsage, x509.SubjectKeyIdentifier]
+    assert _extension_types(signer) == [
+        x509.BasicConstraints,
+        x509.KeyUsage,
+        x509.SubjectKeyIdentifier,
+        x509.AuthorityKeyIdentifier,
+    ]
+    assert ca.not_valid_before_utc < now - timedelta(hours=23)
+    assert now + timedelta(days=29) < ca.not_valid_after_utc <= now + timedelta(days=31)
+    assert now - timedelta(hours=2) < signer.not_valid_before_utc < now
+    assert signer.not_valid_after_utc == (now + timedelta(1)).replace(microsecond=0)
+
+
+def test_without_key_identifiers():
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "CA")])
+    ca = self_signed_ca(key, name, validity=timedelta(days=1), key_identifier=False)
+    before = datetime(2026, 1, 1, tzinfo=UTC)
+    signer = issue_signer_certificate(
+        name,
+        key.public_key(),
+        ca_key=key,
+        ca_name=name,
+        not_before=before,
+        not_after=before + timedelta(days=1),
+        key_identifiers=False,
+    )
+    assert _extension_types(ca) == [
+        x509.BasicConstraints,
+        x509.KeyUsage,
+    ]
+    assert _extension_types(signer) == [x509.BasicConstraints, x509.KeyUsage]
+    assert signer.not_valid_before_utc == before

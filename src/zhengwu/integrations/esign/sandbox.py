@@ -41,13 +41,18 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from django.conf import settings
 
 from zhengwu.core.crypto import blind_index
-from zhengwu.core.pki import key_and_certificates_pem, key_usage, publish_file
+from zhengwu.core.pki import (
+    issue_signer_certificate,
+    key_and_certificates_pem,
+    publish_file,
+    self_signed_ca,
+)
 
 from . import pades
 from .base import ESignError, ESignProvider, SignatureReport, SignedDocument, SignRequest
@@ -146,43 +151,18 @@ class SandboxKeyStore:
 
 def _new_ca() -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
     key = ec.generate_private_key(ec.SECP256R1())
-    now = datetime.now(UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(CA_NAME)
-        .issuer_name(CA_NAME)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + CA_VALIDITY)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(key_usage(ca=True), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    return key, certificate
+    return key, self_signed_ca(key, CA_NAME, validity=CA_VALIDITY)
 
 
 def _issue(
     subject: x509.Name, key: ec.EllipticCurvePrivateKey, ca: KeyPair, *, validity: timedelta
 ) -> x509.Certificate:
-    now = datetime.now(UTC)
-    return (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(ca.certificate.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(hours=1))
-        .not_valid_after(now + validity)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(key_usage(ca=False), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()),
-            critical=False,
-        )
-        .sign(ca.key, hashes.SHA256())
+    return issue_signer_certificate(
+        subject,
+        key.public_key(),
+        ca_key=ca.key,
+        ca_name=ca.certificate.subject,
+        not_after=datetime.now(UTC) + validity,
     )
 
 

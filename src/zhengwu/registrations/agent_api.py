@@ -21,15 +21,11 @@ from zhengwu.core.errors import NotFound
 from . import agent_selectors as selectors
 from . import agent_services as services
 from .agent_constants import AgentStatus
-from .api import ErrorOut, _captcha_check
+from .api import ErrorOut, FaceStartOut, MobileIn, _captcha_check
 from .errors import DraftExpired
 from .models import AgentRegistration
 
 router = Router(tags=["registrations: agent (e-signature)"])
-
-
-class MobileIn(Schema):
-    mobile: str
 
 
 class AgentIn(Schema):
@@ -76,11 +72,6 @@ class AgentOut(Schema):
     sign_deadline_at: datetime.datetime | None = None
     deadline_at: datetime.datetime | None = None
     reason: str = ""
-
-
-class FaceStartOut(Schema):
-    qr_payload: str
-    expires_at: datetime.datetime
 
 
 class FaceStatusOut(Schema):

@@ -17,7 +17,7 @@ from ninja.responses import Status
 from zhengwu.core.errors import NotFound
 
 from . import natural_services as services
-from .api import ErrorOut, _captcha_check
+from .api import ErrorOut, FaceStartOut, FaceStatusOut, MobileIn, _captcha_check
 from .models.natural import NaturalPersonDraft, NaturalPersonReview
 
 router = Router(tags=["registrations: natural person"])
@@ -26,10 +26,6 @@ router = Router(tags=["registrations: natural person"])
 class AreaOut(Schema):
     code: str
     name: str
-
-
-class MobileIn(Schema):
-    mobile: str
 
 
 class NaturalIn(Schema):
@@ -53,18 +49,6 @@ class NaturalDraftOut(Schema):
     step: str
     outcome: str
     expires_at: datetime.datetime
-
-
-class FaceStartOut(Schema):
-    qr_payload: str
-    expires_at: datetime.datetime
-
-
-class FaceStatusOut(Schema):
-    status: str
-    reason: str = ""
-    step: str
-    outcome: str
 
 
 class ReviewOut(Schema):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from zhengwu.accounts.constants import IdType, LegalPersonType
 
 from . import rules
-from .forms import _text, captcha_field, new_password_field, sms_code_field
+from .forms import _text, agreement_field, captcha_field, new_password_field, sms_code_field
 
 
 class AgentUnitForm(forms.Form):
@@ -49,11 +49,7 @@ class AgentForm(AgentUnitForm):
     mobile = _text(_("代理人手机号"), inputmode="numeric", autocomplete="tel")
     captcha = captcha_field()
     sms_code = sms_code_field()
-    agreement = forms.BooleanField(
-        label=_("我已阅读并同意《政务服务网用户注册协议》"),
-        required=True,
-        error_messages={"required": _("请阅读并同意《用户注册协议》")},
-    )
+    agreement = agreement_field()
 
     USERNAME_HINT = rules.USERNAME_HINT
     PASSWORD_HINT = rules.PASSWORD_HINT

@@ -14,11 +14,13 @@ from zhengwu.accounts.constants import IdType, LegalPersonType, Location
 from . import rules
 
 
-def _text(label: Any, *, required: bool = True, **attrs: str) -> forms.CharField:
+def _text(
+    label: Any, *, required: bool = True, max_length: int = 200, **attrs: str
+) -> forms.CharField:
     return forms.CharField(
         label=label,
         required=required,
-        max_length=200,
+        max_length=max_length,
         error_messages={"required": _("请填写%(label)s") % {"label": label}},
         widget=forms.TextInput(attrs=attrs),
     )
@@ -44,6 +46,15 @@ def sms_code_field() -> forms.CharField:
     return _text(_("短信验证码"), inputmode="numeric", autocomplete="one-time-code")
 
 
+def agreement_field() -> forms.BooleanField:
+    """我已阅读并同意《政务服务网用户注册协议》, required on every registration form."""
+    return forms.BooleanField(
+        label=_("我已阅读并同意《政务服务网用户注册协议》"),
+        required=True,
+        error_messages={"required": _("请阅读并同意《用户注册协议》")},
+    )
+
+
 class InfoForm(forms.Form):
     """Step 1 信息认证 (REG-1)."""
 
@@ -66,11 +77,7 @@ class InfoForm(forms.Form):
     legal_rep_id_number = _text(
         _("法定代表人证件号码"), autocapitalize="characters", spellcheck="false"
     )
-    agreement = forms.BooleanField(
-        label=_("我已阅读并同意《政务服务网用户注册协议》"),
-        required=True,
-        error_messages={"required": _("请阅读并同意《用户注册协议》")},
-    )
+    agreement = agreement_field()
 
 
 class UserForm(forms.Form):

@@ -11,7 +11,7 @@ from zhengwu.uploads.forms import JpegUploadField
 from zhengwu.uploads.models import UploadKind
 
 from . import rules
-from .forms import _text, captcha_field, new_password_field, sms_code_field
+from .forms import _text, agreement_field, captcha_field, new_password_field, sms_code_field
 from .manual_constants import ManualApplicantKind
 
 UPLOAD_HINT = _("照片支持.jpg、.jpeg格式，大小不超过5MB，所有信息清晰可见")
@@ -86,11 +86,7 @@ class ManualForm(ManualInfoForm):
     password_confirm = new_password_field(_("确认密码"), _("请再次输入密码"))
     captcha = captcha_field()
     sms_code = sms_code_field()
-    agreement = forms.BooleanField(
-        label=_("我已阅读并同意《政务服务网用户注册协议》"),
-        required=True,
-        error_messages={"required": _("请阅读并同意《用户注册协议》")},
-    )
+    agreement = agreement_field()
 
     USERNAME_HINT = rules.USERNAME_HINT
     PASSWORD_HINT = rules.PASSWORD_HINT

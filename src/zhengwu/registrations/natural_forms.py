@@ -9,18 +9,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
+from .forms import _text as text_field
 from .forms import captcha_field, new_password_field, sms_code_field
 from .models.natural import NaturalIdType
 
 
 def _text(label: Any, *, required: bool = True, **attrs: str) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=100,
-        error_messages={"required": _("请填写%(label)s") % {"label": label}},
-        widget=forms.TextInput(attrs=attrs),
-    )
+    return text_field(label, required=required, max_length=100, **attrs)
 
 
 def _date(label: Any, *, required: bool = True) -> forms.DateField:

@@ -27,23 +27,15 @@ a request failed. Drops the database at the end unless ``--keep``.
 from __future__ import annotations
 
 import argparse
-import http.client
-import json
-import multiprocessing
 import os
 import random
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "src")]
+import _harness as h
 
 TARGET = 0.5
 BENCH_DB = "zhengwu_bench_verify"
@@ -99,97 +91,14 @@ urlpatterns = [
 """
 
 
-def _with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path="/" + name))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
 # --- load generation ------------------------------------------------------------------------
 
 
-def _client_process(port, paths, threads, start_at, end_at, out):  # type: ignore[no-untyped-def]
-    latencies: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-
-    def run(offset: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine: list[float] = []
-        bad: list[str] = []
-        i = offset
-        while time.time() < start_at:
-            time.sleep(0.001)
-        while True:
-            path = paths[i % len(paths)]
-            i += threads
-            t0 = time.perf_counter()
-            try:
-                conn.request("GET", path)
-                response = conn.getresponse()
-                body = response.read()
-            except (OSError, http.client.HTTPException) as exc:
-                bad.append(f"{type(exc).__name__}: {exc}")
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                continue
-            elapsed = time.perf_counter() - t0
-            if time.time() > end_at:
-                break
-            if response.status != 200:
-                bad.append(f"{response.status} {path}: {body[:120]!r}")
-            mine.append(elapsed)
-        conn.close()
-        with lock:
-            latencies.extend(mine)
-            errors.extend(bad)
-
-    workers = [threading.Thread(target=run, args=(n,)) for n in range(threads)]
-    for t in workers:
-        t.start()
-    for t in workers:
-        t.join()
-    out.put((latencies, errors[:5], len(errors)))
+def _get(path: str, _state: object) -> h.Request:
+    return "GET", path, None, {}
 
 
-def _measure(port: int, paths: list[str], clients: int, seconds: float):  # type: ignore[no-untyped-def]
-    ctx = multiprocessing.get_context("fork")
-    out = ctx.Queue()
-    processes = 2 if clients >= 2 else 1
-    start_at = time.time() + 0.5
-    end_at = start_at + seconds
-    per = [clients // processes + (1 if n < clients % processes else 0) for n in range(processes)]
-    procs = [
-        ctx.Process(
-            target=_client_process,
-            args=(port, paths[n::processes], per[n], start_at, end_at, out),
-        )
-        for n in range(processes)
-    ]
-    for p in procs:
-        p.start()
-    latencies: list[float] = []
-    errors: list[str] = []
-    count = 0
-    for _ in procs:
-        lat, errs, n = out.get()
-        latencies.extend(lat)
-        errors.extend(errs)
-        count += n
-    for p in procs:
-        p.join()
-    return latencies, errors, count, end_at - start_at
+GET = h.Load(_get, expected=200)
 
 
 # --- set-up -----------------------------------------------------------------------------------
@@ -285,51 +194,6 @@ def _claim_codes(count: int) -> tuple[list[str], list[str]] | None:
     return subject, baseline
 
 
-def _start_server(port: int, workers: int, threads: int, env: dict[str, str], pythonpath: str):  # type: ignore[no-untyped-def]
-    command = [
-        str(ROOT / ".venv/bin/gunicorn"),
-        "zhengwu.wsgi:application",
-        "--pythonpath",
-        pythonpath,
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--worker-class",
-        "gthread",
-        "--threads",
-        str(threads),
-        "--keep-alive",
-        "30",
-        "--log-level",
-        "warning",
-    ]
-    server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"ERROR: gunicorn exited with {server.returncode}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            conn.getresponse().read()
-            conn.close()
-            return server
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("ERROR: gunicorn did not start")
-
-
-def _stop_server(server) -> None:  # type: ignore[no-untyped-def]
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-
-
 # --- main -------------------------------------------------------------------------------------
 
 
@@ -345,13 +209,8 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
 
-    import psycopg
-
-    server_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
-    admin_url = _with_database(server_url, "postgres")
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {BENCH_DB}")
+    db = h.Database(BENCH_DB)
+    db.create()
 
     site = Path(tempfile.mkdtemp(prefix="zhengwu-bench-verify-"))
     (site / "verify_site").mkdir()
@@ -363,26 +222,13 @@ def main() -> int:
     from zhengwu.licences.keys import create_keys
 
     create_keys(signer_path=site / "signer.pem", ca_path=site / "ca.pem")
-    os.environ.update(
-        DATABASE_URL=_with_database(server_url, BENCH_DB),
-        DJANGO_SETTINGS_MODULE="verify_site.settings",
-        BENCH_LICENCE_KEY=str(site / "signer.pem"),
-        BENCH_LICENCE_CA=str(site / "ca.pem"),
-    )
-    import warnings
-
-    warnings.filterwarnings("ignore", category=RuntimeWarning)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    env = {"BENCH_LICENCE_KEY": str(site / "signer.pem"), "BENCH_LICENCE_CA": str(site / "ca.pem")}
+    h.setup_django(db.url, "verify_site.settings", env)
     from django.db import connections
 
-    server = None
+    server: subprocess.Popen[bytes] | None = None
     try:
-        t = time.perf_counter()
-        call_command("migrate", verbosity=0)
-        print(f"migrated in {time.perf_counter() - t:.1f} s; {os.cpu_count()} CPUs (shared)")
+        print(f"migrated in {h.migrate():.1f} s; {os.cpu_count()} CPUs (shared)")
         t = time.perf_counter()
         _issue_licences(args.licences)
         print(f"{args.licences:,} licences inserted in {time.perf_counter() - t:.1f} s")
@@ -396,10 +242,15 @@ def main() -> int:
             print("zhengwu.enterprise.services.claim_code not available: code page skipped")
         connections.close_all()
 
-        port = _free_port()
-        pythonpath = f"{ROOT / 'src'},{site}"
-        env = {**os.environ, "PYTHONPATH": f"{ROOT / 'src'}:{site}"}
-        server = _start_server(port, args.workers, args.threads, env, pythonpath)
+        port = h.free_port()
+        server = h.start_gunicorn(
+            "zhengwu.wsgi:application",
+            port,
+            workers=args.workers,
+            threads=args.threads,
+            env={**os.environ, "PYTHONPATH": f"{h.SRC}:{site}"},
+            pythonpath=(h.SRC, site),
+        )
         print(
             f"gunicorn: {args.workers} gthread workers x {args.threads} threads; "
             f"{args.clients} keep-alive client connections"
@@ -408,32 +259,26 @@ def main() -> int:
         paths = {}
         for name, (subject, baseline) in pairs.items():
             paths[name], paths[f"{name}_baseline"] = subject, baseline
-        for kind in kinds:  # warm-up
-            _lat, errs, count, _w = _measure(port, paths[kind], args.clients, 2.0)
-            if count:
-                print(f"ERROR during warm-up ({kind}): {count} failed, e.g. {errs[:3]}")
-                return 1
+
+        def measure(kind: str, seconds: float) -> h.Slice:
+            return h.measure(GET, port, paths[kind], args.clients, seconds)
+
+        if not h.warm_up(lambda kind: measure(kind, 2.0), kinds):
+            return 1
         lat_all: dict[str, list[float]] = {k: [] for k in kinds}
         windows: dict[str, float] = dict.fromkeys(kinds, 0.0)
         failed = 0
-        for r in range(args.rounds):
-            for kind in kinds if r % 2 == 0 else reversed(kinds):
-                lat, errs, count, window = _measure(port, paths[kind], args.clients, args.seconds)
-                failed += count
-                if count:
-                    print(f"  {kind}: {count} failed, e.g. {errs[:3]}")
-                lat_all[kind].extend(lat)
-                windows[kind] += window
-                print(
-                    f"  round {r + 1} {kind:17}: {len(lat) / window:7,.0f} req/s "
-                    f"p50 {_percentile(lat, 0.5) * 1000:.1f} ms "
-                    f"p99 {_percentile(lat, 0.99) * 1000:.1f} ms"
-                )
+        for r, kind in h.interleaved(args.rounds, kinds):
+            result = measure(kind, args.seconds)
+            failed += result.failed
+            lat_all[kind].extend(result.latencies)
+            windows[kind] += result.window
+            h.print_slice(r, kind, result, 17)
         summary = {
             kind: {
                 "rps": round(len(lat_all[kind]) / windows[kind], 1),
-                "p50_ms": round(_percentile(lat_all[kind], 0.5) * 1000, 1),
-                "p99_ms": round(_percentile(lat_all[kind], 0.99) * 1000, 1),
+                "p50_ms": round(h.percentile(lat_all[kind], 0.5) * 1000, 1),
+                "p99_ms": round(h.percentile(lat_all[kind], 0.99) * 1000, 1),
             }
             for kind in kinds
         }
@@ -448,34 +293,26 @@ def main() -> int:
             print(f"ratio {name}: {ratio:.3f} (target {TARGET})")
         print(f"failed requests: {failed}")
         ok = failed == 0 and all(r >= TARGET for r in ratios.values())
-        print(
-            json.dumps(
-                {
-                    "benchmark": "verification",
-                    "value": summary["licence"]["rps"],
-                    "unit": "requests/s",
-                    "baseline": summary["licence_baseline"]["rps"],
-                    "ratio": ratios["licence"],
-                    "target": TARGET,
-                    "p99_ms": summary["licence"]["p99_ms"],
-                    "ratios": ratios,
-                    "summary": summary,
-                    "failed": failed,
-                    "licences": args.licences,
-                    "codes": args.codes if "code" in pairs else 0,
-                    "ok": ok,
-                },
-                ensure_ascii=False,
-            )
-        )
-        return 0 if ok else 1
+        result_line = {
+            "benchmark": "verification",
+            "value": summary["licence"]["rps"],
+            "unit": "requests/s",
+            "baseline": summary["licence_baseline"]["rps"],
+            "ratio": ratios["licence"],
+            "target": TARGET,
+            "p99_ms": summary["licence"]["p99_ms"],
+            "ratios": ratios,
+            "summary": summary,
+            "failed": failed,
+            "licences": args.licences,
+            "codes": args.codes if "code" in pairs else 0,
+            "ok": ok,
+        }
+        return h.report(result_line, ok, ensure_ascii=False)
     finally:
         if server is not None:
-            _stop_server(server)
-        connections.close_all()
-        if not args.keep:
-            with psycopg.connect(admin_url, autocommit=True) as admin:
-                admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+            h.stop_gunicorn(server)
+        db.finish(args.keep)
 
 
 if __name__ == "__main__":

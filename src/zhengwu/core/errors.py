@@ -2,7 +2,8 @@
 
 Every error carries a stable ``code`` (API contract, English, dotted) and a user-safe Chinese
 ``message`` that names the field or the current state; ``field`` says which form field it
-belongs to, when it belongs to one.
+belongs to, when it belongs to one. Subclasses declare their defaults as class attributes
+(``code``, ``message``, ``status`` and, for an error that always concerns one field, ``field``).
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ class ZhengwuError(Exception):
     code: str = "error"
     message: str = "操作失败"
     status: int = 400
+    field: str | None = None
 
     def __init__(
         self, message: str | None = None, *, code: str | None = None, field: str | None = None
     ) -> None:
         self.message = message or self.message
         self.code = code or self.code
-        self.field = field
+        self.field = field if field is not None else self.field
         super().__init__(self.message)
 
     def as_dict(self) -> dict[str, str | None]:

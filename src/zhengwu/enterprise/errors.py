@@ -32,9 +32,7 @@ class CodeNotFound(NotFound):
 class ReasonRequired(ValidationFailed):
     code = "enterprise_code.reason_required"
     message = "请填写原因"
-
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(message, field="reason")
+    field = "reason"
 
 
 class ManageNotAllowed(PermissionDenied):

@@ -15,18 +15,12 @@ do not agree on every code; the agreement is printed for information, not assert
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-try:
-    import zhengwu.identifiers  # noqa: F401
-except ImportError:
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
-
+import _harness as h
 from stdnum.cn import uscc as stdnum_uscc
 
 from zhengwu.identifiers import generate, uscc
@@ -74,20 +68,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"stdnum.cn.uscc.is_valid:           {base:,.0f} codes/s ({base_ok:,} valid)")
     ratio = ours / base
     print(f"ratio {ratio:.2f} (target {TARGET})")
-    print(
-        json.dumps(
-            {
-                "benchmark": "identifiers.uscc_is_valid",
-                "value": round(ours),
-                "unit": "codes/s",
-                "baseline": round(base),
-                "ratio": round(ratio, 3),
-                "target": TARGET,
-                "n": len(codes),
-            }
-        )
-    )
-    return 0 if ratio >= TARGET else 1
+    result = {
+        "benchmark": "identifiers.uscc_is_valid",
+        "value": round(ours),
+        "unit": "codes/s",
+        "baseline": round(base),
+        "ratio": round(ratio, 3),
+        "target": TARGET,
+        "n": len(codes),
+    }
+    return h.report(result, ratio >= TARGET)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -11,8 +13,10 @@ from zhengwu.registrations.manual_constants import MANUAL_UPLOAD_KINDS, Rejectio
 from zhengwu.uploads.models import UploadKind
 
 
-class DecisionForm(forms.Form):
-    """通过, or 不通过 with a reason template plus free text and the material to re-upload."""
+class _ReasonDecisionForm(forms.Form):
+    """通过, or 不通过 with a reason template of ``reasons`` plus free text."""
+
+    reasons: type[models.TextChoices]
 
     decision = forms.ChoiceField(
         label=_("审核结果"),
@@ -20,17 +24,25 @@ class DecisionForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("请选择审核结果")},
     )
-    reason_code = forms.ChoiceField(
-        label=_("不通过原因"),
-        choices=[("", _("请选择")), *RejectionReason.choices],
-        required=False,
-    )
+    reason_code = forms.ChoiceField(label=_("不通过原因"), choices=(), required=False)
     reason_text = forms.CharField(
         label=_("补充说明"),
         required=False,
         max_length=200,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["reason_code"]
+        field.choices = [("", _("请选择")), *self.reasons.choices]  # type: ignore[attr-defined]
+
+
+class DecisionForm(_ReasonDecisionForm):
+    """通过, or 不通过 with a reason template plus free text and the material to re-upload."""
+
+    reasons = RejectionReason
+
     reupload_kinds = forms.MultipleChoiceField(
         label=_("需重新上传的材料（不选则按原因确定）"),
         choices=[(k, UploadKind(k).label) for k in MANUAL_UPLOAD_KINDS],
@@ -48,45 +60,13 @@ class NaturalReturnReason(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-class NaturalDecisionForm(forms.Form):
+class NaturalDecisionForm(_ReasonDecisionForm):
     """通过, or 退回 with a reason template plus free text (个人实名人工审核, REG-11)."""
 
-    decision = forms.ChoiceField(
-        label=_("审核结果"),
-        choices=[("approve", _("通过")), ("reject", _("不通过"))],
-        widget=forms.RadioSelect,
-        error_messages={"required": _("请选择审核结果")},
-    )
-    reason_code = forms.ChoiceField(
-        label=_("不通过原因"),
-        choices=[("", _("请选择")), *NaturalReturnReason.choices],
-        required=False,
-    )
-    reason_text = forms.CharField(
-        label=_("补充说明"),
-        required=False,
-        max_length=200,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    reasons = NaturalReturnReason
 
 
-class AgentDecisionForm(forms.Form):
+class AgentDecisionForm(_ReasonDecisionForm):
     """通过, or 不通过 with a reason template plus free text (代理注册, REG-10)."""
 
-    decision = forms.ChoiceField(
-        label=_("审核结果"),
-        choices=[("approve", _("通过")), ("reject", _("不通过"))],
-        widget=forms.RadioSelect,
-        error_messages={"required": _("请选择审核结果")},
-    )
-    reason_code = forms.ChoiceField(
-        label=_("不通过原因"),
-        choices=[("", _("请选择")), *AgentRejectionReason.choices],
-        required=False,
-    )
-    reason_text = forms.CharField(
-        label=_("补充说明"),
-        required=False,
-        max_length=200,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    reasons = AgentRejectionReason

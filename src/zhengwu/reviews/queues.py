@@ -71,18 +71,23 @@ def queue_get(key: str) -> Queue | None:
     return _queues.get(key)
 
 
+#: What a queue row of a unit's case (manual verification, agent registration) reads.
+_UNIT_CASE_FIELDS = (
+    "pk",
+    "reference",
+    "organisation_name",
+    "status",
+    "submitted_at",
+    "deadline_at",
+)
+
+
 def _manual_items(status: str) -> list[QueueItem]:
     """Manual verifications, earliest deadline first: one query whatever the length."""
     now = timezone.now()
-    cases = ManualVerification.objects.only(
-        "pk",
-        "reference",
-        "organisation_name",
-        "applicant_kind",
-        "status",
-        "submitted_at",
-        "deadline_at",
-    ).order_by("deadline_at", "pk")
+    cases = ManualVerification.objects.only(*_UNIT_CASE_FIELDS, "applicant_kind").order_by(
+        "deadline_at", "pk"
+    )
     if status:
         cases = cases.filter(status=status)
     return [
@@ -174,15 +179,7 @@ def _agent_items(status: str) -> list[QueueItem]:
     """代理注册 (REG-10): signed registrations, earliest working-day deadline first; one query."""
     now = timezone.now()
     cases = (
-        AgentRegistration.objects.only(
-            "pk",
-            "reference",
-            "organisation_name",
-            "legal_person_type",
-            "status",
-            "submitted_at",
-            "deadline_at",
-        )
+        AgentRegistration.objects.only(*_UNIT_CASE_FIELDS, "legal_person_type")
         .filter(status__in=[value for value, _label in AGENT_QUEUE_STATUSES])
         .order_by("deadline_at", "pk")
     )

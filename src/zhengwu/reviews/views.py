@@ -107,6 +107,43 @@ def _decide(
     return True
 
 
+def _get_or_404(get: Callable[..., Any], request: HttpRequest, pk: int) -> Any:
+    """The case by ``get`` (a ``*_get_for_reviewer`` selector), or 404."""
+    try:
+        return get(user=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def _show(request: HttpRequest, case: Any, template: str, context: dict[str, Any]) -> HttpResponse:
+    """The case page; every view audited (ACC-8)."""
+    record_event(
+        EVENT_CASE_VIEWED,
+        actor=request.user,
+        subject=case,
+        after={"status": case.status},
+    )
+    return render(request, template, context)
+
+
+def _decided(
+    request: HttpRequest,
+    case: Any,
+    form: Any,
+    *,
+    approve: Callable[[], Any],
+    reject: Callable[[dict[str, Any]], Any],
+    page: str,
+    context: Callable[[Any, Any], dict[str, Any]],
+) -> HttpResponse:
+    """After a decision: back to the case page ``reviews:<page>``; a refused one shows the
+    page again (``reviews/<page>.html``) with the error beside its field, status 400."""
+    if _decide(form, approve=approve, reject=reject):
+        return redirect(f"reviews:{page}", pk=case.pk)
+    case.refresh_from_db()
+    return render(request, f"reviews/{page}.html", context(case, form), status=400)
+
+
 def _case_context(case: Any, form: DecisionForm) -> dict[str, Any]:
     uploads = manual_services.manual_uploads(case)
     return {
@@ -121,35 +158,23 @@ def _case_context(case: Any, form: DecisionForm) -> dict[str, Any]:
     }
 
 
-def _case_or_404(request: HttpRequest, pk: int) -> Any:
-    try:
-        return manual_case_get_for_reviewer(user=request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404 from exc
-
-
 @reviewer_required
 def manual_case(request: HttpRequest, pk: int) -> HttpResponse:
     """The entered data (masked) beside the uploaded images; every view audited (ACC-8)."""
-    case = _case_or_404(request, pk)
-    record_event(
-        EVENT_CASE_VIEWED,
-        actor=request.user,
-        subject=case,
-        after={"status": case.status},
-    )
-    return render(request, "reviews/manual_case.html", _case_context(case, DecisionForm()))
+    case = _get_or_404(manual_case_get_for_reviewer, request, pk)
+    return _show(request, case, "reviews/manual_case.html", _case_context(case, DecisionForm()))
 
 
 @reviewer_required
 @require_POST
 def manual_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """通过 / 不通过: one service call; a second decision is refused by the transition helper."""
-    case = _case_or_404(request, pk)
-    form = DecisionForm(request.POST)
+    case = _get_or_404(manual_case_get_for_reviewer, request, pk)
     actor: Any = request.user
-    if _decide(
-        form,
+    return _decided(
+        request,
+        case,
+        DecisionForm(request.POST),
         approve=lambda: review_services.manual_verification_approve(case=case, actor=actor),
         reject=lambda data: review_services.manual_verification_reject(
             case=case,
@@ -158,20 +183,12 @@ def manual_decide(request: HttpRequest, pk: int) -> HttpResponse:
             reason_text=data["reason_text"],
             reupload_kinds=data["reupload_kinds"] or None,
         ),
-    ):
-        return redirect("reviews:manual_case", pk=case.pk)
-    case.refresh_from_db()
-    return render(request, "reviews/manual_case.html", _case_context(case, form), status=400)
+        page="manual_case",
+        context=_case_context,
+    )
 
 
 # --- 个人实名人工审核 (REG-11) -------------------------------------------------------------------
-
-
-def _natural_or_404(request: HttpRequest, pk: int) -> Any:
-    try:
-        return natural_review_get_for_reviewer(user=request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404 from exc
 
 
 def _natural_context(review: Any, form: NaturalDecisionForm) -> dict[str, Any]:
@@ -186,27 +203,21 @@ def _natural_context(review: Any, form: NaturalDecisionForm) -> dict[str, Any]:
 @reviewer_required
 def natural_case(request: HttpRequest, pk: int) -> HttpResponse:
     """The person's data (ID number and mobile masked); every view audited (ACC-8)."""
-    review = _natural_or_404(request, pk)
-    record_event(
-        EVENT_CASE_VIEWED,
-        actor=request.user,
-        subject=review,
-        after={"status": review.status},
-    )
-    return render(
-        request, "reviews/natural_case.html", _natural_context(review, NaturalDecisionForm())
-    )
+    review = _get_or_404(natural_review_get_for_reviewer, request, pk)
+    context = _natural_context(review, NaturalDecisionForm())
+    return _show(request, review, "reviews/natural_case.html", context)
 
 
 @reviewer_required
 @require_POST
 def natural_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """通过 / 不通过 (退回): one service call; a second decision is refused."""
-    review = _natural_or_404(request, pk)
-    form = NaturalDecisionForm(request.POST)
+    review = _get_or_404(natural_review_get_for_reviewer, request, pk)
     actor: Any = request.user
-    if _decide(
-        form,
+    return _decided(
+        request,
+        review,
+        NaturalDecisionForm(request.POST),
         approve=lambda: review_services.natural_review_approve(review=review, actor=actor),
         reject=lambda data: review_services.natural_review_reject(
             review=review,
@@ -214,20 +225,12 @@ def natural_decide(request: HttpRequest, pk: int) -> HttpResponse:
             reason_code=data["reason_code"],
             reason_text=data["reason_text"],
         ),
-    ):
-        return redirect("reviews:natural_case", pk=review.pk)
-    review.refresh_from_db()
-    return render(request, "reviews/natural_case.html", _natural_context(review, form), status=400)
+        page="natural_case",
+        context=_natural_context,
+    )
 
 
 # --- 代理注册 (REG-10) ----------------------------------------------------------------------------
-
-
-def _agent_or_404(request: HttpRequest, pk: int) -> Any:
-    try:
-        return agent_registration_get_for_reviewer(user=request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404 from exc
 
 
 def _agent_context(application: Any, form: AgentDecisionForm) -> dict[str, Any]:
@@ -241,22 +244,15 @@ def _agent_context(application: Any, form: AgentDecisionForm) -> dict[str, Any]:
 @reviewer_required
 def agent_case(request: HttpRequest, pk: int) -> HttpResponse:
     """The entered data (masked) and the signed letter; every view audited (ACC-8)."""
-    application = _agent_or_404(request, pk)
-    record_event(
-        EVENT_CASE_VIEWED,
-        actor=request.user,
-        subject=application,
-        after={"status": application.status},
-    )
-    return render(
-        request, "reviews/agent_case.html", _agent_context(application, AgentDecisionForm())
-    )
+    application = _get_or_404(agent_registration_get_for_reviewer, request, pk)
+    context = _agent_context(application, AgentDecisionForm())
+    return _show(request, application, "reviews/agent_case.html", context)
 
 
 @reviewer_required
 def agent_letter(request: HttpRequest, pk: int) -> HttpResponse:
     """The signed authorisation letter, for reviewers only; audited."""
-    application = _agent_or_404(request, pk)
+    application = _get_or_404(agent_registration_get_for_reviewer, request, pk)
     record_event(
         "agent_registration.letter_viewed",
         actor=request.user,
@@ -273,11 +269,12 @@ def agent_letter(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def agent_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """通过 / 不通过: one service call; a second decision is refused."""
-    application = _agent_or_404(request, pk)
-    form = AgentDecisionForm(request.POST)
+    application = _get_or_404(agent_registration_get_for_reviewer, request, pk)
     actor: Any = request.user
-    if _decide(
-        form,
+    return _decided(
+        request,
+        application,
+        AgentDecisionForm(request.POST),
         approve=lambda: review_services.agent_registration_approve(
             application=application, actor=actor
         ),
@@ -287,7 +284,6 @@ def agent_decide(request: HttpRequest, pk: int) -> HttpResponse:
             reason_code=data["reason_code"],
             reason_text=data["reason_text"],
         ),
-    ):
-        return redirect("reviews:agent_case", pk=application.pk)
-    application.refresh_from_db()
-    return render(request, "reviews/agent_case.html", _agent_context(application, form), status=400)
+        page="agent_case",
+        context=_agent_context,
+    )

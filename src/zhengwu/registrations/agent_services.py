@@ -84,6 +84,7 @@ from .services import (
     _identity,
     _registry_check,
     _username_available,
+    face_failed_record,
     legal_rep_id_number_validate,
     unit_validate,
 )
@@ -414,13 +415,8 @@ def agent_face_poll(*, application: AgentRegistration, actor: Any = None) -> Fac
         application.agent_face_passed_at = now
         record_event("agent_registration.face_passed", actor=actor, subject=application)
     elif result.is_final:
-        record_event(
-            "agent_registration.face_failed",
-            actor=actor,
-            subject=application,
-            after={"status": str(result.status)},
-            outcome="failure",
-            durable=True,
+        face_failed_record(
+            "agent_registration.face_failed", actor=actor, subject=application, result=result
         )
     return result
 
@@ -831,13 +827,8 @@ def agent_sign_face_poll(
         raise ValidationFailed("请先开始人脸识别", code="registration.face_not_started")
     result = _identity().get_result(application.sign_face_token)
     if result.is_final and not result.is_passed:
-        record_event(
-            "agent_registration.signer_face_failed",
-            actor=actor,
-            subject=application,
-            after={"status": str(result.status)},
-            outcome="failure",
-            durable=True,
+        face_failed_record(
+            "agent_registration.signer_face_failed", actor=actor, subject=application, result=result
         )
     return result
 

@@ -521,6 +521,20 @@ def registration_face_start(*, draft: RegistrationDraft, actor: Any = None) -> F
     return session
 
 
+def face_failed_record(
+    event_type: str, *, actor: Any, subject: Any, result: FaceCheckResult
+) -> None:
+    """A face check that ended without a pass, audited durably (it survives a rollback)."""
+    record_event(
+        event_type,
+        actor=actor,
+        subject=subject,
+        after={"status": str(result.status)},
+        outcome="failure",
+        durable=True,
+    )
+
+
 def registration_face_poll(*, draft: RegistrationDraft, actor: Any = None) -> FaceCheckResult:
     """The operator's face-check result; when passed, completes the registration."""
     if draft.step == DraftStep.DONE:
@@ -533,14 +547,7 @@ def registration_face_poll(*, draft: RegistrationDraft, actor: Any = None) -> Fa
     if result.is_passed:
         registration_complete(draft=draft, actor=actor)
     elif result.is_final:
-        record_event(
-            "registration.face_failed",
-            actor=actor,
-            subject=draft,
-            after={"status": str(result.status)},
-            outcome="failure",
-            durable=True,
-        )
+        face_failed_record("registration.face_failed", actor=actor, subject=draft, result=result)
     return result
 
 

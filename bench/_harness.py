@@ -8,6 +8,7 @@ Every script imports it as ``_harness`` (``bench/`` is the script's own director
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import http.client
 import json
@@ -33,6 +34,16 @@ if str(SRC) not in sys.path:
 
 DEFAULT_SERVER_URL = "postgres://postgres@127.0.0.1:5432/test"
 DATA_DIR = Path("/tmp/zhengwu-bench")
+# For the portal's own settings (``zhengwu.settings.base``) where the caller sets nothing else.
+PORTAL_DEFAULTS = {"ZHENGWU_VAR_DIR": "/tmp/zhengwu-bench-var", "LOG_LEVEL": "ERROR"}
+
+
+def parser(doc: str | None) -> argparse.ArgumentParser:
+    """The options of a database benchmark: the docstring's first paragraph as description,
+    and ``--keep``."""
+    result = argparse.ArgumentParser(description=(doc or "").split("\n\n")[0])
+    result.add_argument("--keep", action="store_true", help="keep the bench database")
+    return result
 
 
 # --- the bench database -------------------------------------------------------------------------
@@ -86,18 +97,39 @@ class Database:
             self.drop()
 
 
-def setup_django(database_url: str, settings: str, env: dict[str, str] | None = None) -> None:
-    """Point Django at the bench database and set it up (quiet about RuntimeWarnings: the
-    captcha's test-mode notice)."""
+def setup_django(
+    database_url: str,
+    settings: str,
+    env: dict[str, str] | None = None,
+    defaults: dict[str, str] | None = None,
+) -> None:
+    """Point Django at the bench database and set it up with ``env`` (and ``defaults`` where
+    the environment has no value); quiet about RuntimeWarnings (the captcha's test-mode
+    notice)."""
     import warnings
 
     os.environ.update(env or {})
+    for key, value in (defaults or {}).items():
+        os.environ.setdefault(key, value)
     os.environ["DATABASE_URL"] = database_url
     os.environ["DJANGO_SETTINGS_MODULE"] = settings
     warnings.filterwarnings("ignore", category=RuntimeWarning)
     import django
 
     django.setup()
+
+
+def open_database(
+    name: str,
+    settings: str,
+    env: dict[str, str] | None = None,
+    defaults: dict[str, str] | None = None,
+) -> Database:
+    """Create the bench database ``name`` (dropping an earlier one) and set Django up on it."""
+    db = Database(name)
+    db.create()
+    setup_django(db.url, settings, env, defaults)
+    return db
 
 
 def migrate() -> float:

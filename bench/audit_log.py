@@ -20,7 +20,6 @@ JSON object; exits 1 if the ratio is above the target (4.0). Drops the database 
 
 from __future__ import annotations
 
-import argparse
 import functools
 import os
 import statistics
@@ -63,17 +62,12 @@ def _fill(cursor, rows: int) -> None:  # type: ignore[no-untyped-def]
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser = h.parser(__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=9)
-    parser.add_argument("--keep", action="store_true", help="keep the bench database")
     args = parser.parse_args()
 
-    db = h.Database(BENCH_DB)
-    db.create()
-    os.environ.setdefault("ZHENGWU_VAR_DIR", "/tmp/zhengwu-bench-var")
-    os.environ.setdefault("LOG_LEVEL", "ERROR")
-    h.setup_django(db.url, "zhengwu.settings.base")
+    db = h.open_database(BENCH_DB, "zhengwu.settings.base", defaults=h.PORTAL_DEFAULTS)
     import datetime
 
     from django.contrib.auth import get_user_model

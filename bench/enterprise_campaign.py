@@ -23,7 +23,6 @@ size. Prints the median times and subject/baseline, then as the last line one JS
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import sys
@@ -144,17 +143,12 @@ def _expected(cursor) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser = h.parser(__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--keep", action="store_true", help="keep the bench database")
     args = parser.parse_args()
 
-    db = h.Database(BENCH_DB)
-    db.create()
-    os.environ.setdefault("ZHENGWU_VAR_DIR", "/tmp/zhengwu-bench-var")
-    os.environ.setdefault("LOG_LEVEL", "ERROR")
-    h.setup_django(db.url, "zhengwu.settings.base")
+    db = h.open_database(BENCH_DB, "zhengwu.settings.base", defaults=h.PORTAL_DEFAULTS)
     from django.db import connection
 
     from zhengwu.enterprise.campaign import campaign_figures

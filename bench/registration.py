@@ -31,7 +31,6 @@ docs/performance.md (``bench/registration_site/wsgi.py``), a what-if reported be
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import statistics
@@ -149,14 +148,13 @@ def _start_server(
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser = h.parser(__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
     parser.add_argument("--clients", type=int, default=12, help="concurrent connections")
     parser.add_argument("--seconds", type=float, default=10.0, help="length of one slice")
     parser.add_argument("--rounds", type=int, default=3, help="baseline/subject slice pairs")
-    parser.add_argument("--keep", action="store_true", help="keep the bench database")
     parser.add_argument(
         "--reuse", action="store_true", help="reuse a kept bench database holding --rows entities"
     )

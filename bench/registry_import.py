@@ -19,7 +19,6 @@ unchanged) and reports it on a line of its own.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import time
@@ -32,19 +31,15 @@ SEED = 2026
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = h.parser(__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--workers", type=int, default=None, help="default: automatic")
     parser.add_argument("--reimport", action="store_true", help="also time a no-op re-import")
-    parser.add_argument("--keep", action="store_true", help="keep the bench database")
     args = parser.parse_args()
 
     import psycopg
 
-    db = h.Database(BENCH_DB)
-    db.create()
-    bench_url = db.url
-    h.setup_django(bench_url, "zhengwu.settings.test")
+    db = h.open_database(BENCH_DB, "zhengwu.settings.test")
 
     from zhengwu.registry.models import MarketEntity
     from zhengwu.registry.services.importing import registry_import
@@ -57,7 +52,7 @@ def main() -> int:
         print(f"file: {path} ({size_mb:.0f} MB), {os.cpu_count()} CPUs")
 
         # Baseline: raw COPY of the same file into an equivalent bare table.
-        with psycopg.connect(bench_url) as conn:
+        with psycopg.connect(db.url) as conn:
             conn.execute(
                 "CREATE TABLE registry_copy_baseline (uscc text PRIMARY KEY, name text, "
                 "entity_type text, status text, region_code text, supervision_unit text, "

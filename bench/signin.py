@@ -25,7 +25,6 @@ at the end unless ``--keep``.
 
 from __future__ import annotations
 
-import argparse
 import http.client
 import multiprocessing
 import os
@@ -158,18 +157,15 @@ def _start_server(port: int, workers: int, env: dict[str, str]) -> subprocess.Po
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser = h.parser(__doc__)
     parser.add_argument("--users", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers = hash processes")
     parser.add_argument("--clients", type=int, default=4, help="concurrent connections")
     parser.add_argument("--seconds", type=float, default=10.0, help="length of one slice")
     parser.add_argument("--rounds", type=int, default=3, help="baseline/subject slice pairs")
-    parser.add_argument("--keep", action="store_true", help="keep the bench database")
     args = parser.parse_args()
 
-    db = h.Database(BENCH_DB)
-    db.create()
-    h.setup_django(db.url, ENV["DJANGO_SETTINGS_MODULE"], ENV)
+    db = h.open_database(BENCH_DB, ENV["DJANGO_SETTINGS_MODULE"], ENV)
     from django.conf import settings
     from django.contrib.auth.hashers import Argon2PasswordHasher
     from django.db import connections

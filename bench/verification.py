@@ -26,7 +26,6 @@ a request failed. Drops the database at the end unless ``--keep``.
 
 from __future__ import annotations
 
-import argparse
 import os
 import random
 import subprocess
@@ -198,7 +197,7 @@ def _claim_codes(count: int) -> tuple[list[str], list[str]] | None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser = h.parser(__doc__)
     parser.add_argument("--licences", type=int, default=200_000)
     parser.add_argument("--codes", type=int, default=5_000)
     parser.add_argument("--workers", type=int, default=3)
@@ -206,11 +205,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
-
-    db = h.Database(BENCH_DB)
-    db.create()
 
     site = Path(tempfile.mkdtemp(prefix="zhengwu-bench-verify-"))
     (site / "verify_site").mkdir()
@@ -223,7 +218,7 @@ def main() -> int:
 
     create_keys(signer_path=site / "signer.pem", ca_path=site / "ca.pem")
     env = {"BENCH_LICENCE_KEY": str(site / "signer.pem"), "BENCH_LICENCE_CA": str(site / "ca.pem")}
-    h.setup_django(db.url, "verify_site.settings", env)
+    db = h.open_database(BENCH_DB, "verify_site.settings", env)
     from django.db import connections
 
     server: subprocess.Popen[bytes] | None = None

@@ -101,7 +101,7 @@ def main() -> int:
             )
         ratio = value / baseline
         print(f"ratio {ratio:.3f} (target {TARGET})")
-        result = {
+        summary = {
             "benchmark": "registry_import",
             "value": round(value, 1),
             "unit": "rows/s",
@@ -110,7 +110,7 @@ def main() -> int:
             "target": TARGET,
             "rows": args.rows,
         }
-        return h.report(result, ratio >= TARGET)
+        return h.report(summary, ratio >= TARGET)
     finally:
         db.finish(args.keep)
 

@@ -26,7 +26,7 @@ echo "                 http://$HOST:$PORT/sandbox/federation/licence-app/  http:
 echo "  Task worker log: var/worker.log"
 echo
 # Electronic licences (LIC-3): development signing key and CA under var/private/licences,
-# then one demo business licence per entity of the demo register (after demo_data).
+# then one demo licence per entity of the demo register (after demo_data).
 $PY manage.py licences_keys --if-missing
 $PY manage.py demo_licences --if-empty || true
 $PY manage.py demo_personas || true

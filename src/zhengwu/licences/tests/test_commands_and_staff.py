@@ -50,11 +50,18 @@ def test_licences_issuer_prints_the_key_once(client) -> None:  # type: ignore[no
 
 
 @pytest.mark.django_db
-def test_demo_licences_issues_one_business_licence_per_entity() -> None:
-    demo_data_load(count=8, seed=3, workers=0)
+def test_demo_licences_issues_one_licence_per_entity_of_its_kind() -> None:
+    """Business licences for the units market supervision licenses; credit-code certificates for
+    agencies, social organisations and public institutions (which hold no 营业执照)."""
+    demo_data_load(count=40, seed=3, workers=0)
     call_command("demo_licences", if_empty=True, stdout=io.StringIO())
     entities = MarketEntity.objects.count()
-    assert Licence.objects.filter(licence_type="business_licence").count() == entities
+    kinds = dict(Licence.objects.values_list("holder_uscc", "licence_type"))
+    licensed = {"enterprise", "individual_business", "cooperative"}
+    for uscc_, person_type in MarketEntity.objects.values_list("uscc", "legal_person_type"):
+        expected = "business_licence" if person_type in licensed else "credit_code_certificate"
+        assert kinds[uscc_] == expected, (uscc_, person_type)
+    assert set(kinds.values()) == {"business_licence", "credit_code_certificate"}
     assert set(Licence.objects.values_list("holder_uscc", flat=True)) == set(
         MarketEntity.objects.values_list("uscc", flat=True)
     )

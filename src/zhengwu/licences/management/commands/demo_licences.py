@@ -1,4 +1,7 @@
-"""Issue one business licence per demo market entity in the registry (LIC-1 demo data)."""
+"""Issue one licence per demo market entity in the registry (LIC-1 demo data): a business licence
+(营业执照) to enterprises, individual businesses and cooperatives — the units market supervision
+licenses — and a credit-code certificate (统一社会信用代码证书) to social organisations, agencies
+and public institutions, which hold no business licence."""
 
 from __future__ import annotations
 
@@ -11,14 +14,29 @@ from zhengwu.core.errors import ZhengwuError
 from zhengwu.licences.constants import LicenceType, Source
 from zhengwu.licences.models import Issuer, Licence
 from zhengwu.licences.services import licence_issue
+from zhengwu.registry.constants import LegalPersonType
 from zhengwu.registry.models import MarketEntity
+
+#: Units that market supervision registers and licenses (营业执照); the others get the
+#: credit-code certificate of the body that registered them.
+BUSINESS_LICENSED = {
+    LegalPersonType.ENTERPRISE,
+    LegalPersonType.INDIVIDUAL_BUSINESS,
+    LegalPersonType.COOPERATIVE,
+}
+
+
+def demo_licence_type(entity: MarketEntity) -> str:
+    if entity.legal_person_type in BUSINESS_LICENSED:
+        return LicenceType.BUSINESS_LICENCE
+    return LicenceType.CREDIT_CODE_CERTIFICATE
 
 DEMO_ISSUER_USCC = "11330000002482146U"
 DEMO_ISSUER_NAME = "浙江省市场监督管理局（演示）"
 
 
 class Command(BaseCommand):
-    help = "Issue a business licence to every market entity of the registry (demo data)."
+    help = "Issue a demo licence to every market entity of the registry (demo data)."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--if-empty", action="store_true", help="only if no licence exists")
@@ -32,7 +50,11 @@ class Command(BaseCommand):
         )
         have = set(
             Licence.objects.filter(
-                issuer=issuer, licence_type=LicenceType.BUSINESS_LICENCE
+                issuer=issuer,
+                licence_type__in=[
+                    LicenceType.BUSINESS_LICENCE,
+                    LicenceType.CREDIT_CODE_CERTIFICATE,
+                ],
             ).values_list("holder_uscc", flat=True)
         )
         entities = MarketEntity.objects.order_by("uscc")
@@ -40,7 +62,7 @@ class Command(BaseCommand):
             entities = entities[: options["limit"]]
         with transaction.atomic():  # one commit: seconds instead of minutes on SQLite
             count = self._issue(issuer, entities, have)
-        self.stdout.write(f"Issued {count} demo business licences.")
+        self.stdout.write(f"Issued {count} demo licences.")
 
     def _issue(self, issuer: Issuer, entities: Any, have: set[str]) -> int:
         count = 0
@@ -59,7 +81,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             licence_issue(
                 issuer=issuer,
-                licence_type=LicenceType.BUSINESS_LICENCE,
+                licence_type=demo_licence_type(entity),
                 holder_uscc=entity.uscc,
                 holder_name=entity.name,
                 issued_on=entity.registered_on,

@@ -31,6 +31,7 @@ def demo_licence_type(entity: MarketEntity) -> str:
         return LicenceType.BUSINESS_LICENCE
     return LicenceType.CREDIT_CODE_CERTIFICATE
 
+
 DEMO_ISSUER_USCC = "11330000002482146U"
 DEMO_ISSUER_NAME = "浙江省市场监督管理局（演示）"
 

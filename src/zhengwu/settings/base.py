@@ -159,7 +159,7 @@ SESSION_SAVE_EVERY_REQUEST = False
 
 # Registration (SPEC §1).
 LOGIN_URL = "signin:login"
-LOGIN_REDIRECT_URL = "registrations:applications"
+LOGIN_REDIRECT_URL = "signin:landing"  # by kind of account (signin.views.landing)
 ZHENGWU_REG_DRAFT_TTL_SECONDS = env_int("ZHENGWU_REG_DRAFT_TTL_SECONDS", 30 * 60)
 # REG-8: rejections of one operator by one organisation in one day before applying is blocked.
 ZHENGWU_REG_MAX_REJECTIONS_PER_DAY = env_int("ZHENGWU_REG_MAX_REJECTIONS_PER_DAY", 3)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("session/ping/", views.session_ping, name="ping"),
+    path("welcome/", views.landing, name="landing"),
     path("recover/<str:flow>/", recovery_views.start, name="recover"),
     path("recover/<str:flow>/verify/", recovery_views.verify, name="recover_verify"),
     path("recover/<str:flow>/reset/", recovery_views.reset, name="recover_reset"),

@@ -121,3 +121,18 @@ def staff_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
     user = get_object_or_404(User, pk=user_id)
     services.account_unlock_by_support(user_id=user.pk, actor=request.user)
     return redirect("signin:staff_locked")
+
+
+@login_required
+def landing(request: HttpRequest) -> HttpResponse:
+    """Where a sign-in without ``next`` lands (``LOGIN_REDIRECT_URL``), by kind of account: a
+    legal-person account on 经办人申请 (its approvers' to-do list; the 组织中心 link is in the
+    header), a natural person on the home page with the portal's entries, staff on the review
+    queues when they may review."""
+    user = request.user
+    kind = getattr(user, "kind", "")
+    if kind == User.Kind.LEGAL_PERSON:
+        return redirect("registrations:applications")
+    if kind == User.Kind.STAFF and user.has_perm("reviews.review_case"):
+        return redirect("reviews:index")
+    return redirect("portal:home")

@@ -110,19 +110,53 @@ def record_event(
         request_id=getattr(request, "request_id", "") if request is not None else "",
     )
     if not durable:
-        event.save(using=router.db_for_write(AuditEvent))
+        _insert(event, router.db_for_write(AuditEvent))
         return event
     default = connections["default"]
     if not _in_transaction(default):
-        event.save(using="default")
+        _insert(event, "default")
     elif default.vendor == "postgresql" and _durable_alias() != "default":
-        event.save(using=_durable_alias())
+        _insert(event, _durable_alias())
     else:
         queue = getattr(_pending, "events", None)
         if queue is None:
             queue = _pending.events = []
         queue.append(event)
     return event
+
+
+# The INSERT of one event, built once per database alias: (sql, fields, returns the id).
+_insert_statements: dict[str, tuple[str, list[Any], bool]] = {}
+
+
+def _insert(event: AuditEvent, using: str) -> None:
+    """Write ``event`` as ``event.save(using=using)`` would, with a statement built once.
+
+    Every request that changes something writes an event, and the ORM compiles its INSERT
+    anew each time: on step 1 of the registration that compilation cost more than the
+    database round trip (docs/performance.md). The values still go through each field's
+    ``get_db_prep_save`` (JSON, dates, addresses), and the append-only trigger still applies.
+    """
+    connection = connections[using]
+    statement = _insert_statements.get(using)
+    if statement is None:
+        fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+        quote = connection.ops.quote_name
+        returning = bool(connection.features.can_return_columns_from_insert)
+        sql = "INSERT INTO {} ({}) VALUES ({}){}".format(
+            quote(AuditEvent._meta.db_table),
+            ", ".join(quote(f.column) for f in fields),
+            ", ".join(["%s"] * len(fields)),
+            f" RETURNING {quote(AuditEvent._meta.pk.column)}" if returning else "",  # type: ignore[union-attr]
+        )
+        statement = _insert_statements[using] = (sql, fields, returning)
+    sql, fields, returning = statement
+    params = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        event.pk = cursor.fetchone()[0] if returning else cursor.lastrowid
+    event._state.adding = False
+    event._state.db = using
 
 
 def flush_pending() -> int:

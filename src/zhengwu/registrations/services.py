@@ -11,6 +11,7 @@ never called inside one).
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,7 +46,7 @@ from zhengwu.integrations.loading import get_provider
 from zhengwu.integrations.registry import RegistryError
 from zhengwu.notifications.services import sms_send, verification_code_check
 
-from . import conf, rules
+from . import conf, draft_store, rules
 from .constants import (
     ENTERPRISE_NAME_TYPES,
     FACE_PURPOSE_APPROVAL,
@@ -148,7 +149,8 @@ def registration_start(
             "请阅读并同意《用户注册协议》", code="agreement.required", field="agreement"
         )
     _registry_check(unit, rep_number=rep_number)
-    draft = RegistrationDraft.objects.create(
+    draft = RegistrationDraft(
+        id=uuid.uuid4(),
         step=DraftStep.USER,
         location=location,
         legal_person_type=unit.legal_person_type,
@@ -160,6 +162,9 @@ def registration_start(
         legal_rep_id_number_hash=id_number_hash(rep_number),
         expires_at=_new_expiry(),
     )
+    # Kept in the cache until step 2 is submitted (draft_store, decision 0017).
+    if not draft_store.stash(draft):
+        draft.save(force_insert=True)
     record_event(
         "registration.info_verified", actor=actor, subject=draft, after={"uscc": unit.uscc}
     )
@@ -272,13 +277,19 @@ def _registry_check(unit: Unit, *, rep_number: str) -> None:
 
 
 def draft_get(*, draft_id: Any, step: str | None = None) -> RegistrationDraft:
-    """The live draft ``draft_id`` (optionally at ``step``), or ``NotFound`` / ``DraftExpired``."""
+    """The live draft ``draft_id`` (optionally at ``step``), or ``NotFound`` / ``DraftExpired``.
+
+    The database row, else the step-1 draft waiting in the cache (``draft_store``: an unsaved
+    instance, written by the first step-2 submission)."""
+    draft: RegistrationDraft | None
     try:
         draft = RegistrationDraft.objects.get(pk=draft_id)
-    except (RegistrationDraft.DoesNotExist, ValueError, TypeError, DjangoValidationError):
-        raise NotFound(
-            "注册信息不存在，请从第一步重新填写", code="registration.not_found"
-        ) from None
+    except RegistrationDraft.DoesNotExist:
+        draft = draft_store.load(draft_id)
+    except (ValueError, TypeError, DjangoValidationError):
+        draft = None
+    if draft is None:
+        raise NotFound("注册信息不存在，请从第一步重新填写", code="registration.not_found")
     if draft.step != DraftStep.DONE and draft.is_expired:
         raise DraftExpired()
     if step is not None and draft.step != step:
@@ -437,6 +448,8 @@ def registration_user_submit(
     verification_code_check(mobile=number, purpose=SMS_CODE_PURPOSE, code=sms_code)
     expires_at = _new_expiry()
     with transaction.atomic():
+        if draft._state.adding:  # a step-1 draft from the cache: its row starts here
+            _draft_row_create(draft)
         locked = RegistrationDraft.objects.select_for_update().get(pk=draft.pk)
         if locked.step not in (DraftStep.USER, DraftStep.FACE):
             raise ValidationFailed("注册已完成", code="registration.wrong_step")
@@ -475,6 +488,20 @@ def registration_user_submit(
             after={"mobile": mask_mobile(number), "operator_is_legal_rep": is_legal_rep},
         )
     return draft
+
+
+def _draft_row_create(draft: RegistrationDraft) -> None:
+    """Write the row of a draft kept in the cache since step 1 (inside the caller's
+    transaction), and drop the cache entry once that commits. Two simultaneous first
+    submissions: the primary key lets one insert; the other finds the row and goes on under
+    the row lock like any resubmission."""
+    try:
+        with transaction.atomic():
+            draft.save(force_insert=True)
+    except IntegrityError:
+        draft._state.adding = False
+    draft_id = draft.pk
+    transaction.on_commit(lambda: draft_store.discard(draft_id))
 
 
 def _claim_free_or_mine(*, claim_key: str, mobile: str, holder: str) -> None:

@@ -18,7 +18,7 @@ ZHENGWU_HASH_KEY = env_str("ZHENGWU_HASH_KEY", required=True)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "zhengwu.core.cache.RedisCache",
         "LOCATION": env_str("REDIS_URL", required=True),
     }
 }

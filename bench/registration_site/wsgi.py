@@ -16,3 +16,8 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registration_site.settings")
 application = get_wsgi_application()
+if os.environ.get("ZHENGWU_BENCH_STEP1_PROPOSAL") == "1" and os.environ.get("WHATIF"):
+    import sys
+    sys.path.insert(0, "/tmp/prof")
+    import whatif
+    whatif.apply()

@@ -15,7 +15,7 @@ import unicodedata
 from functools import cache
 from types import ModuleType
 
-from django.db import DatabaseError
+from django.db import DatabaseError, connections, router
 
 from zhengwu.core.crypto import blind_index
 from zhengwu.core.masking import mask_mobile
@@ -132,14 +132,9 @@ class LocalRegistry(RegistryProvider):
         if len(normalised) != 18:
             return None
         try:
-            # One primary-key SELECT written once: the ORM's per-call query building
-            # (``filter().first()`` adds ORDER BY and compiles every time) cost ~3x the
-            # database round trip on step 1 (docs/performance.md, bench/registration.py).
-            # ``raw`` still applies the field converters (decryption, SQLite dates).
-            rows = list(MarketEntity.objects.raw(_select_by_uscc(), [normalised]))
+            return _fetch_by_uscc(normalised)
         except DatabaseError as exc:
             raise RegistryError(permanent=False, provider_code=type(exc).__name__) from exc
-        return rows[0] if rows else None
 
     @staticmethod
     def _same_id(row: MarketEntity, number: str) -> bool:
@@ -157,6 +152,33 @@ class LocalRegistry(RegistryProvider):
             return permit.person_key(key) == permit.person_key(row.legal_rep_id_number or "")
         except InvalidIdentifier:
             return False
+
+
+def _fetch_by_uscc(code: str) -> MarketEntity | None:
+    """The register row of ``code``: one primary-key SELECT whose SQL, column order and field
+    converters (decryption, SQLite dates and booleans) are worked out once per database
+    connection. The ORM's per-call work (``filter().first()`` compiles the query and adds an
+    ORDER BY; ``raw()`` maps its columns and model fields anew) cost more than the round
+    trip on step 1 of the registration (docs/performance.md, bench/registration.py)."""
+    connection = connections[router.db_for_read(MarketEntity)]
+    plan = getattr(connection, "_zhengwu_entity_by_uscc", None)
+    if plan is None:
+        compiler = MarketEntity.objects.filter(uscc=code).query.get_compiler(connection=connection)
+        compiler.setup_query()
+        converters = compiler.get_converters([col for col, _alias, _sql in compiler.select])
+        names = [f.attname for f in MarketEntity._meta.concrete_fields]
+        plan = connection._zhengwu_entity_by_uscc = (_select_by_uscc(), names, converters)
+    sql, names, converters = plan
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [code])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for index, (functions, expression) in converters.items():
+        for convert in functions:
+            values[index] = convert(values[index], expression, connection)
+    return MarketEntity.from_db(connection.alias, names, values)
 
 
 @cache

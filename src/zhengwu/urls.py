@@ -5,13 +5,15 @@ from django.urls import include, path
 from zhengwu.api.api import api
 
 urlpatterns = [
+    # First: the JSON API answers the most requests (mobile apps, issuers); every pattern
+    # tried before it costs each of them (the "" includes below list dozens).
+    path("api/v1/", api.urls),
     path("", include("zhengwu.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),
     path("register/", include("zhengwu.registrations.urls")),
     path("", include("zhengwu.accounts.urls")),
-    path("api/v1/", api.urls),
     path("uploads/", include("zhengwu.uploads.urls")),
     path("review/", include("zhengwu.reviews.urls")),
     path("", include("zhengwu.signin.urls")),

@@ -79,3 +79,41 @@ def test_admin_is_read_only(admin_client):
     resp = admin_client.post(f"/admin/audit/auditevent/{event.pk}/delete/", {"post": "yes"})
     assert resp.status_code == 403
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_prepared_insert_stores_what_the_orm_would(rf):
+    """``record_event`` writes with an INSERT built once (audit.services._insert): every
+    field reads back as an ORM ``save`` of the same event stores it — Chinese JSON, an IPv6
+    address, the organisation, the time — and the row is a normal, append-only event."""
+    request = rf.get("/", REMOTE_ADDR="2001:db8::1")
+    request.request_id = "req-prepared"
+    fast = record_event(
+        "prepared.insert",
+        actor="系统",
+        subject=("registrations.registrationdraft", "f" * 32),
+        before=None,
+        after={"名称": "杭州测试有限公司", "n": [1, 2.5, None]},
+        outcome=AuditEvent.Outcome.FAILURE,
+        organisation=42,
+        request=request,
+    )
+    assert fast.pk is not None and not fast._state.adding
+    orm = AuditEvent(
+        event_type="prepared.insert",
+        outcome=AuditEvent.Outcome.FAILURE,
+        actor_label="系统",
+        subject_type="registrations.registrationdraft",
+        subject_id="f" * 32,
+        organisation_id=42,
+        after={"名称": "杭州测试有限公司", "n": [1, 2.5, None]},
+        ip="2001:db8::1",
+        request_id="req-prepared",
+        created_at=fast.created_at,
+    )
+    orm.save()
+    fields = [f.attname for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    stored = AuditEvent.objects.values(*fields)
+    assert stored.get(pk=fast.pk) == stored.get(pk=orm.pk)
+    with pytest.raises(PermissionError):
+        fast.save()

@@ -56,3 +56,37 @@ def test_two_simultaneous_applications_with_one_mobile_one_wins(entity, monkeypa
     assert (len(won), len(lost)) == (1, 1), results
     assert lost[0].message == "同一企业/组织下的账号绑定的手机号不可重复"
     assert MobileClaim.objects.get().holder == won[0].claim_holder
+
+
+def test_two_simultaneous_first_submissions_of_one_cached_draft_write_one_row(
+    entity, monkeypatch
+):
+    """A step-1 draft waits in the cache (draft_store); two step-2 submissions of it at once
+    (a double tap): the primary key lets one INSERT, the other continues under the row lock
+    as a resubmission; nothing fails and one row remains."""
+    monkeypatch.setattr(services, "verification_code_check", lambda **kwargs: None)
+    draft = services.registration_start(**step1_data(entity))
+    assert not RegistrationDraft.objects.exists()
+    copies = [services.draft_get(draft_id=draft.pk) for _ in range(2)]
+    barrier = threading.Barrier(2)
+    results: list[object] = []
+
+    def run(copy, n):
+        try:
+            data = step2_data(entity, username=f"double_{n}")
+            barrier.wait()
+            results.append(services.registration_user_submit(draft=copy, sms_code="1", **data))
+        except Exception as exc:  # collected for the assertion
+            results.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(c, n)) for n, c in enumerate(copies)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert all(isinstance(r, RegistrationDraft) for r in results), results
+    row = RegistrationDraft.objects.get()
+    assert row.pk == draft.pk and row.step == "face"
+    assert row.username in {"double_0", "double_1"}

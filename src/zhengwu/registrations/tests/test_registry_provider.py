@@ -6,6 +6,7 @@ local mirror: a wizard that read ``MarketEntity`` directly would fail every test
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import replace
 
 import pytest
@@ -23,7 +24,7 @@ from zhengwu.integrations.registry import (
 )
 from zhengwu.registrations import services
 from zhengwu.registrations.errors import RegistryCheckFailed, RegistryMobileRefused
-from zhengwu.registrations.tests.factories import DraftFactory
+from zhengwu.registrations.tests.factories import DraftFactory, MarketEntityFactory
 from zhengwu.registry.models import MarketEntity
 
 from .conftest import step1_data
@@ -208,3 +209,25 @@ def test_register_outage_does_not_block_the_approval_sms_fallback(scripted):
     assert services._approval_request_mobiles(organisation=organisation) == []
     scripted.down = False
     assert services._approval_request_mobiles(organisation=organisation) == ["13957100001"]
+
+
+def test_the_local_provider_row_reads_as_the_orm_reads_it(db):
+    """``LocalRegistry`` fetches a register row with a statement and converters planned once
+    per connection (integrations/registry/local.py): every field equals an ORM read — the
+    decrypted ID number and phone, the date, the booleans — on SQLite and PostgreSQL."""
+    from django.db import connection
+
+    from zhengwu.integrations.registry import local
+    from zhengwu.registry.models import MarketEntity
+
+    entity = MarketEntityFactory(is_phone_landline=True)
+    first = local._fetch_by_uscc(entity.uscc)
+    again = local._fetch_by_uscc(entity.uscc)
+    orm = MarketEntity.objects.get(pk=entity.uscc)
+    for field in MarketEntity._meta.concrete_fields:
+        assert getattr(first, field.attname) == getattr(orm, field.attname), field.name
+        assert getattr(again, field.attname) == getattr(orm, field.attname), field.name
+    assert first.registered_on == datetime.date(2015, 6, 1)
+    assert first.is_phone_landline is True and first._state.adding is False
+    assert hasattr(connection, "_zhengwu_entity_by_uscc")  # planned once, then reused
+    assert local._fetch_by_uscc(uscc(999_999, "91")) is None

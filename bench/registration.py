@@ -13,7 +13,7 @@ fictitious entities (default 1,000,000; the CSV of ``bench/registry_import.py``,
 alternating slices of ``--seconds`` each:
 
 * subject: ``POST /api/v1/registrations/`` (the step-1 endpoint: validation, the registry
-  provider's verification, a new draft kept in Redis as in production, an audit event; see
+  provider's verification, a new draft sealed into the token it returns, an audit event; see
   decision 0017), each request with another
   active entity of the register whose data match (sampled across the whole table);
 * baseline: ``GET /bench/baseline/<uscc>``, a bare view doing one primary-key lookup on the same
@@ -172,14 +172,7 @@ def main() -> int:
     if not reuse:
         db.create()
     h.setup_django(db.url, SETTINGS)
-    from django.conf import settings
-    from django.core.cache import cache
     from django.db import connections
-
-    try:  # step 1 keeps its draft in the cache: Redis, as in production (decision 0017)
-        cache.set("bench-registration-probe", 1, 5)
-    except Exception as exc:  # noqa: BLE001 - reported
-        raise SystemExit(f"ERROR: the cache at REDIS_URL={settings.CACHE_URL} answers {exc!r}")
 
     servers: list[subprocess.Popen[bytes]] = []
     try:

@@ -1,13 +1,14 @@
 """Settings of the registration benchmark: the portal's own settings (``zhengwu.settings.base``,
-sandbox providers, persistent connections, the Redis cache) with fixed bench-only keys, quiet logs and a URLconf
-that adds the baseline view. ``DATABASE_URL`` points at the bench database."""
+sandbox providers, persistent connections, the Redis cache) with fixed bench-only keys, quiet
+logs and a URLconf that adds the baseline view. ``DATABASE_URL`` points at the bench
+database."""
 
 import os
 
 os.environ.setdefault("ZHENGWU_VAR_DIR", "/tmp/zhengwu-bench-var")
-# The cache as in production (Redis, required there): step 1 keeps its draft in it
-# (registrations/draft_store.py), and with several gunicorn workers a per-process
-# local-memory cache would not be what a deployment runs.
+# The cache as in production (Redis, required there): with several gunicorn workers a
+# per-process local-memory cache would not be what a deployment runs. (Step 1 itself does
+# not use the cache: its draft travels in a sealed token, decision 0017.)
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
 
 from zhengwu.settings.base import *  # noqa: F403

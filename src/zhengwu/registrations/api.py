@@ -1,8 +1,11 @@
 """JSON API of the legal-person registration wizard (``/api/v1/registrations/``).
 
 Same services as the pages. The client keeps the draft id returned by step 1 (a random UUID:
-holding it is what lets a client continue that wizard). Errors: ``{code, message, field}``
-with a 4xx status (``zhengwu.api.api``).
+holding it is what lets a client continue that wizard) and, until step 2 has been submitted,
+the ``draft_token`` step 1 returns: the verified step-1 data, sealed by the server, sent back
+in the body of ``…/sms-code`` and ``…/user`` (decision 0017; the server keeps no row for a
+step 1 nobody continues). Errors: ``{code, message, field}`` with a 4xx status
+(``zhengwu.api.api``).
 """
 
 from __future__ import annotations
@@ -13,12 +16,12 @@ from uuid import UUID
 from captcha.helpers import captcha_image_url
 from captcha.models import CaptchaStore
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from zhengwu.core.errors import ValidationFailed
 
-from . import services
+from . import draft_store, services
 
 router = Router(tags=["registrations"])
 
@@ -45,6 +48,11 @@ class DraftOut(Schema):
     step: str
     outcome: str
     expires_at: datetime
+    draft_token: str | None = Field(
+        None,
+        description="Step 1 only: send it back as draft_token in the step-2 calls (sms-code, "
+        "user) until step 2 has been submitted. Opaque, sealed by the server.",
+    )
 
 
 class CaptchaOut(Schema):
@@ -52,8 +60,16 @@ class CaptchaOut(Schema):
     image_url: str
 
 
+DraftToken = Field(
+    "",
+    max_length=draft_store.MAX_TOKEN_LENGTH,
+    description="The draft_token of step 1 (needed until step 2 has been submitted).",
+)
+
+
 class MobileIn(Schema):
     mobile: str
+    draft_token: str = DraftToken
 
 
 class UserIn(Schema):
@@ -68,6 +84,7 @@ class UserIn(Schema):
     captcha_key: str
     captcha: str
     sms_code: str
+    draft_token: str = DraftToken
 
 
 class FaceStartOut(Schema):
@@ -82,9 +99,13 @@ class FaceStatusOut(Schema):
     outcome: str
 
 
-def _out(draft: services.RegistrationDraft) -> DraftOut:
+def _out(draft: services.RegistrationDraft, token: str | None = None) -> DraftOut:
     return DraftOut(
-        draft_id=draft.pk, step=draft.step, outcome=draft.outcome, expires_at=draft.expires_at
+        draft_id=draft.pk,
+        step=draft.step,
+        outcome=draft.outcome,
+        expires_at=draft.expires_at,
+        draft_token=token,
     )
 
 
@@ -109,7 +130,7 @@ def _captcha_check(key: str, answer: str) -> None:
 def info(request: HttpRequest, payload: InfoIn) -> Status[DraftOut]:
     """Check the unit against the register (REG-1…REG-3); returns the draft to continue."""
     draft = services.registration_start(**payload.dict(), actor=request.user)
-    return Status(201, _out(draft))
+    return Status(201, _out(draft, draft_store.seal(draft)))
 
 
 @router.get("/captcha", response=CaptchaOut, summary="A new image captcha for step 2")
@@ -124,7 +145,7 @@ def captcha(request: HttpRequest) -> CaptchaOut:
     summary="Send the step-2 SMS code",
 )
 def sms_code(request: HttpRequest, draft_id: UUID, payload: MobileIn) -> Status[None]:
-    draft = services.draft_get(draft_id=draft_id)
+    draft = services.draft_get(draft_id=draft_id, token=payload.draft_token)
     services.registration_sms_code_send(draft=draft, mobile=payload.mobile, actor=request.user)
     return Status(204, None)
 
@@ -136,8 +157,8 @@ def sms_code(request: HttpRequest, draft_id: UUID, payload: MobileIn) -> Status[
 )
 def user(request: HttpRequest, draft_id: UUID, payload: UserIn) -> DraftOut:
     """REG-4/REG-5/REG-8; the image captcha and the SMS code are both required."""
-    draft = services.draft_get(draft_id=draft_id)
     data = payload.dict()
+    draft = services.draft_get(draft_id=draft_id, token=data.pop("draft_token"))
     _captcha_check(data.pop("captcha_key"), data.pop("captcha"))
     services.registration_user_submit(draft=draft, **data, actor=request.user)
     return _out(draft)

@@ -162,9 +162,7 @@ def registration_start(
         legal_rep_id_number_hash=id_number_hash(rep_number),
         expires_at=_new_expiry(),
     )
-    # Kept in the cache until step 2 is submitted (draft_store, decision 0017).
-    if not draft_store.stash(draft):
-        draft.save(force_insert=True)
+    # No row yet: the caller hands the client ``draft_store.seal(draft)`` (decision 0017).
     record_event(
         "registration.info_verified", actor=actor, subject=draft, after={"uscc": unit.uscc}
     )
@@ -276,16 +274,16 @@ def _registry_check(unit: Unit, *, rep_number: str) -> None:
 # --- step 2: 创建用户 ---------------------------------------------------------------------------
 
 
-def draft_get(*, draft_id: Any, step: str | None = None) -> RegistrationDraft:
+def draft_get(*, draft_id: Any, step: str | None = None, token: str = "") -> RegistrationDraft:
     """The live draft ``draft_id`` (optionally at ``step``), or ``NotFound`` / ``DraftExpired``.
 
-    The database row, else the step-1 draft waiting in the cache (``draft_store``: an unsaved
+    The database row, else the step-1 draft sealed in ``token`` (``draft_store``: an unsaved
     instance, written by the first step-2 submission)."""
     draft: RegistrationDraft | None
     try:
         draft = RegistrationDraft.objects.get(pk=draft_id)
     except RegistrationDraft.DoesNotExist:
-        draft = draft_store.load(draft_id)
+        draft = draft_store.unseal(draft_id, token)
     except (ValueError, TypeError, DjangoValidationError):
         draft = None
     if draft is None:
@@ -448,7 +446,7 @@ def registration_user_submit(
     verification_code_check(mobile=number, purpose=SMS_CODE_PURPOSE, code=sms_code)
     expires_at = _new_expiry()
     with transaction.atomic():
-        if draft._state.adding:  # a step-1 draft from the cache: its row starts here
+        if draft._state.adding:  # a step-1 draft from its token: its row starts here
             _draft_row_create(draft)
         locked = RegistrationDraft.objects.select_for_update().get(pk=draft.pk)
         if locked.step not in (DraftStep.USER, DraftStep.FACE):
@@ -491,17 +489,14 @@ def registration_user_submit(
 
 
 def _draft_row_create(draft: RegistrationDraft) -> None:
-    """Write the row of a draft kept in the cache since step 1 (inside the caller's
-    transaction), and drop the cache entry once that commits. Two simultaneous first
-    submissions: the primary key lets one insert; the other finds the row and goes on under
-    the row lock like any resubmission."""
+    """Write the row of a step-1 draft that so far lived in its token (inside the caller's
+    transaction). Two simultaneous first submissions of one token: the primary key lets one
+    insert; the other finds the row and goes on under the row lock like any resubmission."""
     try:
         with transaction.atomic():
             draft.save(force_insert=True)
     except IntegrityError:
         draft._state.adding = False
-    draft_id = draft.pk
-    transaction.on_commit(lambda: draft_store.discard(draft_id))
 
 
 def _claim_free_or_mine(*, claim_key: str, mobile: str, holder: str) -> None:

@@ -1,5 +1,6 @@
 """Pages of the legal-person registration wizard and of 经办人申请: parse, call one service,
-render. The wizard's state is the server-side draft whose id is kept in the session."""
+render. The wizard's state is the draft whose id (and, until step 2, its sealed token) the
+session keeps."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from zhengwu.core.errors import NotFound, ZhengwuError
 from zhengwu.integrations.identity.qr import qr_svg
 
-from . import face, selectors, services
+from . import draft_store, face, selectors, services
 from .constants import DraftOutcome, DraftStep
 from .errors import DraftExpired
 from .face import FaceStep
@@ -25,6 +26,7 @@ from .forms import InfoForm, RejectForm, UserForm
 from .models import RegistrationDraft
 
 SESSION_KEY = "registration_draft"
+TOKEN_SESSION_KEY = "registration_draft_token"  # the step-1 draft until its row exists
 STEPS = [
     ("info", _("信息认证")),
     ("user", _("创建用户")),
@@ -43,9 +45,11 @@ def _draft(request: HttpRequest, step: str | None = None) -> RegistrationDraft |
     if not draft_id:
         return None
     try:
-        draft = services.draft_get(draft_id=draft_id)
+        token = request.session.get(TOKEN_SESSION_KEY, "")
+        draft = services.draft_get(draft_id=draft_id, token=token)
     except (NotFound, DraftExpired):
         request.session.pop(SESSION_KEY, None)
+        request.session.pop(TOKEN_SESSION_KEY, None)
         return None
     if step is not None and draft.step != step:
         return None
@@ -86,6 +90,7 @@ def info_step(request: HttpRequest) -> HttpResponse:
             )
         else:
             request.session[SESSION_KEY] = str(draft.pk)
+            request.session[TOKEN_SESSION_KEY] = draft_store.seal(draft)  # until step 2
             return redirect("registrations:user")
     return _render(request, "registrations/info.html", "info", form=form, manual_offer=manual_offer)
 

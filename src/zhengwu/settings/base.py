@@ -146,9 +146,7 @@ STORAGES = {
 
 CACHE_URL = env_str("REDIS_URL")
 if CACHE_URL:
-    CACHES = {
-        "default": {"BACKEND": "zhengwu.core.cache.RedisCache", "LOCATION": CACHE_URL}
-    }
+    CACHES = {"default": {"BACKEND": "zhengwu.core.cache.RedisCache", "LOCATION": CACHE_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

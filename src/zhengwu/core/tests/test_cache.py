@@ -60,7 +60,7 @@ def test_shared_client_across_threads() -> None:
             for i in range(50):
                 cache.set(f"t{n}-{i}", i, 30)
                 assert cache.get(f"t{n}-{i}") == i
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:  # reported below
             errors.append(exc)
 
     threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]

@@ -18,14 +18,12 @@ def test_journey_1_through_the_api(client, entity, send_code, django_capture_on_
     """Step 1 → captcha + SMS code → step 2 → face check → active account."""
     response = _post(client, "/", step1_data(entity))
     assert response.status_code == 201, response.json()
-    draft_id = response.json()["draft_id"]
+    draft_id, token = response.json()["draft_id"], response.json()["draft_token"]
     captcha = client.get(f"{BASE}/captcha").json()
     assert captcha["captcha_key"] and "/captcha/image/" in captcha["image_url"]
     with django_capture_on_commit_callbacks(execute=True):
-        assert (
-            _post(client, f"/{draft_id}/sms-code", {"mobile": entity.registered_phone}).status_code
-            == 204
-        )
+        body = {"mobile": entity.registered_phone, "draft_token": token}
+        assert _post(client, f"/{draft_id}/sms-code", body).status_code == 204
     import re
 
     from zhengwu.notifications.models import SmsMessage
@@ -37,10 +35,12 @@ def test_journey_1_through_the_api(client, entity, send_code, django_capture_on_
         "captcha_key": captcha["captcha_key"],
         "captcha": "PASSED",
         "sms_code": code,
+        "draft_token": token,
     }
     response = _post(client, f"/{draft_id}/user", data)
     assert response.status_code == 200, response.json()
     assert response.json()["step"] == "face"
+    assert response.json()["draft_token"] is None  # the draft has its row now
     face = _post(client, f"/{draft_id}/face-check", {})
     assert face.status_code == 200 and "/sandbox/identity/" in face.json()["qr_payload"]
     status = client.get(f"{BASE}/{draft_id}/face-check").json()
@@ -60,13 +60,15 @@ def test_step_1_error_names_the_field(client, entity):
 
 
 def test_wrong_captcha_is_refused(client, entity):
-    draft_id = _post(client, "/", step1_data(entity)).json()["draft_id"]
+    step1 = _post(client, "/", step1_data(entity)).json()
+    draft_id = step1["draft_id"]
     captcha = client.get(f"{BASE}/captcha").json()
     data = {
         **step2_data(entity),
         "captcha_key": captcha["captcha_key"],
         "captcha": "nope",
         "sms_code": "1",
+        "draft_token": step1["draft_token"],
     }
     response = _post(client, f"/{draft_id}/user", data)
     assert response.status_code == 400 and response.json()["field"] == "captcha"
@@ -80,3 +82,37 @@ def test_unknown_draft_is_404(client):
 def test_openapi_lists_the_registration_endpoints(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/registrations/" in paths and "/api/v1/registrations/{draft_id}/user" in paths
+
+
+def test_step_2_needs_the_draft_token_of_step_1(client, entity):
+    """Decision 0017: until step 2 is submitted the draft lives in its token only. Without
+    it, with another draft's, or altered: 404 registration.not_found, nothing written."""
+    from zhengwu.registrations.models import RegistrationDraft
+
+    first = _post(client, "/", step1_data(entity)).json()
+    second = _post(client, "/", step1_data(entity)).json()
+    path = f"/{first['draft_id']}/sms-code"
+    token = first["draft_token"]
+    altered = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    for body in (
+        {"mobile": entity.registered_phone},
+        {"mobile": entity.registered_phone, "draft_token": second["draft_token"]},
+        {"mobile": entity.registered_phone, "draft_token": altered},
+    ):
+        response = _post(client, path, body)
+        assert response.status_code == 404, body
+        assert response.json()["code"] == "registration.not_found"
+    too_long = {"mobile": entity.registered_phone, "draft_token": "x" * 5000}
+    assert _post(client, path, too_long).status_code in (400, 422)
+    assert not RegistrationDraft.objects.exists()
+
+
+def test_an_expired_draft_token_is_410(client, entity, time_machine):
+    step1 = _post(client, "/", step1_data(entity)).json()
+    from datetime import datetime, timedelta
+
+    expires_at = datetime.fromisoformat(step1["expires_at"].replace("Z", "+00:00"))
+    time_machine.move_to(expires_at + timedelta(seconds=1))  # the JSON keeps milliseconds
+    body = {"mobile": entity.registered_phone, "draft_token": step1["draft_token"]}
+    response = _post(client, f"/{step1['draft_id']}/sms-code", body)
+    assert response.status_code == 410

@@ -12,7 +12,7 @@ from django.db import connection
 
 from zhengwu.accounts.errors import MobileTaken
 from zhengwu.accounts.models import MobileClaim
-from zhengwu.registrations import services
+from zhengwu.registrations import draft_store, services
 from zhengwu.registrations.models import RegistrationDraft
 
 from .conftest import step1_data, step2_data
@@ -58,16 +58,15 @@ def test_two_simultaneous_applications_with_one_mobile_one_wins(entity, monkeypa
     assert MobileClaim.objects.get().holder == won[0].claim_holder
 
 
-def test_two_simultaneous_first_submissions_of_one_cached_draft_write_one_row(
-    entity, monkeypatch
-):
-    """A step-1 draft waits in the cache (draft_store); two step-2 submissions of it at once
+def test_two_simultaneous_first_submissions_of_one_cached_draft_write_one_row(entity, monkeypatch):
+    """A step-1 draft lives in its token (draft_store); two step-2 submissions of it at once
     (a double tap): the primary key lets one INSERT, the other continues under the row lock
     as a resubmission; nothing fails and one row remains."""
     monkeypatch.setattr(services, "verification_code_check", lambda **kwargs: None)
     draft = services.registration_start(**step1_data(entity))
     assert not RegistrationDraft.objects.exists()
-    copies = [services.draft_get(draft_id=draft.pk) for _ in range(2)]
+    token = draft_store.seal(draft)
+    copies = [services.draft_get(draft_id=draft.pk, token=token) for _ in range(2)]
     barrier = threading.Barrier(2)
     results: list[object] = []
 

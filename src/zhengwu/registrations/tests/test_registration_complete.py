@@ -8,7 +8,7 @@ from zhengwu.audit.models import AuditEvent
 from zhengwu.core.errors import ValidationFailed
 from zhengwu.integrations.identity.base import FaceCheckStatus
 from zhengwu.notifications.models import SmsMessage
-from zhengwu.registrations import services
+from zhengwu.registrations import draft_store, services
 from zhengwu.registrations.models import OperatorApplication
 
 pytestmark = pytest.mark.django_db
@@ -131,6 +131,7 @@ def test_expired_draft_cannot_continue(start, submit_user, time_machine):
     from zhengwu.registrations.errors import DraftExpired
 
     draft = start()
+    token = draft_store.seal(draft)
     time_machine.move_to(draft.expires_at)
     with pytest.raises(DraftExpired):
-        services.draft_get(draft_id=draft.pk)
+        services.draft_get(draft_id=draft.pk, token=token)

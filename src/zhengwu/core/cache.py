@@ -3,9 +3,9 @@
 Django's ``RedisCacheClient.get_client`` builds a new ``redis.Redis`` for every cache call.
 The connections come from a shared pool either way, but the client object itself is costly
 to make (redis-py fills a table of ~170 response callbacks per instance): about 0.2 ms of CPU
-per call, more than the round trip to Redis. Step 1 of the registration keeps its draft in
-the cache, and the rate limits count there, so the portal keeps the client. A ``redis.Redis``
-is safe to share between threads (each command takes a connection from the pool).
+per call, more than the round trip to Redis. Rate limits, lockout counters and cached facts
+make such calls on busy public pages, so the portal keeps the client. A ``redis.Redis`` is
+safe to share between threads (each command takes a connection from the pool).
 
 ``CACHES["default"]["BACKEND"] = "zhengwu.core.cache.RedisCache"``; options as Django's.
 """

@@ -154,8 +154,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
     parser.add_argument("--clients", type=int, default=12, help="concurrent connections")
-    parser.add_argument("--seconds", type=float, default=10.0, help="length of one slice")
-    parser.add_argument("--rounds", type=int, default=3, help="baseline/subject slice pairs")
+    parser.add_argument("--seconds", type=float, default=8.0, help="length of one slice")
+    parser.add_argument("--rounds", type=int, default=7, help="baseline/subject slice pairs")
     parser.add_argument(
         "--reuse", action="store_true", help="reuse a kept bench database holding --rows entities"
     )

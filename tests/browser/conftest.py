@@ -8,6 +8,50 @@ import pytest
 CHROMIUM = os.environ.get("ZHENGWU_CHROMIUM", "/usr/bin/chromium")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _one_request_at_a_time_on_in_memory_sqlite():
+    """On SQLite the live server's threads share the test's in-memory connection (Django's
+    ``connections_override``), and sqlite3 refuses concurrent use of one connection ("bad
+    parameter or other API misuse"), e.g. when the browser loads two uploads at once. There
+    the live server runs one request at a time (response body included). A request that has
+    waited 2 s goes ahead anyway: that is the portal calling itself (the sandbox identity
+    provider's token endpoint during an OIDC callback), and the waiting request holds no
+    cursor while it waits on HTTP. On PostgreSQL each server thread has its own connection."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        yield
+        return
+    import threading
+
+    from django.core.servers.basehttp import ThreadedWSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class SerialisedWSGIServer(ThreadedWSGIServer):
+        def set_app(self, application):
+            lock = threading.Lock()
+
+            def serialised(environ, start_response):
+                acquired = lock.acquire(timeout=2)
+                try:
+                    result = application(environ, start_response)
+                    try:
+                        return list(result)
+                    finally:
+                        if hasattr(result, "close"):
+                            result.close()
+                finally:
+                    if acquired:
+                        lock.release()
+
+            super().set_app(serialised)
+
+    original = LiveServerThread.server_class
+    LiveServerThread.server_class = SerialisedWSGIServer
+    yield
+    LiveServerThread.server_class = original
+
+
 @pytest.fixture(scope="module")
 def browser():
     """One browser per module: Playwright's sync API keeps an event loop running in this

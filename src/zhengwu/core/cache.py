@@ -17,8 +17,11 @@ from typing import Any
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
 
+# django-stubs does not describe the client's private attributes used below.
+_Client: Any = DjangoRedisCacheClient
 
-class RedisCacheClient(DjangoRedisCacheClient):
+
+class RedisCacheClient(_Client):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._clients: dict[int, Any] = {}

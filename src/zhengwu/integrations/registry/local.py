@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import hmac
 import unicodedata
+import weakref
 from functools import cache
 from types import ModuleType
+from typing import Any
 
 from django.db import DatabaseError, connections, router
 
@@ -154,6 +156,13 @@ class LocalRegistry(RegistryProvider):
             return False
 
 
+# Per database connection (each thread has its own): the SELECT, the field names in column
+# order and the converters of ``_fetch_by_uscc``; gone with the connection object.
+_plans: weakref.WeakKeyDictionary[Any, tuple[str, list[str], dict[int, Any]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def _fetch_by_uscc(code: str) -> MarketEntity | None:
     """The register row of ``code``: one primary-key SELECT whose SQL, column order and field
     converters (decryption, SQLite dates and booleans) are worked out once per database
@@ -161,13 +170,13 @@ def _fetch_by_uscc(code: str) -> MarketEntity | None:
     ORDER BY; ``raw()`` maps its columns and model fields anew) cost more than the round
     trip on step 1 of the registration (docs/performance.md, bench/registration.py)."""
     connection = connections[router.db_for_read(MarketEntity)]
-    plan = getattr(connection, "_zhengwu_entity_by_uscc", None)
+    plan = _plans.get(connection)
     if plan is None:
         compiler = MarketEntity.objects.filter(uscc=code).query.get_compiler(connection=connection)
         compiler.setup_query()
         converters = compiler.get_converters([col for col, _alias, _sql in compiler.select])
         names = [f.attname for f in MarketEntity._meta.concrete_fields]
-        plan = connection._zhengwu_entity_by_uscc = (_select_by_uscc(), names, converters)
+        plan = _plans[connection] = (_select_by_uscc(), names, converters)
     sql, names, converters = plan
     with connection.cursor() as cursor:
         cursor.execute(sql, [code])

@@ -215,7 +215,7 @@ def test_the_local_provider_row_reads_as_the_orm_reads_it(db):
     """``LocalRegistry`` fetches a register row with a statement and converters planned once
     per connection (integrations/registry/local.py): every field equals an ORM read — the
     decrypted ID number and phone, the date, the booleans — on SQLite and PostgreSQL."""
-    from django.db import connection
+    from django.db import connections
 
     from zhengwu.integrations.registry import local
     from zhengwu.registry.models import MarketEntity
@@ -229,5 +229,5 @@ def test_the_local_provider_row_reads_as_the_orm_reads_it(db):
         assert getattr(again, field.attname) == getattr(orm, field.attname), field.name
     assert first.registered_on == datetime.date(2015, 6, 1)
     assert first.is_phone_landline is True and first._state.adding is False
-    assert hasattr(connection, "_zhengwu_entity_by_uscc")  # planned once, then reused
+    assert connections["default"] in local._plans  # planned once per connection, then reused
     assert local._fetch_by_uscc(uscc(999_999, "91")) is None

@@ -179,7 +179,7 @@ def _agent_items(status: str) -> list[QueueItem]:
     """代理注册 (REG-10): signed registrations, earliest working-day deadline first; one query."""
     now = timezone.now()
     cases = (
-        AgentRegistration.objects.only(*_UNIT_CASE_FIELDS, "legal_person_type")
+        AgentRegistration.objects.only(*_UNIT_CASE_FIELDS, "legal_person_type", "created_at")
         .filter(status__in=[value for value, _label in AGENT_QUEUE_STATUSES])
         .order_by("deadline_at", "pk")
     )

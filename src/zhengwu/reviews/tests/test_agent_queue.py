@@ -99,3 +99,16 @@ def test_reject_needs_a_reason_and_sends_it(reviewer_client, case):
     sms = SmsMessage.objects.get(template_code="registration.rejected")
     assert "委托事项不全" in sms.text and sms.mobile == "13957112345"
     assert not case.user.is_active
+
+
+def test_queue_is_one_query_whatever_its_length(django_assert_num_queries):
+    """The list reads its columns in one query, also for a case without 提交时间 (it shows
+    the creation time instead, which must be among the columns read)."""
+    from zhengwu.reviews.queues import _agent_items
+
+    for _ in range(3):
+        AgentRegistrationFactory(pending=True)
+    AgentRegistrationFactory(pending=True, submitted_at=None)
+    with django_assert_num_queries(1):
+        items = _agent_items("")
+    assert len(items) == 4 and all(item.submitted_at is not None for item in items)

@@ -23,22 +23,14 @@ pytestmark = [
 ]
 
 
-def test_two_simultaneous_applications_with_one_mobile_one_wins(entity, monkeypatch):
-    """The unique constraint on (organisation, mobile) decides; the loser gets the seed text."""
-    # The SMS code is not what is raced here (each wizard would have its own valid code).
-    monkeypatch.setattr(services, "verification_code_check", lambda **kwargs: None)
-    drafts = [services.registration_start(**step1_data(entity)) for _ in range(2)]
-    barrier = threading.Barrier(2)
+def _submit_together(submissions: list[tuple[object, dict]]) -> list[object]:
+    """Each (draft, step-2 data) submitted in its own thread, released at the same moment;
+    the results (drafts or exceptions) in completion order."""
+    barrier = threading.Barrier(len(submissions))
     results: list[object] = []
 
-    def run(draft, n):
+    def run(draft, data):
         try:
-            data = step2_data(
-                entity,
-                as_legal_rep=False,
-                username=f"racer_{n}",
-                operator_id_number=["330106198501011231", "11010519491231002X"][n],
-            )
             barrier.wait()
             results.append(services.registration_user_submit(draft=draft, sms_code="1", **data))
         except Exception as exc:  # collected for the assertion
@@ -46,11 +38,28 @@ def test_two_simultaneous_applications_with_one_mobile_one_wins(entity, monkeypa
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run, args=(d, n)) for n, d in enumerate(drafts)]
+    threads = [threading.Thread(target=run, args=pair) for pair in submissions]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(30)
+    return results
+
+
+def test_two_simultaneous_applications_with_one_mobile_one_wins(entity, monkeypatch):
+    """The unique constraint on (organisation, mobile) decides; the loser gets the seed text."""
+    # The SMS code is not what is raced here (each wizard would have its own valid code).
+    monkeypatch.setattr(services, "verification_code_check", lambda **kwargs: None)
+    submissions = [
+        (
+            services.registration_start(**step1_data(entity)),
+            step2_data(
+                entity, as_legal_rep=False, username=f"racer_{n}", operator_id_number=number
+            ),
+        )
+        for n, number in enumerate(["330106198501011231", "11010519491231002X"])
+    ]
+    results = _submit_together(submissions)
     won = [r for r in results if isinstance(r, RegistrationDraft)]
     lost = [r for r in results if isinstance(r, MobileTaken)]
     assert (len(won), len(lost)) == (1, 1), results
@@ -58,7 +67,7 @@ def test_two_simultaneous_applications_with_one_mobile_one_wins(entity, monkeypa
     assert MobileClaim.objects.get().holder == won[0].claim_holder
 
 
-def test_two_simultaneous_first_submissions_of_one_cached_draft_write_one_row(entity, monkeypatch):
+def test_two_simultaneous_first_submissions_of_one_token_write_one_row(entity, monkeypatch):
     """A step-1 draft lives in its token (draft_store); two step-2 submissions of it at once
     (a double tap): the primary key lets one INSERT, the other continues under the row lock
     as a resubmission; nothing fails and one row remains."""
@@ -66,25 +75,12 @@ def test_two_simultaneous_first_submissions_of_one_cached_draft_write_one_row(en
     draft = services.registration_start(**step1_data(entity))
     assert not RegistrationDraft.objects.exists()
     token = draft_store.seal(draft)
-    copies = [services.draft_get(draft_id=draft.pk, token=token) for _ in range(2)]
-    barrier = threading.Barrier(2)
-    results: list[object] = []
-
-    def run(copy, n):
-        try:
-            data = step2_data(entity, username=f"double_{n}")
-            barrier.wait()
-            results.append(services.registration_user_submit(draft=copy, sms_code="1", **data))
-        except Exception as exc:  # collected for the assertion
-            results.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(c, n)) for n, c in enumerate(copies)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    results = _submit_together(
+        [
+            (services.draft_get(draft_id=draft.pk, token=token), step2_data(entity, username=name))
+            for name in ("double_0", "double_1")
+        ]
+    )
     assert all(isinstance(r, RegistrationDraft) for r in results), results
     row = RegistrationDraft.objects.get()
     assert row.pk == draft.pk and row.step == "face"

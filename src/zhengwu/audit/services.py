@@ -141,13 +141,15 @@ def _insert(event: AuditEvent, using: str) -> None:
     statement = _insert_statements.get(using)
     if statement is None:
         fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+        pk = AuditEvent._meta.pk
+        assert pk is not None
         quote = connection.ops.quote_name
         returning = bool(connection.features.can_return_columns_from_insert)
         sql = "INSERT INTO {} ({}) VALUES ({}){}".format(
             quote(AuditEvent._meta.db_table),
-            ", ".join(quote(f.column) for f in fields),
+            ", ".join(quote(str(f.column)) for f in fields),
             ", ".join(["%s"] * len(fields)),
-            f" RETURNING {quote(AuditEvent._meta.pk.column)}" if returning else "",  # type: ignore[union-attr]
+            f" RETURNING {quote(str(pk.column))}" if returning else "",
         )
         statement = _insert_statements[using] = (sql, fields, returning)
     sql, fields, returning = statement

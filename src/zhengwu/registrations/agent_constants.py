@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AgentStatus(models.TextChoices):
@@ -16,10 +17,10 @@ class AgentStatus(models.TextChoices):
     DRAFT = "draft", _("待提交")
     SIGNING = "signing", _("签名中")
     TIMED_OUT = "timed_out", _("签名超时")
-    REFUSED = "refused", _("拒签")
+    REFUSED = "refused", pgettext_lazy("application status", "拒签")
     PENDING = "pending", _("待审核")
-    APPROVED = "approved", _("通过")
-    REJECTED = "rejected", _("不通过")
+    APPROVED = "approved", pgettext_lazy("application status", "通过")
+    REJECTED = "rejected", pgettext_lazy("application status", "不通过")
 
 
 #: The diagram of AgentRegistration as data (docs/workflows/agent-registration.md is generated).

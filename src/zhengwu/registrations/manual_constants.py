@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengwu.uploads.models import UploadKind
 
@@ -12,8 +13,8 @@ class ManualStatus(models.TextChoices):
     """States of a ``ManualVerification`` (REG-9: 待审核 → 通过 / 不通过 → 重新提交 → 待审核)."""
 
     PENDING = "pending", _("待审核")
-    APPROVED = "approved", _("通过")
-    REJECTED = "rejected", _("不通过")
+    APPROVED = "approved", pgettext_lazy("application status", "通过")
+    REJECTED = "rejected", pgettext_lazy("application status", "不通过")
 
 
 #: The diagram of ManualVerification as data (docs/workflows/manual-review.md is generated).

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengwu.registrations.agent_constants import AgentRejectionReason
 from zhengwu.registrations.manual_constants import MANUAL_UPLOAD_KINDS, RejectionReason
@@ -20,7 +21,10 @@ class _ReasonDecisionForm(forms.Form):
 
     decision = forms.ChoiceField(
         label=_("审核结果"),
-        choices=[("approve", _("通过")), ("reject", _("不通过"))],
+        choices=[
+            ("approve", pgettext_lazy("review decision", "通过")),
+            ("reject", pgettext_lazy("review decision", "不通过")),
+        ],
         widget=forms.RadioSelect,
         error_messages={"required": _("请选择审核结果")},
     )

@@ -6,6 +6,7 @@ fails once it commits. (SQLite serialises writers, so there is no race to test.)
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 
@@ -13,6 +14,7 @@ import pytest
 from django.db import connection, transaction
 
 from zhengwu.accounts.tests.factories import make_personas
+from zhengwu.core.testing import run_together
 from zhengwu.enterprise import services
 from zhengwu.enterprise.errors import CodeAlreadyClaimed
 from zhengwu.enterprise.models import EnterpriseCode
@@ -68,26 +70,10 @@ def test_many_concurrent_claims_make_one_code():
     personas = make_personas()
     org = personas.organisation
     actors = [personas.legal_representative, personas.administrator, personas.operator] * 2
-    barrier = threading.Barrier(len(actors))
-    results: list[object] = []
-    lock = threading.Lock()
-
-    def claim(actor) -> None:  # type: ignore[no-untyped-def]
-        barrier.wait(5)
-        try:
-            result: object = services.claim_code(organisation=org, actor=actor)
-        except Exception as exc:
-            result = exc
-        finally:
-            connection.close()
-        with lock:
-            results.append(result)
-
-    threads = [threading.Thread(target=claim, args=(a,)) for a in actors]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(10)
+    results = run_together(
+        *[functools.partial(services.claim_code, organisation=org, actor=a) for a in actors],
+        timeout=10,
+    )
     assert sum(isinstance(r, EnterpriseCode) for r in results) == 1
     assert sum(isinstance(r, CodeAlreadyClaimed) for r in results) == len(actors) - 1
     assert EnterpriseCode.objects.filter(organisation=org).count() == 1

@@ -3,15 +3,12 @@ consumed by one of two simultaneous requests, an authorisation code redeemed onc
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
 from django.contrib.sessions.middleware import SessionMiddleware
-from django.db import connection, connections
+from django.db import connection
 from django.test import RequestFactory
 
+from zhengwu.core.testing import race
 from zhengwu.federation import conf, sandbox_idp, services
 from zhengwu.federation.constants import Method
 from zhengwu.federation.errors import SignInFailed
@@ -27,27 +24,6 @@ def _postgresql_only():
         pytest.skip("row locks and concurrent transactions: PostgreSQL")
 
 
-def _race(work: Callable[[], Any], n: int = 2) -> list[Any]:
-    barrier = threading.Barrier(n)
-    results: list[Any] = []
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            results.append(work())
-        except Exception as exc:  # the outcome is what the test compares
-            results.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 def _request(token: str | None = None):
     request = RequestFactory().get("/")
     SessionMiddleware(lambda r: None).process_request(request)
@@ -58,7 +34,7 @@ def _request(token: str | None = None):
 
 def test_simultaneous_consumes_let_one_through():
     flow = services.flow_start(request=_request(), method=Method.CERTIFICATE, secret="c")
-    results = _race(
+    results = race(
         lambda: services.flow_consume(request=_request(flow.token), method=Method.CERTIFICATE)
     )
     assert sum(not isinstance(r, Exception) for r in results) == 1
@@ -81,6 +57,6 @@ def test_simultaneous_token_requests_redeem_the_code_once():
         "code_verifier": "v" * 50,
     }
     credentials = (conf.oidc_client_id(), conf.oidc_client_secret())
-    results = _race(lambda: sandbox_idp.token_exchange(form=form, basic_credentials=credentials))
+    results = race(lambda: sandbox_idp.token_exchange(form=form, basic_credentials=credentials))
     assert sum(isinstance(r, dict) and "id_token" in r for r in results) == 1
     assert [r.code for r in results if isinstance(r, sandbox_idp.OAuthError)] == ["invalid_grant"]

@@ -7,12 +7,12 @@ cannot be raced on it; a SQLite file database (the embedded default) serialises 
 ``BEGIN IMMEDIATE``. The claim race is also tested on both databases in ``test_sms_deliver``.
 """
 
-import threading
 import time
 
 import pytest
 from django.db import connection
 
+from zhengwu.core.testing import race
 from zhengwu.integrations.models import SandboxSms
 from zhengwu.integrations.sms.sandbox import SandboxSmsGateway
 from zhengwu.notifications.errors import SmsRateLimited
@@ -25,30 +25,9 @@ pytestmark = [
 ]
 
 
-def _race(target, n):
-    barrier = threading.Barrier(n)
-    results = []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(target())
-        except Exception as exc:  # collected for the assertion
-            results.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results
-
-
 def test_simultaneous_code_requests_for_one_new_mobile_send_one_code():
     """Five requests at once for a mobile never seen before: one code, four refusals."""
-    results = _race(lambda: verification_code_send(mobile="13812345678", purpose="registration"), 5)
+    results = race(lambda: verification_code_send(mobile="13812345678", purpose="registration"), 5)
     sent = [r for r in results if isinstance(r, VerificationCode)]
     limited = [r for r in results if isinstance(r, SmsRateLimited)]
     assert (len(sent), len(limited)) == (1, 4), results
@@ -71,7 +50,7 @@ def test_two_workers_on_one_message_send_it_once(settings):
     message = sms_send(
         mobile="13812345678", template="account.locked", params={"username": "zhangsan"}
     )
-    results = _race(lambda: sms_deliver(message_id=message.pk), 2)
+    results = race(lambda: sms_deliver(message_id=message.pk), 2)
     assert not [r for r in results if isinstance(r, Exception)], results
     assert SandboxSms.objects.count() == 1
     assert SmsAttempt.objects.count() == 1

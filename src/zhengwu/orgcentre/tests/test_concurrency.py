@@ -6,7 +6,7 @@ Real threads with their own connections, PostgreSQL only (the in-memory SQLite t
 cannot make writers wait).
 """
 
-import threading
+import functools
 
 import pytest
 from django.db import connection
@@ -14,6 +14,7 @@ from django.db import connection
 from zhengwu.accounts.errors import MobileTaken
 from zhengwu.accounts.models import Membership, MobileClaim, User
 from zhengwu.accounts.tests.factories import make_personas, resident_id
+from zhengwu.core.testing import run_together
 from zhengwu.orgcentre import services
 
 pytestmark = [
@@ -28,35 +29,21 @@ def test_two_simultaneous_adds_with_one_mobile_one_wins(monkeypatch):
     # the early, non-locking answer: the unique constraint must decide.
     monkeypatch.setattr(services, "verification_code_check", lambda **kwargs: None)
     monkeypatch.setattr(services, "_mobile_free", lambda **kwargs: None)
-    barrier = threading.Barrier(2)
-    results: list[object] = []
     actors = [personas.legal_representative, personas.administrator]
 
-    def run(n):
-        try:
-            barrier.wait()
-            results.append(
-                services.operator_add(
-                    actor=actors[n],
-                    organisation=personas.organisation,
-                    real_name=f"并发{n}",
-                    id_type="resident_id",
-                    id_number=resident_id(880 + n),
-                    mobile="13957144001",
-                    sms_code="1",
-                    username=f"racer_{n}",
-                )
-            )
-        except Exception as exc:  # collected for the assertion
-            results.append(exc)
-        finally:
-            connection.close()
+    def add(n):
+        return services.operator_add(
+            actor=actors[n],
+            organisation=personas.organisation,
+            real_name=f"并发{n}",
+            id_type="resident_id",
+            id_number=resident_id(880 + n),
+            mobile="13957144001",
+            sms_code="1",
+            username=f"racer_{n}",
+        )
 
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    results = run_together(functools.partial(add, 0), functools.partial(add, 1))
     won = [r for r in results if isinstance(r, Membership)]
     lost = [r for r in results if isinstance(r, MobileTaken)]
     assert (len(won), len(lost)) == (1, 1), results

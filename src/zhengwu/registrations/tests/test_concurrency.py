@@ -5,13 +5,14 @@ Real threads with their own connections, PostgreSQL only (as notifications/test_
 the in-memory SQLite test database cannot make writers wait).
 """
 
-import threading
+import functools
 
 import pytest
 from django.db import connection
 
 from zhengwu.accounts.errors import MobileTaken
 from zhengwu.accounts.models import MobileClaim
+from zhengwu.core.testing import run_together
 from zhengwu.registrations import draft_store, services
 from zhengwu.registrations.models import RegistrationDraft
 
@@ -26,24 +27,12 @@ pytestmark = [
 def _submit_together(submissions: list[tuple[object, dict]]) -> list[object]:
     """Each (draft, step-2 data) submitted in its own thread, released at the same moment;
     the results (drafts or exceptions) in completion order."""
-    barrier = threading.Barrier(len(submissions))
-    results: list[object] = []
-
-    def run(draft, data):
-        try:
-            barrier.wait()
-            results.append(services.registration_user_submit(draft=draft, sms_code="1", **data))
-        except Exception as exc:  # collected for the assertion
-            results.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in submissions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results
+    return run_together(
+        *[
+            functools.partial(services.registration_user_submit, draft=draft, sms_code="1", **data)
+            for draft, data in submissions
+        ]
+    )
 
 
 def test_two_simultaneous_applications_with_one_mobile_one_wins(entity, monkeypatch):

@@ -1,12 +1,11 @@
 """Journey 6 under concurrency: two reviewers decide the same case at the same moment; one
 decision wins, the other is refused by the transition helper (PostgreSQL row locks)."""
 
-import threading
-
 import pytest
 from django.db import connection
 
 from zhengwu.core.errors import IllegalTransition
+from zhengwu.core.testing import run_together
 from zhengwu.core.workflow import history
 from zhengwu.registrations.models import ManualVerification
 from zhengwu.reviews import services as review_services
@@ -22,33 +21,18 @@ def test_two_reviewers_deciding_at_once_one_wins():
     """Approve and reject race: exactly one transition row, the loser names the state."""
     case = ManualVerificationFactory()
     reviewers = [make_reviewer(username=f"rev_{n}") for n in range(2)]
-    barrier = threading.Barrier(2)
-    results: list[object] = []
 
-    def run(n):
-        try:
-            barrier.wait()
-            mine = ManualVerification.objects.get(pk=case.pk)
-            if n == 0:
-                results.append(
-                    review_services.manual_verification_approve(case=mine, actor=reviewers[0])
-                )
-            else:
-                results.append(
-                    review_services.manual_verification_reject(
-                        case=mine, actor=reviewers[1], reason_code="no_stamp"
-                    )
-                )
-        except Exception as exc:  # collected for the assertion
-            results.append(exc)
-        finally:
-            connection.close()
+    def approve():
+        mine = ManualVerification.objects.get(pk=case.pk)
+        return review_services.manual_verification_approve(case=mine, actor=reviewers[0])
 
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    def reject():
+        mine = ManualVerification.objects.get(pk=case.pk)
+        return review_services.manual_verification_reject(
+            case=mine, actor=reviewers[1], reason_code="no_stamp"
+        )
+
+    results = run_together(approve, reject)
     won = [r for r in results if isinstance(r, ManualVerification)]
     lost = [r for r in results if isinstance(r, IllegalTransition)]
     assert (len(won), len(lost)) == (1, 1), results

@@ -6,14 +6,13 @@ cannot race threads; see ``notifications/tests/test_concurrency.py``).
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.db import connection
 from django.test import override_settings
 
 from zhengwu.accounts.tests.factories import MembershipFactory
 from zhengwu.audit.models import AuditEvent
+from zhengwu.core.testing import race
 from zhengwu.notifications.models import SmsMessage
 from zhengwu.signin import services
 from zhengwu.signin.errors import AccountLocked, SignInFailed
@@ -23,27 +22,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="threads need PostgreSQL"),
 ]
-
-
-def _race(target, n):
-    barrier = threading.Barrier(n)
-    results = []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(target())
-        except Exception as exc:  # collected for the assertion
-            results.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results
 
 
 @override_settings(ZHENGWU_SIGNIN_MAX_FAILURES=5, ZHENGWU_SIGNIN_IP_MAX_FAILURES=0)
@@ -57,7 +35,7 @@ def test_simultaneous_wrong_passwords_all_count_and_lock_once():
             tab="legal", principal="race_user", password="Bad#2026x", ip=None
         )
 
-    results = _race(attempt, 8)
+    results = race(attempt, 8)
     assert all(isinstance(r, SignInFailed | AccountLocked) for r in results), results
     state = SignInState.objects.get(user=user)
     assert state.failed_attempts == 8 and state.is_locked

@@ -11,7 +11,7 @@ import threading
 import time
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 from zhengwu.accounts.tests.factories import make_personas
 from zhengwu.core.testing import run_together
@@ -45,7 +45,7 @@ def test_concurrent_claims_make_one_code():
             outcomes["first"] = exc
         finally:
             first_inserted.set()
-            connection.close()
+            connections.close_all()
 
     def second() -> None:
         first_inserted.wait(5)
@@ -54,7 +54,7 @@ def test_concurrent_claims_make_one_code():
         except Exception as exc:
             outcomes["second"] = exc
         finally:
-            connection.close()
+            connections.close_all()
 
     threads = [threading.Thread(target=first), threading.Thread(target=second)]
     for thread in threads:

@@ -9,7 +9,7 @@ import datetime
 import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
 from zhengwu.accounts.models import MobileClaim
 from zhengwu.accounts.tests.factories import PASSWORD, resident_id
@@ -58,7 +58,7 @@ def test_two_simultaneous_registrations_with_one_mobile_one_wins(monkeypatch):
         except Exception as exc:  # collected for the assertion
             results.append(exc)
         finally:
-            connection.close()
+            connections.close_all()  # the audit alias too
 
     threads = [threading.Thread(target=run, args=(n,)) for n in range(2)]
     for thread in threads:

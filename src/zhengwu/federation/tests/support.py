@@ -13,6 +13,7 @@ from zhengwu.federation.providers.oidc import (
     HttpReply,
     OidcNationalAccountProvider,
     SandboxNationalAccountProvider,
+    pkce_challenge,
 )
 
 
@@ -63,3 +64,18 @@ class OidcProviderOverTestClient(OidcNationalAccountProvider):
 
     def __init__(self) -> None:
         super().__init__(transport=ClientTransport())
+
+
+def sandbox_grant(verifier: str = "v" * 50) -> tuple[Any, str]:
+    """An authorisation code of the sandbox provider for the portal's callback, issued for
+    ``verifier`` (PKCE S256): (the authorise parameters, the code)."""
+    from zhengwu.federation import conf, sandbox_idp
+
+    params = sandbox_idp.AuthorizeParams(
+        client_id=conf.oidc_client_id(),
+        redirect_uri="http://testserver/federation/national/callback/",
+        state="s",
+        nonce="n",
+        code_challenge=pkce_challenge(verifier),
+    )
+    return params, query(sandbox_idp.grant_create(params=params, claims={"sub": "1"}))["code"]

@@ -19,7 +19,12 @@ from zhengwu.federation import conf, sandbox_idp
 from zhengwu.federation.errors import SignInFailed
 from zhengwu.federation.models import SandboxIdpGrant, SignInFlow
 from zhengwu.federation.providers.oidc import pkce_challenge
-from zhengwu.federation.tests.support import SandboxProviderOverTestClient, oidc_authorize, query
+from zhengwu.federation.tests.support import (
+    SandboxProviderOverTestClient,
+    oidc_authorize,
+    query,
+    sandbox_grant,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -191,14 +196,7 @@ def test_wrong_verifier_is_refused(client):
 def test_token_endpoint_refuses_wrong_verifier_and_client(client):
     """RFC 6749 errors of the token endpoint: wrong verifier → invalid_grant (and the code is
     then spent); wrong secret → 401 invalid_client."""
-    params = sandbox_idp.AuthorizeParams(
-        client_id=conf.oidc_client_id(),
-        redirect_uri="http://testserver/federation/national/callback/",
-        state="s",
-        nonce="n",
-        code_challenge=pkce_challenge("v" * 50),
-    )
-    code = query(sandbox_idp.grant_create(params=params, claims={"sub": "1"}))["code"]
+    params, code = sandbox_grant()
     form = {
         "grant_type": "authorization_code",
         "code": code,
@@ -358,14 +356,7 @@ def test_non_ascii_state_is_refused_not_a_crash(client):
 
 def test_token_endpoint_refuses_a_malformed_verifier(client):
     """A verifier outside RFC 7636's alphabet is invalid_grant, not a server error."""
-    params = sandbox_idp.AuthorizeParams(
-        client_id=conf.oidc_client_id(),
-        redirect_uri="http://testserver/federation/national/callback/",
-        state="s",
-        nonce="n",
-        code_challenge=pkce_challenge("v" * 50),
-    )
-    code = query(sandbox_idp.grant_create(params=params, claims={"sub": "1"}))["code"]
+    params, code = sandbox_grant()
     form = {
         "grant_type": "authorization_code",
         "code": code,

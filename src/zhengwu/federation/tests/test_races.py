@@ -12,8 +12,7 @@ from zhengwu.core.testing import race
 from zhengwu.federation import conf, sandbox_idp, services
 from zhengwu.federation.constants import Method
 from zhengwu.federation.errors import SignInFailed
-from zhengwu.federation.providers.oidc import pkce_challenge
-from zhengwu.federation.tests.support import query
+from zhengwu.federation.tests.support import sandbox_grant
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -42,14 +41,7 @@ def test_simultaneous_consumes_let_one_through():
 
 
 def test_simultaneous_token_requests_redeem_the_code_once():
-    params = sandbox_idp.AuthorizeParams(
-        client_id=conf.oidc_client_id(),
-        redirect_uri="http://testserver/federation/national/callback/",
-        state="s",
-        nonce="n",
-        code_challenge=pkce_challenge("v" * 50),
-    )
-    code = query(sandbox_idp.grant_create(params=params, claims={"sub": "1"}))["code"]
+    params, code = sandbox_grant()
     form = {
         "grant_type": "authorization_code",
         "code": code,

@@ -15,18 +15,14 @@ from ninja import NinjaAPI, Schema
 from zhengwu import identifiers
 from zhengwu.core.errors import ZhengwuError
 
+from .errors import ErrorOut
+
 api = NinjaAPI(
     title="Zhengwu API",
     version="1",
     description="政务服务网 JSON API. Errors: {code, message, field} with a stable code.",
     urls_namespace="api",
 )
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
 
 
 def _mount_routers() -> None:

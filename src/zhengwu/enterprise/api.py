@@ -16,6 +16,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 from ninja.security import django_auth
 
+from zhengwu.api.errors import ErrorOut
 from zhengwu.core.errors import NotFound, RateLimited, ZhengwuError
 
 from . import selectors, services
@@ -23,12 +24,6 @@ from .models import EnterpriseCode
 from .ratelimit import verification_allowed
 
 router = Router(tags=["enterprise"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
 
 
 class VerificationOut(Schema):

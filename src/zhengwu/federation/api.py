@@ -16,7 +16,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 from ninja.utils import check_csrf
 
-from zhengwu.api.api import ErrorOut
+from zhengwu.api.errors import ErrorOut
 from zhengwu.core.errors import PermissionDenied
 
 from . import services

@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from zhengwu.api.errors import ErrorOut
 from zhengwu.core.errors import NotFound, ValidationFailed
 from zhengwu.identifiers import InvalidIdentifier, licence_id
 
@@ -37,12 +38,6 @@ FIELDS = (
     "valid_until",
     "particulars",
 )
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
 
 
 class LicenceOut(Schema):

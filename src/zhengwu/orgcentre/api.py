@@ -14,18 +14,13 @@ from ninja.security import django_auth
 
 from zhengwu.accounts.models import Membership
 from zhengwu.accounts.selectors import is_manager, members_of, membership_get_for_user
+from zhengwu.api.errors import ErrorOut
 from zhengwu.core.errors import NotFound
 
 from . import services
 from .errors import PendingApplicationExists
 
 router = Router(tags=["orgcentre"], auth=django_auth)
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
 
 
 class PendingOut(ErrorOut):

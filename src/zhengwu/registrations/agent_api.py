@@ -16,12 +16,13 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from zhengwu.api.errors import ErrorOut, captcha_check
 from zhengwu.core.errors import NotFound
 
 from . import agent_selectors as selectors
 from . import agent_services as services
 from .agent_constants import AgentStatus
-from .api import ErrorOut, FaceStartOut, MobileIn, _captcha_check
+from .api import FaceStartOut, MobileIn
 from .errors import DraftExpired
 from .models import AgentRegistration
 
@@ -137,7 +138,7 @@ def start(request: HttpRequest, payload: AgentIn) -> Status[AgentOut]:
     """REG-10: unit and legal representative checked against the register, the legal
     representative's mobile, the agent's account, the image captcha and the SMS code."""
     data = payload.dict()
-    _captcha_check(data.pop("captcha_key"), data.pop("captcha"))
+    captcha_check(data.pop("captcha_key"), data.pop("captcha"))
     application = services.agent_registration_start(**data, actor=request.user)
     return Status(201, _out(application))
 

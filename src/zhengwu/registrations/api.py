@@ -19,17 +19,11 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from zhengwu.core.errors import ValidationFailed
+from zhengwu.api.errors import ErrorOut, captcha_check
 
 from . import draft_store, services
 
 router = Router(tags=["registrations"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
 
 
 class InfoIn(Schema):
@@ -109,23 +103,6 @@ def _out(draft: services.RegistrationDraft, token: str | None = None) -> DraftOu
     )
 
 
-def _captcha_check(key: str, answer: str) -> None:
-    """django-simple-captcha for API clients: one attempt per key (``PASSED`` in the sandbox)."""
-    from captcha.conf import settings as captcha_settings
-    from django.utils import timezone
-
-    from zhengwu.integrations.captcha import SANDBOX_ANSWER
-
-    answer = (answer or "").strip().lower()
-    store = CaptchaStore.objects.filter(hashkey=key, expiration__gt=timezone.now()).first()
-    if store is not None:
-        store.delete()
-    if captcha_settings.CAPTCHA_TEST_MODE and answer == SANDBOX_ANSWER.lower():
-        return
-    if store is None or store.response != answer:
-        raise ValidationFailed("验证码错误", code="captcha.wrong", field="captcha")
-
-
 @router.post("/", response={201: DraftOut, 400: ErrorOut}, summary="Step 1 信息认证")
 def info(request: HttpRequest, payload: InfoIn) -> Status[DraftOut]:
     """Check the unit against the register (REG-1…REG-3); returns the draft to continue."""
@@ -159,7 +136,7 @@ def user(request: HttpRequest, draft_id: UUID, payload: UserIn) -> DraftOut:
     """REG-4/REG-5/REG-8; the image captcha and the SMS code are both required."""
     data = payload.dict()
     draft = services.draft_get(draft_id=draft_id, token=data.pop("draft_token"))
-    _captcha_check(data.pop("captcha_key"), data.pop("captcha"))
+    captcha_check(data.pop("captcha_key"), data.pop("captcha"))
     services.registration_user_submit(draft=draft, **data, actor=request.user)
     return _out(draft)
 

@@ -23,13 +23,13 @@ from ninja.utils import check_csrf
 
 from zhengwu.accounts.identity import mobile_validate
 from zhengwu.accounts.models import User
+from zhengwu.api.errors import ErrorOut, captcha_check
 from zhengwu.core.errors import NotFound, PermissionDenied, ValidationFailed, ZhengwuError
 from zhengwu.notifications.services import verification_code_send
 from zhengwu.uploads.images import prepare_jpeg, read_limited
 from zhengwu.uploads.models import UploadKind
 
 from . import manual_services
-from .api import ErrorOut, _captcha_check
 from .constants import SMS_CODE_PURPOSE
 from .manual_constants import MANUAL_UPLOAD_KINDS
 from .manual_forms import ManualInfoForm
@@ -197,7 +197,7 @@ def submit(
         raise ValidationFailed(
             "请阅读并同意《用户注册协议》", code="agreement.required", field="agreement"
         )
-    _captcha_check(data.pop("captcha_key"), data.pop("captcha"))
+    captcha_check(data.pop("captcha_key"), data.pop("captcha"))
     files = _files(licence_page=licence_page, id_document=id_document, stamped_proof=stamped_proof)
     case = manual_services.manual_verification_submit(
         data={name: data[name] for name in INFO_FIELDS},

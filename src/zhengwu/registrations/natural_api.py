@@ -14,10 +14,11 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from zhengwu.api.errors import ErrorOut, captcha_check
 from zhengwu.core.errors import NotFound
 
 from . import natural_services as services
-from .api import ErrorOut, FaceStartOut, FaceStatusOut, MobileIn, _captcha_check
+from .api import FaceStartOut, FaceStatusOut, MobileIn
 from .models.natural import NaturalPersonDraft, NaturalPersonReview
 
 router = Router(tags=["registrations: natural person"])
@@ -114,7 +115,7 @@ def sms_code(request: HttpRequest, payload: MobileIn) -> Status[None]:
 def submit(request: HttpRequest, payload: NaturalIn) -> Status[NaturalDraftOut]:
     """REG-11 / REG-4: every field, the image captcha and the SMS code."""
     data = payload.dict()
-    _captcha_check(data.pop("captcha_key"), data.pop("captcha"))
+    captcha_check(data.pop("captcha_key"), data.pop("captcha"))
     draft = services.natural_registration_submit(**data, actor=request.user)
     return Status(201, _out(draft))
 

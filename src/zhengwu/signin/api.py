@@ -12,14 +12,12 @@ from __future__ import annotations
 from captcha.helpers import captcha_image_url
 from captcha.models import CaptchaStore
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from zhengwu.api.api import ErrorOut
+from zhengwu.api.errors import ErrorOut, captcha_check
 from zhengwu.core.context import client_ip
 from zhengwu.core.errors import ValidationFailed
-from zhengwu.integrations.captcha import SANDBOX_ANSWER
 
 from . import conf, services
 from .constants import Tab
@@ -44,20 +42,6 @@ class SessionOut(Schema):
     username: str
     kind: str
     idle_seconds: int
-
-
-def _captcha_check(key: str, answer: str) -> None:
-    """One attempt per key; ``PASSED`` in the sandbox (as on the page)."""
-    from captcha.conf import settings as captcha_settings
-
-    answer = (answer or "").strip().lower()
-    store = CaptchaStore.objects.filter(hashkey=key, expiration__gt=timezone.now()).first()
-    if store is not None:
-        store.delete()
-    if captcha_settings.CAPTCHA_TEST_MODE and answer == SANDBOX_ANSWER.lower():
-        return
-    if store is None or store.response != answer:
-        raise ValidationFailed("验证码错误", code="captcha.wrong", field="captcha")
 
 
 @router.get("/captcha", response=CaptchaOut, summary="A new image captcha for sign-in")
@@ -86,7 +70,7 @@ def sign_in(request: HttpRequest, payload: SignInIn) -> Status[SessionOut | Erro
         )
     if payload.tab not in Tab.values:
         raise ValidationFailed("登录方式无效", code="signin.tab", field="tab")
-    _captcha_check(payload.captcha_key, payload.captcha)
+    captcha_check(payload.captcha_key, payload.captcha)
     user = services.signin_check(
         tab=payload.tab, principal=payload.login, password=payload.password, ip=client_ip(request)
     )

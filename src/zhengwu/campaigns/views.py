@@ -1,0 +1,116 @@
+"""Back-office pages of the campaigns (SVC-4): the dashboard with the live figures and the
+trend per unit, the frozen weekly tables as XLSX, and the counter's 帮办 start."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+
+from zhengwu.audit.services import record_event
+from zhengwu.identifiers import uscc as uscc_rules
+
+from . import engine, exports, selectors, services
+from .constants import EVENT_EXPORTED
+from .models import Campaign, Snapshot
+from .permissions import can_assist, can_view_figures
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _staff_only(check: Callable[[Any], bool]) -> Callable[..., Any]:
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not check(request.user):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+viewer_required = _staff_only(can_view_figures)
+assistant_required = _staff_only(can_assist)
+
+
+@viewer_required
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "campaigns/index.html", {"campaigns": selectors.campaigns_active()})
+
+
+@viewer_required
+def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_object_or_404(Campaign, pk=pk)
+    figures = engine.live_figures(campaign)
+    trends = selectors.unit_trends(campaign)
+    line = selectors.milestone_line(campaign)
+    charts = [
+        (
+            row,
+            exports.trend_svg(trends.get(row.key, []), line, title=row.label, behind=row.behind),
+        )
+        for row in figures.by_unit
+    ]
+    return render(
+        request,
+        "campaigns/dashboard.html",
+        {
+            "campaign": campaign,
+            "figures": figures,
+            "charts": charts,
+            "total_chart": exports.trend_svg(trends.get("*", []), line, title="全部监管单位"),
+            "snapshots": selectors.snapshots_for(campaign),
+            "milestones": list(campaign.milestones.order_by("due")),
+        },
+    )
+
+
+@viewer_required
+def week_export(request: HttpRequest, pk: int, week: str) -> HttpResponse:
+    """The frozen table of a reported week (never recomputed)."""
+    try:
+        day = datetime.date.fromisoformat(week)
+    except ValueError as exc:
+        raise Http404 from exc
+    snapshot = get_object_or_404(Snapshot, campaign_id=pk, week_ending=day)
+    figures = services.snapshot_figures(snapshot)
+    record_event(EVENT_EXPORTED, subject=snapshot, after={"week_ending": week})
+    response = HttpResponse(exports.week_xlsx(figures), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"注册账号专项行动周统计-{day:%Y%m%d}.xlsx"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@assistant_required
+def assist(request: HttpRequest) -> HttpResponse:
+    """帮办 at the counter: staff enter the unit's USCC; the public wizard then opens for the
+    unit's legal representative (face check and SMS code stay theirs)."""
+    error = ""
+    value = ""
+    if request.method == "POST":
+        value = (request.POST.get("uscc") or "").strip().upper()
+        if not uscc_rules.is_valid(value):
+            error = "统一社会信用代码格式或校验位有误，请核对后重新输入。"
+        else:
+            services.assist_start(uscc=value, helper=request.user)
+            # The public wizard (registrations) at its stable address; the unit's legal
+            # representative completes it at the counter.
+            return redirect("/register/")
+    return render(
+        request,
+        "campaigns/assist.html",
+        {"error": error, "value": value},
+        status=400 if error else 200,
+    )

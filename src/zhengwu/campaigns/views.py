@@ -16,8 +16,10 @@ from django.utils.http import content_disposition_header
 from zhengwu.audit.services import record_event
 from zhengwu.identifiers import uscc as uscc_rules
 
+from . import bulletin as bulletins
 from . import engine, exports, selectors, services
-from .constants import EVENT_EXPORTED
+from .constants import EVENT_BULLETIN_DOWNLOADED, EVENT_EXPORTED
+from .errors import BulletinNotDue
 from .models import Campaign, Snapshot
 from .permissions import can_assist, can_view_figures
 
@@ -71,6 +73,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "total_chart": exports.trend_svg(trends.get("*", []), line, title="全部监管单位"),
             "snapshots": selectors.snapshots_for(campaign),
             "milestones": list(campaign.milestones.order_by("due")),
+            "months": bulletins.available_months(campaign),
         },
     )
 
@@ -88,6 +91,32 @@ def week_export(request: HttpRequest, pk: int, week: str) -> HttpResponse:
     response = HttpResponse(exports.week_xlsx(figures), content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(
         True, f"注册账号专项行动周统计-{day:%Y%m%d}.xlsx"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@viewer_required
+def bulletin(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse:
+    """月通报 of a past month (due from the first working day of the next month)."""
+    campaign = get_object_or_404(Campaign, pk=pk)
+    if not 1 <= month <= 12:
+        raise Http404
+    try:
+        pdf = bulletins.bulletin_pdf(campaign, year, month)
+    except BulletinNotDue as error:
+        return render(
+            request,
+            "campaigns/not_due.html",
+            {"campaign": campaign, "message": error.message},
+            status=404,
+        )
+    record_event(
+        EVENT_BULLETIN_DOWNLOADED, subject=campaign, after={"month": f"{year}-{month:02d}"}
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"注册账号专项行动月通报-{year}{month:02d}.pdf"
     )
     response["Cache-Control"] = "private, no-store"
     return response

@@ -12,16 +12,18 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
 
 from zhengwu.audit.services import record_event
 from zhengwu.identifiers import uscc as uscc_rules
 
 from . import bulletin as bulletins
 from . import engine, exports, selectors, services
-from .constants import EVENT_BULLETIN_DOWNLOADED, EVENT_EXPORTED
+from . import outreach as outreach_lists
+from .constants import EVENT_BULLETIN_DOWNLOADED, EVENT_EXPORTED, EVENT_PHONE_REVEALED
 from .errors import BulletinNotDue
 from .models import Campaign, Snapshot
-from .permissions import can_assist, can_view_figures
+from .permissions import can_assist, can_reveal_phone, can_view_figures
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -119,6 +121,84 @@ def bulletin(request: HttpRequest, pk: int, year: int, month: int) -> HttpRespon
         True, f"注册账号专项行动月通报-{year}{month:02d}.pdf"
     )
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _outreach_filter(request: HttpRequest) -> tuple[str | None, str]:
+    unit = request.GET.get("unit")
+    region = (request.GET.get("region") or "").strip()
+    if region and not (region.isdigit() and len(region) <= 6):
+        region = ""
+    return unit, region
+
+
+@viewer_required
+def outreach(request: HttpRequest, pk: int) -> HttpResponse:
+    """Entities of a unit and region not yet done, with masked phones."""
+    campaign = get_object_or_404(Campaign, pk=pk)
+    unit, region = _outreach_filter(request)
+    entities = outreach_lists.not_done(campaign, unit=unit, region=region)
+    return render(
+        request,
+        "campaigns/outreach.html",
+        {
+            "campaign": campaign,
+            "unit": unit,
+            "region": region,
+            "count": entities.count(),
+            "entities": [
+                (e, outreach_lists.region_name(e.region_code))
+                for e in entities[: outreach_lists.PAGE_SIZE]
+            ],
+            "page_size": outreach_lists.PAGE_SIZE,
+            "can_reveal": can_reveal_phone(request.user),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@viewer_required
+def outreach_export(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_object_or_404(Campaign, pk=pk)
+    unit, region = _outreach_filter(request)
+    entities = outreach_lists.not_done(campaign, unit=unit, region=region)
+    scope = engine.unit_label(unit) if unit is not None else "全部监管单位"
+    title = f"{campaign.name} 未完成市场主体名单 {scope}"
+    record_event(
+        EVENT_EXPORTED,
+        subject=campaign,
+        after={"list": "outreach", "unit": unit, "region": region},
+    )
+    response = HttpResponse(
+        outreach_lists.outreach_xlsx(campaign, entities.iterator(), title=title), content_type=XLSX
+    )
+    response["Content-Disposition"] = content_disposition_header(True, "未注册市场主体名单.xlsx")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@viewer_required
+@require_POST
+def reveal_phone(request: HttpRequest, pk: int, uscc: str) -> HttpResponse:
+    """The full phone of one entity, for staff with the reveal permission; audited."""
+    if not can_reveal_phone(request.user):
+        raise Http404
+    campaign = get_object_or_404(Campaign, pk=pk)
+    entity = get_object_or_404(outreach_lists.MarketEntity, uscc=uscc)
+    record_event(
+        EVENT_PHONE_REVEALED,
+        subject=entity,
+        after={"campaign": campaign.pk, "phone": entity.masked_phone},
+    )
+    response = HttpResponse(entity.registered_phone or "", content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def registration_guide(request: HttpRequest) -> HttpResponse:
+    """附件1 《法人注册流程》 (public: printed for the windows, handed out on inspections)."""
+    response = HttpResponse(outreach_lists.registration_guide_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, "法人注册流程.pdf") or ""
     return response
 
 

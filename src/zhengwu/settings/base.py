@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "zhengwu.enterprise",
     "zhengwu.licences",
     "zhengwu.campaigns",
+    "zhengwu.archive",
 ]
 
 MIDDLEWARE = [

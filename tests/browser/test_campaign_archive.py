@@ -24,6 +24,7 @@ from zhengwu.campaigns import services
 from zhengwu.campaigns.constants import CAMPAIGN_GROUP, Measure
 from zhengwu.campaigns.models import AssistedRegistration
 from zhengwu.registrations.tests.factories import MarketEntityFactory
+from zhengwu.workdays.services import calendar_seed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TZ = ZoneInfo("Asia/Shanghai")
@@ -47,6 +48,8 @@ def _context(browser, user, base_url):
 def test_county_campaign_week_table_bulletin_and_assisted_registration(
     browser, live_server, tmp_path
 ):
+    # A transactional test may run after another one flushed the migration-seeded calendar.
+    calendar_seed()
     start = datetime.date(2026, 6, 1)
     campaign = services.campaign_create(
         name="舒城县市场主体注册账号专项行动", measure=Measure.REGISTERED, start=start

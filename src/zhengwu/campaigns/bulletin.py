@@ -13,6 +13,7 @@ import datetime
 from django.utils import timezone
 
 from zhengwu.documents.pdf import PdfDocument
+from zhengwu.workdays.errors import CalendarNotCovered
 from zhengwu.workdays.selectors import add_working_days, is_working_day
 
 from . import selectors, services
@@ -37,7 +38,12 @@ def due_on(year: int, month: int) -> datetime.date:
 def is_due(year: int, month: int, today: datetime.date) -> bool:
     # The calendar is read only once the next month has begun (a future year may not be
     # covered by the holiday calendar yet).
-    return datetime.date(*_next_month(year, month), 1) <= today and due_on(year, month) <= today
+    if datetime.date(*_next_month(year, month), 1) > today:
+        return False
+    try:
+        return due_on(year, month) <= today
+    except CalendarNotCovered:  # the holiday calendar of that year is not entered yet
+        return False
 
 
 def available_months(

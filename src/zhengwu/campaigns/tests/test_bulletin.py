@@ -68,3 +68,8 @@ def test_past_month_download(client, viewer, campaign):
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     future = client.get(reverse("campaigns:bulletin", args=[campaign.pk, 2030, 1]))
     assert future.status_code == 404 and "次月第一个工作日" in future.content.decode()
+
+
+def test_months_stop_where_the_holiday_calendar_ends(campaign):
+    months = bulletin.available_months(campaign, today=datetime.date(2028, 3, 1))
+    assert (2026, 6) in months and months == sorted(months, reverse=True)

@@ -212,16 +212,24 @@ def assist_start(*, uscc: str, helper: Any) -> AssistedRegistration:
     return record
 
 
+#: A 帮办 counts when the unit's account is created within this time of the counter visit (the
+#: agent path leaves the legal representative 48 h to sign); later, the unit did it alone.
+ASSIST_WINDOW = datetime.timedelta(days=7)
+
+
 def assist_complete(organisation: Any) -> AssistedRegistration | None:
     """THE call the registration wizard makes once it has created ``organisation`` (after the
     legal representative's face check and SMS code): links a started 帮办 to it. Idempotent;
-    ``None`` when nobody assisted this USCC."""
+    ``None`` when nobody assisted this USCC (or the visit is older than ``ASSIST_WINDOW``)."""
     if not getattr(organisation, "uscc", None):
         return None
+    now = timezone.now()
     updated = AssistedRegistration.objects.filter(
-        uscc=organisation.uscc, organisation__isnull=True
-    ).update(organisation=organisation, completed_at=timezone.now())
-    record = AssistedRegistration.objects.filter(uscc=organisation.uscc).first()
+        uscc=organisation.uscc, organisation__isnull=True, started_at__gte=now - ASSIST_WINDOW
+    ).update(organisation=organisation, completed_at=now)
+    record = AssistedRegistration.objects.filter(
+        uscc=organisation.uscc, organisation=organisation
+    ).first()
     if updated and record is not None:
         record_event(
             EVENT_ASSIST_RECORDED,

@@ -3,8 +3,11 @@ helped; a wrong USCC is refused with a clear message."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from zhengwu.accounts.tests.factories import OrganisationFactory, UserFactory
 from zhengwu.audit.models import AuditEvent
@@ -55,3 +58,14 @@ def test_wrong_uscc_is_refused(client, value):
 def test_only_staff_may_assist(client):
     client.force_login(UserFactory())
     assert client.get(reverse("campaigns:assist")).status_code == 404
+
+
+def test_a_counter_visit_older_than_the_window_is_not_counted():
+    entity = MarketEntityFactory()
+    record = services.assist_start(uscc=entity.uscc, helper=UserFactory(staff=True))
+    AssistedRegistration.objects.filter(pk=record.pk).update(
+        started_at=timezone.now() - services.ASSIST_WINDOW - datetime.timedelta(minutes=1)
+    )
+    OrganisationFactory(uscc=entity.uscc)
+    record.refresh_from_db()
+    assert record.organisation is None and record.completed_at is None

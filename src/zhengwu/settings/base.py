@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "zhengwu.federation",
     "zhengwu.enterprise",
     "zhengwu.licences",
+    "zhengwu.campaigns",
+    "zhengwu.archive",
 ]
 
 MIDDLEWARE = [

@@ -41,6 +41,15 @@ class SandboxSms(models.Model):
         verbose_name = _("沙箱短信")
         verbose_name_plural = _("沙箱短信")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            # idempotency by reference, held by the database: two workers sending the same
+            # outbox message at once deliver it once
+            models.UniqueConstraint(
+                fields=["reference"],
+                condition=models.Q(status="delivered"),
+                name="sandbox_sms_delivered_once",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.get_status_display()}"

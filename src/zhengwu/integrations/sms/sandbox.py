@@ -17,8 +17,10 @@ digits of the mobile number:
 
 Also, like real vendors: a number that is not 11 digits starting with 1 is a permanent failure
 (``INVALID_NUMBER``), a text longer than 500 characters too (``TEXT_TOO_LONG``), and a
-second request with the reference of an already delivered message is not delivered again:
-the first receipt is returned (idempotency by reference).
+second request with the idempotency key (``reference``) of an already delivered message is
+not delivered again: the first receipt is returned. A partial unique constraint
+(``sandbox_sms_delivered_once``) holds that under concurrency too: of two simultaneous
+requests with one key, one delivers and the other gets its receipt.
 
 Every request, delivered or refused, is one ``SandboxSms`` row with its status and error.
 """
@@ -28,6 +30,7 @@ from __future__ import annotations
 import re
 import secrets
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhengwu.core.crypto import blind_index
@@ -47,15 +50,9 @@ class SandboxSmsGateway(SmsGateway):
 
     def send(self, request: SmsRequest) -> SmsReceipt:
         """Record the request in ``SandboxSms``; deliver it or raise ``SmsError``."""
-        delivered = (
-            SandboxSms.objects.filter(
-                reference=request.reference, status=SandboxSms.Status.DELIVERED
-            )
-            .order_by("created_at", "id")
-            .first()
-        )
-        if delivered is not None:
-            return SmsReceipt(delivered.provider_message_id, delivered.created_at)
+        first = self._delivered(request)
+        if first is not None:
+            return first
 
         error = self._failure(request)
         row = SandboxSms(
@@ -74,8 +71,30 @@ class SandboxSmsGateway(SmsGateway):
             raise error
         row.status = SandboxSms.Status.DELIVERED
         row.provider_message_id = f"sbx-{secrets.token_hex(8)}"
-        row.save()
+        try:
+            with transaction.atomic():
+                row.save()
+        except IntegrityError:
+            # another request with this key delivered meanwhile: its receipt, no second SMS
+            first = self._delivered(request)
+            if first is None:
+                raise
+            return first
         return SmsReceipt(row.provider_message_id, row.created_at)
+
+    @staticmethod
+    def _delivered(request: SmsRequest) -> SmsReceipt | None:
+        """The receipt of the delivery already made under ``request``'s idempotency key."""
+        delivered = (
+            SandboxSms.objects.filter(
+                reference=request.idempotency_key[:64], status=SandboxSms.Status.DELIVERED
+            )
+            .order_by("created_at", "id")
+            .first()
+        )
+        if delivered is None:
+            return None
+        return SmsReceipt(delivered.provider_message_id, delivered.created_at)
 
     def _failure(self, request: SmsRequest) -> SmsError | None:
         mobile = request.mobile

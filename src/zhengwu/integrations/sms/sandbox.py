@@ -23,6 +23,13 @@ not delivered again: the first receipt is returned. A partial unique constraint
 requests with one key, one delivers and the other gets its receipt.
 
 Every request, delivered or refused, is one ``SandboxSms`` row with its status and error.
+
+**Whole-gateway outage.** ``set_gateway_outage(True)`` (the button on ``/sandbox/sms/``, or
+``manage.py sms_sandbox_outage on``) makes every request fail as a gateway that is down
+(``SmsError(permanent=False, provider_code="GATEWAY_DOWN")``, 短信网关暂时不可用) until it is
+switched off; the setting ``ZHENGWU_SMS_SANDBOX_OUTAGE = True`` holds it on. The switch is a
+``SandboxSwitch`` row, so the page, the command and every worker on every host see it. The
+outbox retries with its back-off; codes that expire meanwhile end ``expired``, not sent.
 """
 
 from __future__ import annotations
@@ -30,11 +37,12 @@ from __future__ import annotations
 import re
 import secrets
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhengwu.core.crypto import blind_index
-from zhengwu.integrations.models import SandboxSms
+from zhengwu.integrations.models import SandboxSms, SandboxSwitch
 
 from .base import SmsError, SmsGateway, SmsReceipt, SmsRequest
 
@@ -45,16 +53,35 @@ ALWAYS_BUSY_SUFFIX = "0002"
 _MOBILE = re.compile(r"1\d{10}")
 
 
+def gateway_outage() -> bool:
+    """Is the simulated whole-gateway outage on (setting or switch)?"""
+    if getattr(settings, "ZHENGWU_SMS_SANDBOX_OUTAGE", False):
+        return True
+    return SandboxSwitch.objects.filter(name=SandboxSwitch.SMS_OUTAGE, is_on=True).exists()
+
+
+def set_gateway_outage(on: bool) -> None:
+    """Switch the simulated outage on or off for every process."""
+    SandboxSwitch.objects.update_or_create(
+        name=SandboxSwitch.SMS_OUTAGE, defaults={"is_on": on, "changed_at": timezone.now()}
+    )
+
+
 class SandboxSmsGateway(SmsGateway):
     """Offline gateway with the failure inputs of the module docstring."""
 
     def send(self, request: SmsRequest) -> SmsReceipt:
         """Record the request in ``SandboxSms``; deliver it or raise ``SmsError``."""
-        first = self._delivered(request)
+        outage = gateway_outage()
+        first = None if outage else self._delivered(request)
         if first is not None:
             return first
 
-        error = self._failure(request)
+        error = (
+            SmsError("短信网关暂时不可用", permanent=False, provider_code="GATEWAY_DOWN")
+            if outage
+            else self._failure(request)
+        )
         row = SandboxSms(
             mobile=request.mobile,
             mobile_hash=blind_index(request.mobile, purpose="mobile"),

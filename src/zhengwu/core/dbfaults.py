@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
@@ -124,10 +124,30 @@ def _answer(request: HttpRequest, exc: BaseException | str) -> HttpResponse:
 
 class _Watch:
     """An ``execute_wrapper`` that remembers the first lost-database error of the request,
-    even if the code that met it turned it into another error (a provider's 502)."""
+    even if the code that met it turned it into another error (a provider's 502); ``guard``
+    does the same for the connects of one connection (a refused connect is no query)."""
 
     def __init__(self) -> None:
         self.lost: BaseException | None = None
+
+    @contextmanager
+    def guard(self, conn: Any) -> Iterator[None]:
+        ensure_connection = conn.ensure_connection
+
+        def watched() -> None:
+            try:
+                ensure_connection()
+            except Exception as exc:
+                if self.lost is None and is_database_lost(exc):
+                    self.lost = exc
+                raise
+
+        conn.ensure_connection = watched  # this thread's connection object, this request only
+        try:
+            with conn.execute_wrapper(self):
+                yield
+        finally:
+            del conn.ensure_connection
 
     def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         try:
@@ -139,20 +159,32 @@ class _Watch:
 
 
 def _broken_connection_cause() -> str | None:
-    """A connection that had an error this request and no longer connects or answers: what
-    is wrong with it (a failed connect leaves no exception behind for the middleware)."""
+    """A connection that had an error during this request and is now closed (a connect that
+    failed: no exception reaches the middleware when the caller wrapped it) or no longer
+    answers: what is wrong with it, probed once."""
     for conn in connections.all(initialized_only=True):
         if not conn.errors_occurred:
             continue
+        failed_connect = conn.connection is None
         try:
-            if conn.connection is None:
+            if failed_connect:
                 conn.ensure_connection()
-            if conn.is_usable():
+            if conn.is_usable() and not failed_connect:
                 continue
-            return f"connection {conn.alias!r} no longer answers"
         except DatabaseError as exc:
             return _cause(exc)
+        if failed_connect:
+            return f"connecting to database {conn.alias!r} failed during the request"
+        return f"connection {conn.alias!r} no longer answers"
     return None
+
+
+def _forget_old_errors() -> None:
+    """``errors_occurred`` of a closed connection outlives the request that set it (Django
+    resets it only for an open connection): clear it, so that it says "this request"."""
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is None:
+            conn.errors_occurred = False
 
 
 class DatabaseUnavailableMiddleware:
@@ -161,9 +193,10 @@ class DatabaseUnavailableMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         watch = _Watch()
+        _forget_old_errors()
         with ExitStack() as stack:
             for conn in connections.all():
-                stack.enter_context(conn.execute_wrapper(watch))
+                stack.enter_context(watch.guard(conn))
             response = self.get_response(request)
         if getattr(request, _ANSWERED, False):
             return response  # process_exception answered and logged

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from unittest.mock import patch
 
 import pytest
-from django.db import IntegrityError, InterfaceError, OperationalError, connection
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, connections
 from django.db.backends.utils import CursorWrapper
 
 from zhengwu.core import dbfaults
@@ -187,3 +187,24 @@ def test_backend_killed_between_requests_answers_503_then_reconnects(client, ent
     response = client.post(API_STEP1, step1_data(entity), content_type="application/json")
     assert response.status_code == 201, response.content
     assert connection.connection.info.backend_pid != victim
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reconnects a real server")
+def test_a_refused_connect_turned_into_a_registry_error_still_answers_503(client, entity, caplog):
+    """While PostgreSQL restarts, the connect itself fails; the register lookup turns that
+    into its own 502, which the middleware still recognises as a lost database."""
+    import psycopg
+
+    caplog.set_level(logging.INFO)
+    connection.close()
+    refused = psycopg.OperationalError('connection to server at "127.0.0.1" failed: refused')
+    wrapper = type(connections["default"])
+    with patch.object(wrapper, "get_new_connection", side_effect=refused):
+        response = client.post(API_STEP1, step1_data(entity), content_type="application/json")
+    assert response.status_code == 503, response.content
+    assert response.json()["code"] == "service.unavailable"
+    [line] = [r.getMessage() for r in _records(caplog)]
+    assert "OperationalError" in line and "refused" in line
+    response = client.post(API_STEP1, step1_data(entity), content_type="application/json")
+    assert response.status_code == 201

@@ -142,12 +142,18 @@ class _Watch:
                     self.lost = exc
                 raise
 
-        conn.ensure_connection = watched  # this thread's connection object, this request only
+        # This thread's connection object, this request only; a request served inside another
+        # (an in-process sandbox call) guards it again and puts the outer guard back after.
+        outer = conn.__dict__.get("ensure_connection")
+        conn.ensure_connection = watched
         try:
             with conn.execute_wrapper(self):
                 yield
         finally:
-            del conn.ensure_connection
+            if outer is None:
+                conn.__dict__.pop("ensure_connection", None)
+            else:
+                conn.ensure_connection = outer
 
     def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         try:

@@ -208,3 +208,18 @@ def test_a_refused_connect_turned_into_a_registry_error_still_answers_503(client
     assert "OperationalError" in line and "refused" in line
     response = client.post(API_STEP1, step1_data(entity), content_type="application/json")
     assert response.status_code == 201
+
+
+@pytest.mark.django_db
+def test_a_request_served_inside_another_leaves_the_connection_as_it_was(rf):
+    """In-process sandbox calls serve a request while another is being served."""
+    from django.http import HttpResponse
+
+    def inner_view(request):
+        return HttpResponse(str(connection.ensure_connection.__qualname__))
+
+    inner = dbfaults.DatabaseUnavailableMiddleware(inner_view)
+    outer = dbfaults.DatabaseUnavailableMiddleware(lambda request: inner(rf.get("/inner")))
+    response = outer(rf.get("/outer"))
+    assert "watched" in response.content.decode()
+    assert "ensure_connection" not in connections["default"].__dict__

@@ -7,4 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self) -> None:
+        from django.core.signals import got_request_exception
+
         from . import checks  # noqa: F401  (registers deploy checks)
+        from .dbfaults import mark_lost_database
+
+        got_request_exception.connect(mark_lost_database, dispatch_uid="zhengwu.core.dbfaults")

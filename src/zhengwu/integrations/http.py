@@ -131,13 +131,19 @@ def call_json(
     *,
     service_label: str,
     message_suffix: str = "",
+    extra_headers: dict[str, str] | None = None,
 ) -> JsonReply:
     """``method url`` with ``payload`` as JSON; the reply, or ``TransportError``.
 
     ``service_label`` names the service in the messages (``"短信平台"``, ``"实名认证服务"``);
-    ``message_suffix`` is appended to them (e.g. ``"，请稍后再试"``).
+    ``message_suffix`` is appended to them (e.g. ``"，请稍后再试"``); ``extra_headers`` are
+    sent too (the SMS adapter's ``Idempotency-Key``).
     """
-    headers = {"Authorization": f"Bearer {config.token}", "Accept": "application/json"}
+    headers = {
+        **(extra_headers or {}),
+        "Authorization": f"Bearer {config.token}",
+        "Accept": "application/json",
+    }
     data = None
     if payload is not None:
         data = json.dumps(payload, ensure_ascii=False).encode("utf-8")

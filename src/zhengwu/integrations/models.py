@@ -41,6 +41,15 @@ class SandboxSms(models.Model):
         verbose_name = _("沙箱短信")
         verbose_name_plural = _("沙箱短信")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            # idempotency by reference, held by the database: two workers sending the same
+            # outbox message at once deliver it once
+            models.UniqueConstraint(
+                fields=["reference"],
+                condition=models.Q(status="delivered"),
+                name="sandbox_sms_delivered_once",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.get_status_display()}"
@@ -48,6 +57,25 @@ class SandboxSms(models.Model):
     @property
     def masked_mobile(self) -> str:
         return mask_mobile(self.mobile)
+
+
+class SandboxSwitch(models.Model):
+    """A fault the sandbox simulates for every host and worker until switched off (a row, not
+    a per-process cache entry: the page, the command and the task workers are separate
+    processes). ``name``: ``sms_outage`` (the whole SMS gateway down)."""
+
+    SMS_OUTAGE = "sms_outage"
+
+    name = models.CharField(_("名称"), max_length=64, unique=True)
+    is_on = models.BooleanField(_("开启"), default=False)
+    changed_at = models.DateTimeField(_("切换时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("沙箱故障开关")
+        verbose_name_plural = _("沙箱故障开关")
+
+    def __str__(self) -> str:
+        return f"{self.name} {'on' if self.is_on else 'off'}"
 
 
 class SandboxFaceCheck(models.Model):

@@ -8,6 +8,7 @@ app_name = "sandbox"
 
 urlpatterns = [
     path("sms/", views.sms_outbox, name="sms"),
+    path("sms/outage", views.sms_outage, name="sms_outage"),
     path("identity/", views.face_checks, name="identity"),
     path("identity/<slug:token>/", views.face_check_phone, name="face_check_phone"),
     path("identity/<slug:token>/decide", views.face_check_decide, name="face_check_decide"),

@@ -23,6 +23,7 @@ from zhengwu.core.errors import ZhengwuError
 from . import conf, selectors
 from .identity.qr import qr_svg
 from .identity.sandbox import SandboxIdentityProvider, phone_url, sandbox_face_check_decide
+from .sms.sandbox import gateway_outage, set_gateway_outage
 
 View = Callable[..., HttpResponse]
 
@@ -44,10 +45,25 @@ def sandbox_only(view: View) -> View:
 def sms_outbox(request: HttpRequest) -> HttpResponse:
     """The messages the sandbox gateway received, newest first; htmx refreshes the rows."""
     mobile = request.GET.get("mobile", "")
-    context = {"messages_list": selectors.sandbox_sms_list(mobile=mobile), "mobile": mobile}
+    context: dict[str, object] = {
+        "messages_list": selectors.sandbox_sms_list(mobile=mobile),
+        "mobile": mobile,
+    }
     if getattr(request, "htmx", False):
         return render(request, "integrations/_sms_rows.html", context)
+    context["outage"] = gateway_outage()
     return render(request, "integrations/sandbox_sms.html", context)
+
+
+@sandbox_only
+@require_POST
+def sms_outage(request: HttpRequest) -> HttpResponse:
+    """POST outage=on|off: simulate the whole SMS gateway down, or bring it back."""
+    state = request.POST.get("outage")
+    if state not in {"on", "off"}:
+        return HttpResponse(_("网关状态只能是“故障”或“恢复”"), status=400)
+    set_gateway_outage(state == "on")
+    return redirect("sandbox:sms")
 
 
 @sandbox_only

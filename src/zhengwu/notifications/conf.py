@@ -45,8 +45,13 @@ def retry_max_delay() -> timedelta:
 
 def stale_claim_after() -> timedelta:
     """``ZHENGWU_SMS_STALE_CLAIM_SECONDS``: a message still ``sending`` this long after it was
-    claimed belongs to a worker that died; ``sms_retry_due`` puts it back in the queue."""
-    return timedelta(seconds=_int("ZHENGWU_SMS_STALE_CLAIM_SECONDS", 600))
+    claimed belongs to a worker that died; ``sms_retry_due`` puts it back in the queue (60 s).
+
+    Longer than the slowest gateway call (``ZHENGWU_SMS_HTTP_TIMEOUT`` for the connect plus
+    the same for the answer: 20 s by default). Shorter is safe for correctness — a slow worker
+    whose claim is taken back only records its attempt, and the resend carries the same
+    idempotency key — but sends the gateway a duplicate request it has to deduplicate."""
+    return timedelta(seconds=_int("ZHENGWU_SMS_STALE_CLAIM_SECONDS", 60))
 
 
 def lost_enqueue_after() -> timedelta:

@@ -3,6 +3,7 @@
 SMS_QUEUED = "sms.queued"
 SMS_SENT = "sms.sent"
 SMS_FAILED = "sms.failed"
+SMS_EXPIRED = "sms.expired"
 SMS_REQUEUED_STALE = "sms.requeued_stale"
 
 CODE_SENT = "verification_code.sent"

@@ -49,3 +49,8 @@ class VerificationCodeInvalid(ValidationFailed):
 
     def __init__(self, message: str, *, code: str) -> None:
         super().__init__(message, code=code, field="sms_code")
+
+
+class SmsWorkerLost(Exception):
+    """Recorded (by class path) on the task row of a worker that died mid-task
+    (``services.recovery.sms_tasks_reap``); never raised."""

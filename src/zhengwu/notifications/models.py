@@ -30,13 +30,17 @@ class SmsMessage(models.Model):
         SENDING = "sending", _("发送中")
         SENT = "sent", _("已发送")
         FAILED = "failed", _("发送失败")
+        # not sent because its content lapsed first (a verification code that expired while
+        # the gateway was down): distinct from a delivery failure
+        EXPIRED = "expired", _("已过期未发送")
 
     TRANSITIONS: dict[str, frozenset[str]] = {
         Status.QUEUED: frozenset({Status.SENDING}),
         # back to QUEUED: a transient failure to retry, or a claim whose worker died
-        Status.SENDING: frozenset({Status.SENT, Status.QUEUED, Status.FAILED}),
+        Status.SENDING: frozenset({Status.SENT, Status.QUEUED, Status.FAILED, Status.EXPIRED}),
         Status.SENT: frozenset(),
         Status.FAILED: frozenset(),
+        Status.EXPIRED: frozenset(),
     }
 
     mobile = EncryptedTextField(_("手机号码"))
@@ -72,7 +76,7 @@ class SmsMessage(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["queued", "sending", "sent", "failed"]),
+                condition=Q(status__in=["queued", "sending", "sent", "failed", "expired"]),
                 name="notif_sms_status_valid",
             ),
             models.CheckConstraint(

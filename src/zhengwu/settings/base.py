@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "zhengwu.core.middleware.RequestIdMiddleware",
+    "zhengwu.core.dbfaults.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -285,7 +286,7 @@ ZHENGWU_SMS_LIMIT_PER_DAY = env_int("ZHENGWU_SMS_LIMIT_PER_DAY", 10)
 ZHENGWU_SMS_MAX_RETRIES = env_int("ZHENGWU_SMS_MAX_RETRIES", 5)
 ZHENGWU_SMS_RETRY_BASE_SECONDS = env_int("ZHENGWU_SMS_RETRY_BASE_SECONDS", 30)
 ZHENGWU_SMS_RETRY_MAX_SECONDS = env_int("ZHENGWU_SMS_RETRY_MAX_SECONDS", 3600)
-ZHENGWU_SMS_STALE_CLAIM_SECONDS = env_int("ZHENGWU_SMS_STALE_CLAIM_SECONDS", 600)
+ZHENGWU_SMS_STALE_CLAIM_SECONDS = env_int("ZHENGWU_SMS_STALE_CLAIM_SECONDS", 60)
 ZHENGWU_SMS_LOST_ENQUEUE_SECONDS = env_int("ZHENGWU_SMS_LOST_ENQUEUE_SECONDS", 60)
 
 # Enterprise code (企业码, EC-1 … EC-5). The campaign deadline is an ISO date (YYYY-MM-DD) or

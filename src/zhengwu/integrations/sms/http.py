@@ -8,9 +8,12 @@ Settings (read and checked as described in ``zhengwu.integrations.http``):
 ``ZHENGWU_SMS_HTTP_TIMEOUT``   seconds per connect / read, default ``10``
 =============================  ==================================================================
 
-The call: ``POST <url>`` with ``{"mobile", "content", "out_id", "template_code"}``; ``out_id`` is
-``SmsRequest.reference``, the platform's idempotency key, so a retry after a lost response is
-not delivered twice. The answer: ``{"code": "OK" | <error code>, "message", "message_id"}``.
+The call: ``POST <url>`` with ``{"mobile", "content", "out_id", "idempotency_key",
+"template_code"}`` and the header ``Idempotency-Key``; ``out_id``, ``idempotency_key`` and the
+header all carry ``SmsRequest.idempotency_key`` (``sms-<outbox id>``), so that a retry after a
+lost response, or a resend after a worker died mid-send, is not delivered twice: the platform
+answers a repeated key with the first result. The answer:
+``{"code": "OK" | <error code>, "message", "message_id"}``.
 
 Outcomes:
 
@@ -84,11 +87,19 @@ class HttpSmsGateway(SmsGateway):
         payload = {
             "mobile": request.mobile,
             "content": request.text,
-            "out_id": request.reference,
+            "out_id": request.idempotency_key,
+            "idempotency_key": request.idempotency_key,
             "template_code": request.template_code,
         }
         try:
-            reply = call_json(config, "POST", config.url, payload, service_label=SERVICE_LABEL)
+            reply = call_json(
+                config,
+                "POST",
+                config.url,
+                payload,
+                service_label=SERVICE_LABEL,
+                extra_headers={"Idempotency-Key": request.idempotency_key},
+            )
         except TransportError as exc:
             raise self._fail(request, exc.message, False, exc.provider_code) from exc
         return self._receipt(request, reply)

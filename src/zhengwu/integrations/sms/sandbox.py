@@ -17,10 +17,19 @@ digits of the mobile number:
 
 Also, like real vendors: a number that is not 11 digits starting with 1 is a permanent failure
 (``INVALID_NUMBER``), a text longer than 500 characters too (``TEXT_TOO_LONG``), and a
-second request with the reference of an already delivered message is not delivered again:
-the first receipt is returned (idempotency by reference).
+second request with the idempotency key (``reference``) of an already delivered message is
+not delivered again: the first receipt is returned. A partial unique constraint
+(``sandbox_sms_delivered_once``) holds that under concurrency too: of two simultaneous
+requests with one key, one delivers and the other gets its receipt.
 
 Every request, delivered or refused, is one ``SandboxSms`` row with its status and error.
+
+**Whole-gateway outage.** ``set_gateway_outage(True)`` (the button on ``/sandbox/sms/``, or
+``manage.py sms_sandbox_outage on``) makes every request fail as a gateway that is down
+(``SmsError(permanent=False, provider_code="GATEWAY_DOWN")``, 短信网关暂时不可用) until it is
+switched off; the setting ``ZHENGWU_SMS_SANDBOX_OUTAGE = True`` holds it on. The switch is a
+``SandboxSwitch`` row, so the page, the command and every worker on every host see it. The
+outbox retries with its back-off; codes that expire meanwhile end ``expired``, not sent.
 """
 
 from __future__ import annotations
@@ -28,10 +37,12 @@ from __future__ import annotations
 import re
 import secrets
 
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhengwu.core.crypto import blind_index
-from zhengwu.integrations.models import SandboxSms
+from zhengwu.integrations.models import SandboxSms, SandboxSwitch
 
 from .base import SmsError, SmsGateway, SmsReceipt, SmsRequest
 
@@ -42,22 +53,35 @@ ALWAYS_BUSY_SUFFIX = "0002"
 _MOBILE = re.compile(r"1\d{10}")
 
 
+def gateway_outage() -> bool:
+    """Is the simulated whole-gateway outage on (setting or switch)?"""
+    if getattr(settings, "ZHENGWU_SMS_SANDBOX_OUTAGE", False):
+        return True
+    return SandboxSwitch.objects.filter(name=SandboxSwitch.SMS_OUTAGE, is_on=True).exists()
+
+
+def set_gateway_outage(on: bool) -> None:
+    """Switch the simulated outage on or off for every process."""
+    SandboxSwitch.objects.update_or_create(
+        name=SandboxSwitch.SMS_OUTAGE, defaults={"is_on": on, "changed_at": timezone.now()}
+    )
+
+
 class SandboxSmsGateway(SmsGateway):
     """Offline gateway with the failure inputs of the module docstring."""
 
     def send(self, request: SmsRequest) -> SmsReceipt:
         """Record the request in ``SandboxSms``; deliver it or raise ``SmsError``."""
-        delivered = (
-            SandboxSms.objects.filter(
-                reference=request.reference, status=SandboxSms.Status.DELIVERED
-            )
-            .order_by("created_at", "id")
-            .first()
-        )
-        if delivered is not None:
-            return SmsReceipt(delivered.provider_message_id, delivered.created_at)
+        outage = gateway_outage()
+        first = None if outage else self._delivered(request)
+        if first is not None:
+            return first
 
-        error = self._failure(request)
+        error = (
+            SmsError("短信网关暂时不可用", permanent=False, provider_code="GATEWAY_DOWN")
+            if outage
+            else self._failure(request)
+        )
         row = SandboxSms(
             mobile=request.mobile,
             mobile_hash=blind_index(request.mobile, purpose="mobile"),
@@ -74,8 +98,30 @@ class SandboxSmsGateway(SmsGateway):
             raise error
         row.status = SandboxSms.Status.DELIVERED
         row.provider_message_id = f"sbx-{secrets.token_hex(8)}"
-        row.save()
+        try:
+            with transaction.atomic():
+                row.save()
+        except IntegrityError:
+            # another request with this key delivered meanwhile: its receipt, no second SMS
+            first = self._delivered(request)
+            if first is None:
+                raise
+            return first
         return SmsReceipt(row.provider_message_id, row.created_at)
+
+    @staticmethod
+    def _delivered(request: SmsRequest) -> SmsReceipt | None:
+        """The receipt of the delivery already made under ``request``'s idempotency key."""
+        delivered = (
+            SandboxSms.objects.filter(
+                reference=request.idempotency_key[:64], status=SandboxSms.Status.DELIVERED
+            )
+            .order_by("created_at", "id")
+            .first()
+        )
+        if delivered is None:
+            return None
+        return SmsReceipt(delivered.provider_message_id, delivered.created_at)
 
     def _failure(self, request: SmsRequest) -> SmsError | None:
         mobile = request.mobile

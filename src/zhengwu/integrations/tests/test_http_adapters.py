@@ -235,8 +235,20 @@ def test_sms_request_is_a_bearer_json_post_with_out_id(sms, platform):
         "mobile": "13812345678",
         "content": "【政务服务网】您的验证码为 123456",
         "out_id": "sms-42",
+        "idempotency_key": "sms-42",
         "template_code": "account.verify",
     }
+
+
+def test_sms_request_carries_the_outbox_id_as_idempotency_key(sms, platform):
+    """The same message sent twice (a resend after a dead worker) carries the same key."""
+    platform.reply(SMS_OK)
+    platform.reply(SMS_OK)
+    sms.send(_sms_request())
+    sms.send(_sms_request())
+    first, second = platform.requests
+    assert first.headers["idempotency-key"] == second.headers["idempotency-key"] == "sms-42"
+    assert first.json()["idempotency_key"] == "sms-42"
 
 
 @pytest.mark.parametrize(

@@ -163,12 +163,12 @@ def sms_deliver(*, message_id: int) -> SmsMessage | None:
             if _move(
                 message.pk,
                 source=Status.SENDING,
-                target=Status.FAILED,
+                target=Status.EXPIRED,
                 extra=mine,
                 failed_at=now,
                 last_error="已过有效期，不再发送",
             ):
-                _audit_outcome(message, constants.SMS_FAILED, error="expired")
+                _audit_outcome(message, constants.SMS_EXPIRED, error="expired")
         message.refresh_from_db()
         return message
 

@@ -150,7 +150,7 @@ def test_expired_message_is_not_sent(queued, deliver, frozen, delivered):
     message = queued(expires_at=timezone.now() + timedelta(minutes=5))
     frozen.shift(timedelta(minutes=5))
     message = deliver(message)
-    assert (message.status, message.last_error) == (Status.FAILED, "已过有效期，不再发送")
+    assert (message.status, message.last_error) == (Status.EXPIRED, "已过有效期，不再发送")
     assert delivered() == [] and not SmsAttempt.objects.exists()
 
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("code/", include("zhengwu.enterprise.urls")),
     path("licences/", include("zhengwu.licences.urls")),
     path("audit/", include("zhengwu.audit.urls")),
+    path("agency/", include("zhengwu.agency.urls")),
 ]
 
 if settings.ZHENGWU_SANDBOX:

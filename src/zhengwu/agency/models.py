@@ -7,11 +7,15 @@ import datetime
 from functools import reduce
 from operator import or_
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length, Now
 from django.db.models.lookups import Exact
+from django.utils import timezone
 
+from zhengwu.core.fields import EncryptedTextField
+from zhengwu.core.masking import mask_mobile
 from zhengwu.registry.models import _digits_only
 
 from .constants import KIND_PREFIX, Kind, UnitStatus
@@ -89,3 +93,122 @@ class AgencyUnit(models.Model):
 
     def validity_expired(self, today: datetime.date) -> bool:
         return self.valid_until is not None and self.valid_until < today
+
+
+class LoginImage(models.Model):
+    """A login QR image (登录二维码图片, AG-4) issued on a stamped paper application.
+
+    The QR carries a random credential (256 bits); only its keyed hash ``credential_hash`` is
+    stored. An image handed over by SMS link is not drawn until the recipient opens the one-time
+    link (``delivery_token_hash``): the credential is created then, so it is never stored in
+    clear, not even while waiting. ``revoked_at`` ends the image; at most one live image per
+    unit (database constraint), and issuing a new one revokes the previous in the same
+    transaction.
+    """
+
+    class Reason(models.TextChoices):
+        NEVER_ISSUED = "never_issued", "未曾领取二维码图片"
+        LOST = "lost", "登录二维码图片遗失"
+
+    class Delivery(models.TextChoices):
+        ON_SITE = "on_site", "现场领取（后台下载）"
+        SMS_LINK = "sms_link", "短信发送一次性下载链接"
+
+    unit = models.ForeignKey(
+        AgencyUnit, on_delete=models.PROTECT, related_name="login_images", verbose_name="单位"
+    )
+    reason = models.CharField("申领原因", max_length=16, choices=Reason.choices)
+    recipient_name = models.CharField("领取人", max_length=50)
+    recipient_mobile = EncryptedTextField("领取人手机号")
+    applied_on = models.DateField("申领日期")
+    form_scan = models.ForeignKey(
+        "uploads.PrivateUpload",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="盖章申领表扫描件",
+    )
+    delivery = models.CharField("发放方式", max_length=16, choices=Delivery.choices)
+    credential_hash = models.CharField(
+        "凭据索引", max_length=64, null=True, blank=True, unique=True, editable=False
+    )
+    delivery_token_hash = models.CharField(
+        "下载链接索引", max_length=64, null=True, blank=True, unique=True, editable=False
+    )
+    delivery_expires_at = models.DateTimeField("下载链接有效期至", null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="签发人"
+    )
+    issued_at = models.DateTimeField("签发时间", default=timezone.now)
+    downloaded_at = models.DateTimeField("下载时间", null=True, blank=True)
+    revoked_at = models.DateTimeField("作废时间", null=True, blank=True)
+    revoked_reason = models.CharField("作废原因", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "登录二维码图片"
+        verbose_name_plural = "登录二维码图片"
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit"],
+                condition=Q(revoked_at__isnull=True),
+                name="agency_one_live_login_image",
+            ),
+            models.CheckConstraint(
+                condition=Q(reason__in=["never_issued", "lost"]), name="agency_image_reason_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(delivery__in=["on_site", "sms_link"]),
+                name="agency_image_delivery_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit.name} 登录二维码图片（{self.issued_at:%Y-%m-%d %H:%M}）"
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None
+
+    @property
+    def masked_mobile(self) -> str:
+        return mask_mobile(self.recipient_mobile)
+
+
+class CommitmentText(models.Model):
+    """The login commitment (登录承诺, AG-5), edited by the authority; each save is a version."""
+
+    body = models.TextField("承诺内容")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="修改人",
+    )
+    created_at = models.DateTimeField("修改时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "登录承诺"
+        verbose_name_plural = "登录承诺"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"登录承诺（{self.created_at:%Y-%m-%d %H:%M}）"
+
+
+class CommitmentAcceptance(models.Model):
+    """A unit's 同意 to a commitment version, once per sign-in."""
+
+    unit = models.ForeignKey(AgencyUnit, on_delete=models.CASCADE, related_name="acceptances")
+    image = models.ForeignKey(LoginImage, on_delete=models.CASCADE, related_name="acceptances")
+    commitment = models.ForeignKey(CommitmentText, on_delete=models.PROTECT, related_name="+")
+    accepted_at = models.DateTimeField("同意时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "登录承诺同意记录"
+        verbose_name_plural = "登录承诺同意记录"
+        ordering = ["-accepted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} 同意登录承诺（{self.accepted_at:%Y-%m-%d %H:%M}）"

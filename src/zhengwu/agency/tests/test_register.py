@@ -37,7 +37,7 @@ def _row(
     return [code, name, kind, "李明", "杭州市文三路 1 号", "330106", "西湖区编办", validity, "A1"]
 
 
-def test_uscc_prefix_must_fit_the_kind_in_the_database() -> None:
+def test_uscc_prefix_must_fit_the_kind_in_the_database():
     """The register's DB constraint: a 12… (public institution) code cannot be a 机关."""
     unit = AgencyUnitFactory.build(kind=Kind.AGENCY, uscc="12330106MB0000019A")
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -46,7 +46,7 @@ def test_uscc_prefix_must_fit_the_kind_in_the_database() -> None:
     assert AgencyUnit.objects.count() == 1
 
 
-def test_status_and_region_are_checked_by_the_database() -> None:
+def test_status_and_region_are_checked_by_the_database():
     unit = AgencyUnitFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
         AgencyUnit.objects.filter(pk=unit.pk).update(status="closed")
@@ -54,12 +54,12 @@ def test_status_and_region_are_checked_by_the_database() -> None:
         AgencyUnit.objects.filter(pk=unit.pk).update(region_code="33010X")
 
 
-def test_validity_long_term_or_end_date() -> None:
+def test_validity_long_term_or_end_date():
     assert AgencyUnitFactory(long_term=True).validity_label == "长期"
     assert AgencyUnitFactory().validity_label == "至 2030-06-30"
 
 
-def test_import_csv_reports_rejected_rows_and_is_idempotent(tmp_path: Path) -> None:
+def test_import_csv_reports_rejected_rows_and_is_idempotent(tmp_path):
     path = _write(
         tmp_path / "units.csv",
         [
@@ -89,7 +89,7 @@ def test_import_csv_reports_rejected_rows_and_is_idempotent(tmp_path: Path) -> N
     assert AuditEvent.objects.filter(event_type="agency.import").count() == 3
 
 
-def test_import_xlsx_with_aliases(tmp_path: Path) -> None:
+def test_import_xlsx_with_aliases(tmp_path):
     import openpyxl
 
     book = openpyxl.Workbook()
@@ -106,19 +106,19 @@ def test_import_xlsx_with_aliases(tmp_path: Path) -> None:
     assert unit.valid_until == datetime.date(2030, 1, 1) and unit.status == UnitStatus.REVOKED
 
 
-def test_import_refuses_a_file_without_required_columns(tmp_path: Path) -> None:
+def test_import_refuses_a_file_without_required_columns(tmp_path):
     path = _write(tmp_path / "bad.csv", [["x"]], header=["统一社会信用代码"])
     with pytest.raises(AgencyImportError, match="缺少必需的列"):
         agency_import(path)
     assert not AgencyUnit.objects.exists()
 
 
-def test_command_prints_counts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_command_prints_counts(tmp_path, capsys):
     call_command("agency_import", str(_write(tmp_path / "u.csv", [_row()])))
     assert "新增 1" in capsys.readouterr().out
 
 
-def test_demo_data_a_few_hundred_units_both_validities() -> None:
+def test_demo_data_a_few_hundred_units_both_validities():
     result = demo_load(count=300)
     assert result.inserted == 300
     assert AgencyUnit.objects.filter(uscc=DEMO_UNIT_USCC, valid_until__isnull=False).exists()

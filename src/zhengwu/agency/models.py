@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from functools import reduce
 from operator import or_
+from typing import ClassVar, Final
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Length, Now
 from django.db.models.lookups import Exact
 from django.utils import timezone
@@ -212,3 +214,221 @@ class CommitmentAcceptance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} 同意登录承诺（{self.accepted_at:%Y-%m-%d %H:%M}）"
+
+
+class Item(models.TextChoices):
+    """The six items of 机关用户服务 (AG-2); 初领 and 延期 are handled on site only (AG-3)."""
+
+    INITIAL = "initial", "申请初领"
+    CHANGE = "change", "申请变更"
+    REISSUE = "reissue", "申请补领"
+    RENEW = "renew", "证书延期"
+    REPLACE = "replace", "申请换领"
+    REVOKE = "revoke", "申请撤销"
+
+
+#: Items a unit files online (AG-3: the others answer 需要现场办理).
+ONLINE_ITEMS: Final = (Item.CHANGE, Item.REISSUE, Item.REPLACE, Item.REVOKE)
+
+#: The fields of the certificate a 变更 may change, with their labels.
+CHANGEABLE_FIELDS: Final[dict[str, str]] = {
+    "name": "名称",
+    "head": "负责人",
+    "address": "住所",
+}
+
+
+APPLICATION_STATES: Final = [
+    "draft", "pending", "rejected", "in_review", "review_returned", "to_notify", "to_print", "done",
+]  # fmt: skip
+
+
+class Application(models.Model):
+    """One online application of a unit (AG-5 … AG-8), a workflow object.
+
+    ``changes`` holds the new values of a 变更 (``{field: new value}``); ``reason`` the 申请理由
+    of the other items. ``version`` increases with every save of the unit's draft: a save that
+    names an older version (a second browser tab) is refused. ``accepted_by`` is who accepted
+    it (受理); ``reviewed_by`` who reviewed (复核), never the same person (DB constraint).
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "未提交"
+        PENDING = "pending", "待受理"
+        REJECTED = "rejected", "未通过"
+        IN_REVIEW = "in_review", "待复核"
+        REVIEW_RETURNED = "review_returned", "复核退回"
+        TO_NOTIFY = "to_notify", "待通知"
+        TO_PRINT = "to_print", "待打印"
+        DONE = "done", "已办结"
+
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        Status.DRAFT: frozenset({Status.PENDING}),
+        Status.PENDING: frozenset({Status.IN_REVIEW, Status.REJECTED}),
+        Status.REJECTED: frozenset({Status.PENDING}),
+        Status.IN_REVIEW: frozenset({Status.TO_NOTIFY, Status.REVIEW_RETURNED}),
+        Status.REVIEW_RETURNED: frozenset({Status.IN_REVIEW, Status.REJECTED}),
+        Status.TO_NOTIFY: frozenset({Status.TO_PRINT}),
+        Status.TO_PRINT: frozenset({Status.DONE}),
+        Status.DONE: frozenset(),
+    }
+    #: States in which the unit may edit, save and delete (AG-5, AG-8).
+    EDITABLE: ClassVar[frozenset[str]] = frozenset({Status.DRAFT, Status.REJECTED})
+
+    unit = models.ForeignKey(
+        AgencyUnit, on_delete=models.PROTECT, related_name="applications", verbose_name="单位"
+    )
+    item = models.CharField("申办事项", max_length=16, choices=Item.choices)
+    status = models.CharField(
+        "办理进度", max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    reason = models.TextField("申请理由", blank=True)
+    changes = models.JSONField("变更事项", default=dict, blank=True)
+    reply = models.TextField("回复信息", blank=True)
+    version = models.PositiveIntegerField("版本", default=1)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="受理人",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="复核人",
+    )
+    before = models.JSONField("办结前登记信息", default=dict, blank=True)
+    new_certificate_number = models.CharField("新证书编号", max_length=40, blank=True)
+    licence_identifier = models.CharField("电子证照标识", max_length=128, blank=True)
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    accepted_at = models.DateTimeField("受理时间", null=True, blank=True)
+    completed_at = models.DateTimeField("办结时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "机关赋码申请"
+        verbose_name_plural = "机关赋码申请"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One open application per unit at a time.
+            models.UniqueConstraint(
+                fields=["unit"],
+                condition=~Q(status="done"),
+                name="agency_one_open_application",
+            ),
+            # 复核 by a second person, never the one who accepted.
+            models.CheckConstraint(
+                condition=Q(reviewed_by__isnull=True)
+                | Q(accepted_by__isnull=True)
+                | ~Q(reviewed_by=F("accepted_by")),
+                name="agency_reviewer_is_not_acceptor",
+            ),
+            models.CheckConstraint(
+                condition=Q(item__in=["change", "reissue", "replace", "revoke"]),
+                name="agency_application_online_item",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=APPLICATION_STATES),
+                name="agency_application_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit.name} {self.get_item_display()}（{self.get_status_display()}）"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE
+
+    @property
+    def form_title(self) -> str:
+        """AG-7: the paper form of this item."""
+        if self.item == Item.CHANGE:
+            return "机关、群团等统一社会信用代码证书信息变更申请表"
+        return "机关、群团等统一社会信用代码申请表"
+
+
+class Attachment(models.Model):
+    """An attachment of an application (AG-6): a JPEG or a PDF, checked by content, sealed
+    (AES-GCM, ``uploads.sealing``) in the default storage."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="attachments"
+    )
+    material = models.CharField("材料名称", max_length=60)
+    original_name = models.CharField("原文件名", max_length=120, blank=True)
+    content_type = models.CharField("文件类型", max_length=32)
+    size = models.PositiveIntegerField("文件大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    storage_name = models.CharField("存储路径", max_length=255, unique=True, editable=False)
+    key_id = models.CharField("加密密钥编号", max_length=32, editable=False)
+    created_at = models.DateTimeField("上传时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "申请附件"
+        verbose_name_plural = "申请附件"
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(content_type__in=["image/jpeg", "application/pdf"]),
+                name="agency_attachment_type",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.material}（{self.original_name}）"
+
+
+class Article(models.Model):
+    """An article of the platform's public site (AG-1), published by staff; ``body`` is
+    sanitised HTML (``agency.services.articles.sanitise``), never rendered unsanitised."""
+
+    class Category(models.TextChoices):
+        NOTICE = "notice", "通知公告"
+        POLICY = "policy", "政策法规"
+        TECH = "tech", "技术服务"
+        ANNUAL = "annual", "年度报告"
+
+    category = models.CharField("栏目", max_length=16, choices=Category.choices)
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("正文")
+    published_on = models.DateField("发布日期", default=timezone.localdate)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="发布人",
+    )
+    application = models.OneToOneField(
+        Application,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notice",
+        verbose_name="公告的申请",
+    )
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "平台文章"
+        verbose_name_plural = "平台文章"
+        ordering = ["-published_on", "-pk"]
+        indexes = [models.Index(fields=["category", "-published_on"], name="agency_article_list")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(category__in=["notice", "policy", "tech", "annual"]),
+                name="agency_article_category_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

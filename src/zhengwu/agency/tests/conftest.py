@@ -17,6 +17,22 @@ from .factories import AgencyUnitFactory
 CAPTCHA = {"captcha_0": "key", "captcha_1": "PASSED"}
 
 
+@pytest.fixture(scope="session")
+def licence_key_dir(tmp_path_factory):  # type: ignore[no-untyped-def]
+    from zhengwu.licences.keys import create_keys
+
+    directory = tmp_path_factory.mktemp("agency-licence-keys")
+    create_keys(signer_path=directory / "signer.pem", ca_path=directory / "ca.pem")
+    return directory
+
+
+@pytest.fixture(autouse=True)
+def _licence_keys(settings, licence_key_dir):  # type: ignore[no-untyped-def]
+    """Temporary licence signing keys: a completed case's certificate is a signed PDF."""
+    settings.ZHENGWU_LICENCE_SIGNING_KEY = str(licence_key_dir / "signer.pem")
+    settings.ZHENGWU_LICENCE_CA_CERT = str(licence_key_dir / "ca.pem")
+
+
 def scan() -> SimpleUploadedFile:
     return SimpleUploadedFile("申领表.jpg", jpeg(), content_type="image/jpeg")
 

@@ -432,3 +432,51 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ArticleAttachment(models.Model):
+    """A PDF attached to an article (public, checked by content)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="attachments")
+    title = models.CharField("附件名称", max_length=120)
+    storage_name = models.CharField("存储路径", max_length=255, unique=True, editable=False)
+    size = models.PositiveIntegerField("文件大小（字节）")
+    created_at = models.DateTimeField("上传时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "文章附件"
+        verbose_name_plural = "文章附件"
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Aspect(models.TextChoices):
+    """The five aspects of each item of the service guide (AG-2)."""
+
+    SCOPE = "scope", "受理范围及条件"
+    PROCESS = "process", "办理流程"
+    MATERIALS = "materials", "申请材料"
+    FORMS = "forms", "表格下载"
+    CONTACTS = "contacts", "联系电话及其他"
+
+
+class GuideEntry(models.Model):
+    """One cell of the service guide (6 items × 5 aspects), edited by staff (sanitised)."""
+
+    item = models.CharField("申办事项", max_length=16, choices=Item.choices)
+    aspect = models.CharField("内容", max_length=16, choices=Aspect.choices)
+    body = models.TextField("正文")
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "服务指南"
+        verbose_name_plural = "服务指南"
+        ordering = ["item", "aspect"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "aspect"], name="agency_guide_cell_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_item_display()} · {self.get_aspect_display()}"

@@ -1,9 +1,25 @@
 from django.urls import path
 
-from . import views
+from . import public_views, views
 
 app_name = "agency"
 urlpatterns = [
+    path("", public_views.home, name="home"),
+    path("articles/<slug:category>/", public_views.article_list, name="articles"),
+    path("article/<int:pk>/", public_views.article_detail, name="article"),
+    path(
+        "article/attachments/<int:pk>/",
+        public_views.article_attachment,
+        name="article_attachment",
+    ),
+    path("lookup/", public_views.lookup, name="lookup"),
+    path("services/", public_views.agency_services, name="services"),
+    path("services/on-site/<slug:item>/", public_views.on_site, name="on_site"),
+    path("services/guide/<slug:item>/<slug:aspect>/", public_views.guide_entry, name="guide"),
+    path("services/image-form.pdf", public_views.image_form, name="image_form"),
+    path("institutions/", public_views.institution_services, name="institutions"),
+    path("office/articles/", public_views.office_articles, name="office_articles"),
+    path("office/guide/<slug:item>/<slug:aspect>/", public_views.office_guide, name="office_guide"),
     path("signin/", views.signin, name="signin"),
     path("signout/", views.signout, name="signout"),
     path("commitment/", views.commitment, name="commitment"),

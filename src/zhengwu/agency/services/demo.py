@@ -115,7 +115,10 @@ def demo_load(*, count: int = 300, seed: int = 2026, if_empty: bool = True) -> D
     """Load the demo units (skipping codes already present); nothing when ``if_empty`` and the
     register already holds units."""
 
+    from .content import load_demo_content
+
     with transaction.atomic():
+        load_demo_content()
         existing = AgencyUnit.objects.count()
         if if_empty and existing:
             return DemoResult(units=existing, inserted=0, skipped=True)

@@ -185,7 +185,7 @@ def issue_image(
                 params={
                     "organisation": unit.name,
                     "hours": conf.link_hours(),
-                    "link": f"{link_base}{token}",
+                    "link": f"{link_base}{token}/",
                 },
                 actor=actor,
                 subject=image,

@@ -251,3 +251,13 @@ def test_change_validation_names_the_field(unit):
     assert exc.value.field == "new_name"
     with pytest.raises(ValidationFailed, match="请至少选择一项"):
         svc.submit(application)
+
+
+def test_workflow_document_matches_the_generated_diagram():
+    from pathlib import Path
+
+    from zhengwu.agency.diagrams import APPLICATION_SMS, application_mermaid
+
+    doc = Path(__file__).resolve().parents[4] / "docs" / "workflows" / "agency-coding.md"
+    assert application_mermaid() in doc.read_text(encoding="utf-8")
+    assert set(APPLICATION_SMS) == {S.IN_REVIEW, S.REJECTED, S.TO_PRINT}

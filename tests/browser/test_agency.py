@@ -1,8 +1,8 @@
 """The agency code-assignment platform (issue 12) in Chromium on a phone-sized screen:
 (1) a login image by SMS link → image sign-in → commitment → a 变更 with an attachment →
 受理, 复核 (another person), 通知, 打印 → the outcome, the form, the certificate and the public
-lookup; (3) a reissued image makes the old one fail and ends its session; (4) 申请初领 answers
-需要现场办理; (5) 删除申报材料."""
+lookup; (2) 不予受理 → the unit edits and resubmits; (3) a reissued image makes the old one
+fail and ends its session; (4) 申请初领 answers 需要现场办理; (5) 删除申报材料."""
 
 from __future__ import annotations
 
@@ -23,6 +23,17 @@ from zhengwu.notifications.models import SmsMessage
 from zhengwu.uploads.tests.samples import jpeg
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def calendar():
+    """The working-day calendar (CAL-1) for the deadlines: a transactional test before this one
+    may have flushed the rows the data migration seeded."""
+    from zhengwu.workdays.selectors import covered_years
+    from zhengwu.workdays.services import calendar_seed
+
+    if not covered_years():
+        calendar_seed()
 
 
 @pytest.fixture(autouse=True)
@@ -181,6 +192,37 @@ def test_reissued_image_makes_the_old_one_fail(page, tmp_path) -> None:  # type:
     assert "登录二维码图片已作废，本次登录已结束" in page.locator("#session-ended").inner_text()
     _image_sign_in(page, old)
     assert "已作废" in page.locator(".error").first.inner_text()
+
+
+def test_refused_application_is_edited_and_resubmitted(page, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    base = page.base_url
+    unit = AgencyUnitFactory(long_term=True, name="杭州市西湖区档案馆")
+    acceptor = _officer("butongguo")
+    staff = _staff_page(page, acceptor)
+    image = _issue_on_site(staff, base, unit, tmp_path)
+    page.goto(f"{base}/agency/signin/?item=change")
+    _image_sign_in(page, image)
+    page.get_by_role("button", name="同意", exact=True).click()
+    page.get_by_role("button", name="开始办理").click()
+    page.locator("#change_address").check()
+    page.locator("#new_address").fill("文三路")
+    page.locator("#btn-submit").click()
+    assert page.locator("#status").inner_text() == "待受理"
+
+    application = Application.objects.get()
+    staff.goto(f"{base}/agency/office/applications/{application.pk}/")
+    staff.locator("#reply-input").fill("住所应填写完整门牌号")
+    staff.locator("#btn-refuse").click()
+    assert staff.locator("#status").inner_text() == "未通过"
+
+    page.reload()
+    assert page.locator("#status").inner_text() == "未通过"
+    assert "住所应填写完整门牌号" in page.locator("#latest-reply").inner_text()
+    page.locator("#new_address").fill("浙江省杭州市西湖区文三路 100 号")
+    page.locator("#btn-submit").click()
+    assert page.locator("#status").inner_text() == "待受理"
+    application.refresh_from_db()
+    assert application.changes == {"address": "浙江省杭州市西湖区文三路 100 号"}
 
 
 def test_initial_issue_answers_on_site(page) -> None:  # type: ignore[no-untyped-def]

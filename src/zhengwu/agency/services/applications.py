@@ -18,6 +18,7 @@ from zhengwu.core.errors import IllegalTransition, PermissionDenied, ValidationF
 from zhengwu.core.models import Transition
 from zhengwu.core.workflow import history, transition
 from zhengwu.notifications.services import sms_send
+from zhengwu.workdays.errors import CalendarNotCovered
 from zhengwu.workdays.selectors import add_working_days
 
 from ..errors import UnitRevoked
@@ -86,7 +87,10 @@ def deadline(application: Application) -> datetime.date | None:
         .first()
     )
     start = timezone.localdate(entered) if entered else timezone.localdate()
-    return add_working_days(start, days)
+    try:
+        return add_working_days(start, days)
+    except CalendarNotCovered:  # the database check check_calendar_coverage reports it
+        return None
 
 
 def missing_materials(application: Application) -> list[str]:

@@ -24,6 +24,7 @@ urlpatterns = [
     path("audit/", include("zhengwu.audit.urls")),
     path("campaigns/", include("zhengwu.campaigns.urls")),
     path("archive/", include("zhengwu.archive.urls")),
+    path("agency/", include("zhengwu.agency.urls")),
 ]
 
 if settings.ZHENGWU_SANDBOX:

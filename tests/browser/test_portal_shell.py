@@ -10,9 +10,9 @@ def test_home_entries_lead_to_their_pages(page):
     assert page.title() == "政务服务网"
     for title in ["法人注册", "个人注册", "登录", "企业码", "我的证照", "机关赋码"]:
         assert page.get_by_role("link", name=title).is_visible()
-    page.get_by_role("link", name="机关赋码").click()  # the one entry still to come
-    page.wait_for_url("**/soon/agency-coding/")
-    assert page.get_by_text("即将开放").is_visible()
+    page.get_by_role("link", name="机关赋码").click()  # the agency platform (AG-1)
+    page.wait_for_url("**/agency/")
+    assert page.get_by_role("heading", name="机关赋码和事业单位登记管理平台").is_visible()
     page.goto(page.base_url + "/")
     page.get_by_role("link", name="法人注册").click()  # REG-10: the role choice comes first
     page.wait_for_url("**/register/legal/")

@@ -48,6 +48,9 @@ def _mount_routers() -> None:
     api.add_router("/federation/", federation_router)
     api.add_router("/code/", enterprise_router)
     api.add_router("/licences/", licences_router)
+    from zhengwu.agency.api import router as agency_router
+
+    api.add_router("/agency/", agency_router)
 
 
 @api.exception_handler(ZhengwuError)

@@ -253,6 +253,12 @@ TEMPLATES: dict[str, SmsTemplate] = {
             "agency contact",
         ),
         SmsTemplate(
+            "agency_login.image_link",
+            "{organisation}的登录二维码图片已签发，请在{hours}小时内打开一次性链接下载并保存：{link}",
+            "AG-4",
+            "agency recipient",
+        ),
+        SmsTemplate(
             "licences.access_requested",
             "{applicant}申请查看{organisation}的电子证照，请法定代表人登录{portal}，"
             "在“我的证照”中人脸核验后授权。",

@@ -23,6 +23,7 @@ LIVE_ENTRIES = {
     "licences": "licences:index",
     "login": "signin:login",
     "enterprise-code": "enterprise:entry",
+    "agency-coding": "agency:home",
 }
 
 

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "zhengwu.licences",
     "zhengwu.campaigns",
     "zhengwu.archive",
+    "zhengwu.agency",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from zhengwu.agency.services.demo import demo_load as agency_demo_load
 from zhengwu.registry import conf
 from zhengwu.registry.services.demo import demo_data_load
 
@@ -32,6 +33,10 @@ class Command(BaseCommand):
             seed=options["seed"],
             if_empty=options["if_empty"],
             workers=options["workers"],
+        )
+        agencies = agency_demo_load()  # the agency platform's register (zhengwu.agency)
+        self.stdout.write(
+            f"机关赋码演示数据：{agencies.units} 个单位，本次新增 {agencies.inserted}。"
         )
         if result.skipped:
             self.stdout.write(f"登记库中已有 {result.entities} 个市场主体，未生成演示数据。")

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "zhengwu.federation",
     "zhengwu.enterprise",
     "zhengwu.licences",
+    "zhengwu.onlineservices",
 ]
 
 MIDDLEWARE = [

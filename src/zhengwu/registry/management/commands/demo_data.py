@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from zhengwu.registry import conf
@@ -33,6 +35,8 @@ class Command(BaseCommand):
             if_empty=options["if_empty"],
             workers=options["workers"],
         )
+        if apps.is_installed("zhengwu.onlineservices"):  # the service catalogue (SVC-1)
+            call_command("catalogue_demo", stdout=self.stdout)
         if result.skipped:
             self.stdout.write(f"登记库中已有 {result.entities} 个市场主体，未生成演示数据。")
             return

@@ -37,7 +37,11 @@ class Handler(models.TextChoices):
 
     GENERIC = "generic", _("通用（出具决定书）")
     FOOD_LICENCE = "food_licence", _("食品经营许可证")
-    FOOD_FILING = "food_filing", _("食品经营备案回执")
+    FOOD_FILING = "food_filing", _("食品经营备案凭证")
+    INDIVIDUAL_BUSINESS = "individual_business", _("个体工商户营业执照")
+    SPECIAL_EQUIPMENT = "special_equipment", _("特种设备使用登记证")
+    DEREGISTRATION = "deregistration", _("注销登记")
+    ENTERPRISE_OPENING = "enterprise_opening", _("企业开办（多部门并联）")
 
 
 class Status(models.TextChoices):

@@ -55,7 +55,7 @@ ENTITY_FIELDS: list[dict[str, Any]] = [
     {"name": "contact_mobile", "label": "联系人手机号", "type": "mobile", "required": True},
 ]
 
-FOOD_LICENCE_FORM = [
+FOOD_LICENCE_FORM: list[dict[str, Any]] = [
     *ENTITY_FIELDS,
     {"name": "premises", "label": "经营场所", "type": "text", "required": True, "max_length": 200},
     {
@@ -89,13 +89,47 @@ FOOD_LICENCE_FORM = [
     },
 ]
 
-FOOD_FILING_FORM = [
+FOOD_FILING_FORM: list[dict[str, Any]] = [
     *ENTITY_FIELDS,
     {"name": "premises", "label": "经营场所", "type": "text", "required": True},
     {"name": "start_date", "label": "开始经营日期", "type": "date", "required": True},
 ]
 
-GENERIC_FORM = [
+INDIVIDUAL_BUSINESS_FORM: list[dict[str, Any]] = [
+    {"name": "operator_name", "label": "经营者姓名", "type": "text", "prefill": "user.real_name"},
+    {
+        "name": "operator_mobile",
+        "label": "经营者手机号",
+        "type": "mobile",
+        "prefill": "user.mobile",
+    },
+    {"name": "business_name", "label": "个体工商户名称", "type": "text", "required": True},
+    {
+        "name": "region_code",
+        "label": "经营场所所在地",
+        "type": "choice",
+        "required": True,
+        "choices": [["341523", "舒城县"]],
+    },
+    {"name": "premises", "label": "经营场所", "type": "text", "required": True},
+    {"name": "business_scope", "label": "经营范围", "type": "textarea", "required": True},
+    {"name": "capital", "label": "资金数额（万元）", "type": "number", "min": 0, "max": 100000},
+]
+
+SPECIAL_EQUIPMENT_FORM: list[dict[str, Any]] = [
+    *ENTITY_FIELDS,
+    {
+        "name": "equipment_kind",
+        "label": "设备种类",
+        "type": "choice",
+        "required": True,
+        "choices": ["电梯", "压力容器", "锅炉", "起重机械", "场（厂）内专用机动车辆"],
+    },
+    {"name": "product_number", "label": "产品编号", "type": "text", "required": True},
+    {"name": "location", "label": "设备使用地点", "type": "text", "required": True},
+]
+
+GENERIC_FORM: list[dict[str, Any]] = [
     *ENTITY_FIELDS,
     {"name": "details", "label": "申请事项说明", "type": "textarea", "required": True},
 ]
@@ -144,7 +178,9 @@ ITEMS = [
         ),
         high_frequency=True,
         applicant_kind=ApplicantKind.NATURAL_PERSON,
+        handler=Handler.INDIVIDUAL_BUSINESS,
         legal_basis="《促进个体工商户发展条例》《中华人民共和国市场主体登记管理条例》",
+        form=tuple(INDIVIDUAL_BUSINESS_FORM),
     ),
     DemoItem(
         "340000-SCJG-XK-002",
@@ -190,7 +226,9 @@ ITEMS = [
         5,
         (("特种设备使用登记表", True, ""), ("产品合格证", True, ""), ("监督检验证明", True, "")),
         high_frequency=True,
+        handler=Handler.SPECIAL_EQUIPMENT,
         legal_basis="《中华人民共和国特种设备安全法》第三十三条；《特种设备使用管理规则》",
+        form=tuple(SPECIAL_EQUIPMENT_FORM),
     ),
     DemoItem(
         "340000-SCJG-YW-005",
@@ -215,6 +253,7 @@ ITEMS = [
         1,
         (("注销登记申请书", True, ""), ("清算报告", True, "")),
         high_frequency=True,
+        handler=Handler.DEREGISTRATION,
         legal_basis="《中华人民共和国市场主体登记管理条例》第三十一条至第三十三条",
     ),
     # Other items of the county's market-supervision catalogue.

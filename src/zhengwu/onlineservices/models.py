@@ -406,3 +406,37 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return self.get_rating_display()
+
+
+class LiquidationNotice(models.Model):
+    """清算公告: published on the portal before 企业普通注销登记; its 45 days are not counted in
+    the time limit of the case (seed 002 二.10)."""
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="liquidation_notice",
+        verbose_name="单位",
+    )
+    uscc = models.CharField("统一社会信用代码", max_length=18)
+    name = models.CharField("单位名称", max_length=200)
+    text = models.TextField("公告内容")
+    published_on = models.DateField("公告日期")
+    ends_on = models.DateField("公告期满日期")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="发布人"
+    )
+
+    class Meta:
+        verbose_name = "清算公告"
+        verbose_name_plural = "清算公告"
+        ordering = ["-published_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("published_on")),
+                name="onlineservices_notice_period",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}清算公告"

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from zhengwu.core.errors import ConfigurationError
 from zhengwu.licences.constants import LicenceType, Source
-from zhengwu.licences.models import Licence
+from zhengwu.licences.models import Issuer, Licence
 from zhengwu.licences.services import licence_issue
 
 from .constants import Handler
@@ -63,19 +63,17 @@ def _next_sequence(issuer_id: int, prefix: str) -> int:
 
 def _food_licence(case: Application, actor: Any) -> Licence:
     department = case.department
-    if department.issuer_id is None:
-        raise ConfigurationError(f"{department.name}未配置发证机构", code="department.no_issuer")
+    issuer = _issuer(case)
     form = str(case.form_data.get("business_form", "销售"))
     prefix = "JY" + FOOD_BUSINESS_FORMS.get(form, "1") + department.region_code
     number = food_licence_number(
         business_form=form,
         region_code=department.region_code,
-        sequence=_next_sequence(department.issuer_id, prefix),
+        sequence=_next_sequence(issuer.pk, prefix),
     )
     today = timezone.localdate()
-    assert department.issuer is not None
     return licence_issue(
-        issuer=department.issuer,
+        issuer=issuer,
         licence_type=LicenceType.FOOD_BUSINESS,
         holder_uscc=case.applicant_uscc,
         holder_name=case.applicant_name,
@@ -94,9 +92,87 @@ def _food_licence(case: Application, actor: Any) -> Licence:
     )
 
 
+def _issuer(case: Application) -> Issuer:
+    issuer = case.department.issuer
+    if issuer is None:
+        raise ConfigurationError(
+            f"{case.department.name}未配置发证机构", code="department.no_issuer"
+        )
+    return issuer
+
+
+def _food_filing(case: Application, actor: Any) -> Licence:
+    """食品经营备案 (仅销售预包装食品): the filing receipt, no expiry."""
+    today = timezone.localdate()
+    return licence_issue(
+        issuer=_issuer(case),
+        licence_type=LicenceType.FOOD_FILING,
+        holder_uscc=case.applicant_uscc,
+        holder_name=case.applicant_name,
+        issued_on=today,
+        number=f"YB{case.department.region_code}{case.number}",
+        particulars={
+            "经营场所": str(case.form_data.get("premises", "")),
+            "经营项目": "仅销售预包装食品",
+            "办件编号": case.number or "",
+        },
+        source=Source.STAFF,
+        actor=actor,
+    )
+
+
+def _special_equipment(case: Application, actor: Any) -> Licence:
+    """特种设备使用登记证: kind, product number and location of the equipment on its face."""
+    today = timezone.localdate()
+    kind = str(case.form_data.get("equipment_kind", ""))
+    code = EQUIPMENT_CODES.get(kind, "设")
+    return licence_issue(
+        issuer=_issuer(case),
+        licence_type=LicenceType.SPECIAL_EQUIPMENT,
+        holder_uscc=case.applicant_uscc,
+        holder_name=case.applicant_name,
+        issued_on=today,
+        number=f"{code}{case.department.region_code}{case.number[-8:]}({today:%y})"
+        if case.number
+        else "",
+        particulars={
+            "设备种类": kind,
+            "产品编号": str(case.form_data.get("product_number", "")),
+            "设备使用地点": str(case.form_data.get("location", "")),
+            "办件编号": case.number or "",
+        },
+        source=Source.STAFF,
+        actor=actor,
+    )
+
+
+#: 使用登记证编号的设备代码 (《特种设备使用管理规则》 TSG 08: 梯, 容, 炉, 起, 车 …).
+EQUIPMENT_CODES = {
+    "电梯": "梯",
+    "压力容器": "容",
+    "锅炉": "炉",
+    "起重机械": "起",
+    "场（厂）内专用机动车辆": "车",
+}
+
+
 def issue(case: Application, *, actor: Any) -> Licence | None:
     """The result of an approved case: an electronic licence, or ``None`` where the result is
     the decision itself (generic items: the decision letter, downloadable from the case)."""
-    if case.item.handler == Handler.FOOD_LICENCE:
+    handler = case.item.handler
+    if handler == Handler.FOOD_LICENCE:
         return _food_licence(case, actor)
+    if handler == Handler.FOOD_FILING:
+        return _food_filing(case, actor)
+    if handler == Handler.SPECIAL_EQUIPMENT:
+        return _special_equipment(case, actor)
+    if handler == Handler.INDIVIDUAL_BUSINESS:
+        from .entities import individual_business_establish
+
+        return individual_business_establish(case, actor=actor, issuer=_issuer(case))
+    if handler == Handler.DEREGISTRATION:
+        from .entities import entity_deregister
+
+        entity_deregister(case, actor=actor)
+        return None
     return None

@@ -30,7 +30,7 @@ from zhengwu.workdays.services import add_working_days, working_days_between
 
 from . import constants as c
 from . import permissions, results
-from .constants import ApplicantKind, Decision, Status
+from .constants import ApplicantKind, Decision, Handler, Status
 from .formschema import clean_form
 from .models import (
     Application,
@@ -274,6 +274,10 @@ def application_submit(
     known = known_facts(user=actor, organisation=application.organisation)
     cleaned = clean_form(application.item.form_schema, data, known=known)
     _check_materials(application)
+    if application.item.handler == Handler.DEREGISTRATION:
+        from .entities import notice_period_check
+
+        notice_period_check(application)
     if application.helped_by_id and not application.form_data.get("_confirmed"):
         raise PermissionDenied("帮办的申请须由单位确认后提交", code="application.not_confirmed")
     for _attempt in range(3):

@@ -39,6 +39,12 @@ APPLICATION_TEMPLATES = [
         "SVC-2, SVC-2b",
         "applicant",
     ),
+    SmsTemplate(
+        "application.entity_deregistered",
+        "{organisation}已准予注销登记（办件{number}），其企业码和电子证照同时注销。",
+        "SVC-2",
+        "every member account of the unit",
+    ),
 ]
 
 

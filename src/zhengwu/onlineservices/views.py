@@ -24,8 +24,9 @@ from zhengwu.core.workflow import history
 
 from . import catalogue_io, permissions, selectors, services
 from .constants import Decision, Status
+from .entities import liquidation_notice_publish
 from .formschema import FormInvalid, is_shown
-from .models import Application, Department
+from .models import Application, Department, LiquidationNotice
 from .pdf import decision_pdf, guide_pdf
 
 
@@ -90,6 +91,33 @@ def guide_download(request: HttpRequest, code: str) -> HttpResponse:
     return _pdf(guide_pdf(item), f"{item.name}办事指南.pdf")
 
 
+def notices(request: HttpRequest) -> HttpResponse:
+    """清算公告 published on the portal (public, newest first)."""
+    return render(
+        request, "onlineservices/notices.html", {"notices": LiquidationNotice.objects.all()[:200]}
+    )
+
+
+@login_required
+@require_POST
+def notice_publish(request: HttpRequest) -> HttpResponse:
+    org_id = request.POST.get("organisation", "")
+    organisation = next(
+        (o for o in selectors.organisations_for_applicant(_user(request)) if str(o.pk) == org_id),
+        None,
+    )
+    if organisation is None:
+        raise Http404
+    try:
+        liquidation_notice_publish(
+            actor=_user(request), organisation=organisation, text=request.POST.get("text", "")
+        )
+        messages.success(request, "清算公告已发布，公告期 45 日")
+    except ZhengwuError as exc:
+        messages.error(request, exc.message)
+    return redirect("onlineservices:notices")
+
+
 # --- the applicant ------------------------------------------------------------------------------
 
 
@@ -134,8 +162,9 @@ def _form_rows(
                 "value": "" if value is None else value,
                 "locked": bool(source),
                 "shown": is_shown(spec, data),
-                "choice_values": [
-                    c[0] if isinstance(c, list | tuple) else c for c in spec.get("choices", [])
+                "choice_pairs": [
+                    (str(c[0]), str(c[1])) if isinstance(c, list | tuple) else (str(c), str(c))
+                    for c in spec.get("choices", [])
                 ],
             }
         )

@@ -48,6 +48,9 @@ def _mount_routers() -> None:
     api.add_router("/federation/", federation_router)
     api.add_router("/code/", enterprise_router)
     api.add_router("/licences/", licences_router)
+    from zhengwu.onlineservices.api import router as services_router
+
+    api.add_router("/services/", services_router)
 
 
 @api.exception_handler(ZhengwuError)

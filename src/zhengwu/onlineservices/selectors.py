@@ -153,3 +153,30 @@ def application_get_for_staff(user: Any, pk: int) -> Application:
     if application is None or not permissions.can_work_on(user, application.department_id):
         raise Http404
     return application
+
+
+# --- 好差评 figures (SVC-2b) --------------------------------------------------------------------
+
+
+def evaluation_figures(*, user: Any) -> dict[str, list[dict[str, Any]]]:
+    """Per item and per department of the staff member: count, average, lowest two grades."""
+    from django.db.models import Avg
+
+    departments = departments_for_staff(user)
+    rows = Application.objects.filter(department__in=departments, evaluation__isnull=False)
+
+    def figures(*keys: str) -> list[dict[str, Any]]:
+        return list(
+            rows.values(*keys)
+            .annotate(
+                count=Count("evaluation"),
+                average=Avg("evaluation__rating"),
+                poor=Count("evaluation", filter=Q(evaluation__rating__lte=2)),
+            )
+            .order_by(*keys)
+        )
+
+    return {
+        "departments": figures("department__name"),
+        "items": figures("department__name", "item__name"),
+    }

@@ -30,11 +30,12 @@ from zhengwu.workdays.services import add_working_days, working_days_between
 
 from . import constants as c
 from . import permissions, results
-from .constants import ApplicantKind, Decision, Handler, Status
+from .constants import ApplicantKind, Decision, Handler, Rating, Status
 from .formschema import clean_form
 from .models import (
     Application,
     ApplicationMaterial,
+    Evaluation,
     Extension,
     Material,
     ServiceItem,
@@ -503,3 +504,41 @@ def application_complete(*, actor: User, application: Application, version: int)
         outcome = "准予" if case.decision == Decision.APPROVE else "不予许可"
         _notify(case, "application.completed", actor, result=outcome)
     return case
+
+
+# --- 好差评 (SVC-2b) ----------------------------------------------------------------------------
+
+
+def evaluation_create(
+    *, actor: User, application: Application, rating: Any, comment: str = ""
+) -> Evaluation:
+    """Rate a completed case once (非常满意 … 非常不满意); a comment for the two lowest grades."""
+    from .selectors import application_get_for_user
+
+    application = application_get_for_user(actor, application.pk)
+    if application.status != Status.COMPLETED:
+        raise IllegalTransition("办结后才能评价", code="evaluation.not_completed")
+    try:
+        grade = Rating(int(rating))
+    except (TypeError, ValueError):
+        raise ValidationFailed("请选择评价等级", code="rating.invalid", field="rating") from None
+    text = (comment or "").strip()
+    if grade in c.RATINGS_NEEDING_COMMENT and not text:
+        raise ValidationFailed(
+            "选择“不满意”或“非常不满意”时请填写评价内容", code="comment.required", field="comment"
+        )
+    if len(text) > 500:
+        raise ValidationFailed(
+            "评价内容不能超过 500 个字", code="comment.too_long", field="comment"
+        )
+    try:
+        with transaction.atomic():
+            evaluation = Evaluation.objects.create(
+                application=application, rating=grade, comment=text
+            )
+            record_event(
+                c.EVENT_RATED, actor=actor, subject=application, after={"rating": int(grade)}
+            )
+    except IntegrityError:  # one per case (one-to-one column), also under a double click
+        raise IllegalTransition("该办件已评价", code="evaluation.exists") from None
+    return evaluation

@@ -23,7 +23,7 @@ from zhengwu.core.errors import ZhengwuError
 from zhengwu.core.workflow import history
 
 from . import catalogue_io, permissions, selectors, services
-from .constants import Decision, Status
+from .constants import Decision, Rating, Status
 from .entities import liquidation_notice_publish
 from .formschema import FormInvalid, is_shown
 from .models import Application, Department, LiquidationNotice
@@ -191,6 +191,8 @@ def _case_context(request: HttpRequest, application: Application, **extra: Any) 
         "suspensions": application.suspensions.all(),
         "extensions": application.extensions.all(),
         "editable": application.status in (Status.DRAFT, Status.CORRECTION),
+        "evaluation": getattr(application, "evaluation", None),
+        "ratings": Rating.choices,
         "errors": {},
         **extra,
     }
@@ -285,6 +287,24 @@ def case_decision(request: HttpRequest, pk: int) -> HttpResponse:
     if application.status != Status.COMPLETED:
         raise Http404
     return _pdf(decision_pdf(application), f"{application.number}决定书.pdf")
+
+
+@login_required
+@require_POST
+def case_rate(request: HttpRequest, pk: int) -> HttpResponse:
+    """好差评 (SVC-2b): once per case, after 办结."""
+    application = selectors.application_get_for_user(_user(request), pk)
+    try:
+        services.evaluation_create(
+            actor=_user(request),
+            application=application,
+            rating=request.POST.get("rating", ""),
+            comment=request.POST.get("comment", ""),
+        )
+        messages.success(request, "感谢您的评价")
+    except ZhengwuError as exc:
+        messages.error(request, exc.message)
+    return redirect("onlineservices:case", pk=application.pk)
 
 
 @login_required
@@ -402,6 +422,18 @@ def desk_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ZhengwuError as exc:
         messages.error(request, exc.message)
     return redirect("onlineservices:desk_case", pk=application.pk)
+
+
+@never_cache
+def desk_evaluations(request: HttpRequest) -> HttpResponse:
+    """好差评 figures per department and item, for the staff of those departments."""
+    if (response := _staff_or_login(request)) is not None:
+        return response
+    return render(
+        request,
+        "onlineservices/evaluations.html",
+        selectors.evaluation_figures(user=_user(request)),
+    )
 
 
 def _catalogue_manager(request: HttpRequest) -> HttpResponse | None:

@@ -135,3 +135,12 @@ EVENT_VIEWED = "onlineservices.case_viewed"
 EVENT_RESULT_ISSUED = "onlineservices.result_issued"
 EVENT_EXTENDED = "onlineservices.extended"
 EVENT_RATED = "onlineservices.rated"
+
+#: The SMS sent on entering each state (template, recipient): the notes of the diagram.
+CASE_SMS: dict[str, tuple[str, str]] = {
+    Status.SUBMITTED: ("application.submitted", "applicant"),
+    Status.ACCEPTED: ("application.accepted", "applicant"),
+    Status.NOT_ACCEPTED: ("application.not_accepted", "applicant"),
+    Status.CORRECTION: ("application.correction", "applicant"),
+    Status.COMPLETED: ("application.completed", "applicant"),
+}

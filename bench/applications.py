@@ -196,7 +196,9 @@ def _create_drafts(count: int, unit: tuple[object, object], held: tuple[object, 
                     )
                 else:
                     rows.append(
-                        ApplicationMaterial(application=draft, material=material, upload=next(files))
+                        ApplicationMaterial(
+                            application=draft, material=material, upload=next(files)
+                        )
                     )
         ApplicationMaterial.objects.bulk_create(rows)
         ids.extend(draft.pk for draft in batch)
@@ -244,7 +246,9 @@ def _queue_timings(departments: list, rounds: int) -> dict[str, float]:
     department = departments[0]
     today = datetime.date(2026, 6, 1)
     deep = (
-        Application.objects.filter(department=department).order_by("id").values_list("id", flat=True)
+        Application.objects.filter(department=department)
+        .order_by("id")
+        .values_list("id", flat=True)
     )
     deep_id = deep[max(0, deep.count() // 20)]  # a keyset page 95 % down the table
     calls = {"newest": lambda: queue(department=department, today=today)}

@@ -250,6 +250,11 @@ class Application(models.Model):
         related_name="+",
         verbose_name="帮办人员",
     )
+    # 帮办 (SVC-2a): the unit confirms the assisted application with an SMS code before 提交.
+    assist_code_hash = models.CharField("帮办确认码摘要", max_length=64, blank=True)
+    assist_code_sent_at = models.DateTimeField("确认码发送时间", null=True, blank=True)
+    assist_code_attempts = models.PositiveSmallIntegerField("确认码错误次数", default=0)
+    assist_confirmed_at = models.DateTimeField("单位确认时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "办件"

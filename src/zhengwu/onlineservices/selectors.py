@@ -180,3 +180,16 @@ def evaluation_figures(*, user: Any) -> dict[str, list[dict[str, Any]]]:
         "departments": figures("department__name"),
         "items": figures("department__name", "item__name"),
     }
+
+
+def application_get_for_editor(user: Any, pk: int) -> Application:
+    """A case of the person asking, or a draft they help a unit with at the counter (帮办)."""
+    if getattr(user, "is_staff", False):
+        helped = (
+            Application.objects.select_related("item", "department")
+            .filter(pk=pk, helped_by=user)
+            .first()
+        )
+        if helped is not None:
+            return helped
+    return application_get_for_user(user, pk)

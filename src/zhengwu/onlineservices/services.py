@@ -143,7 +143,9 @@ def application_start(
 def _own_draft(application: Application, actor: User, *states: str) -> Application:
     from .selectors import application_get_for_user
 
-    application = application_get_for_user(actor, application.pk)  # 404 for strangers
+    helped = Application.objects.filter(pk=application.pk, helped_by=actor).first()
+    # 404 for strangers; the window staff member who helps (帮办) edits the draft too
+    application = helped or application_get_for_user(actor, application.pk)
     if application.status not in (states or (Status.DRAFT,)):
         raise IllegalTransition(
             f"办件当前状态为“{application.get_status_display()}”，不能修改",
@@ -155,7 +157,7 @@ def _own_draft(application: Application, actor: User, *states: str) -> Applicati
 def application_save(*, actor: User, application: Application, data: dict[str, Any]) -> Application:
     """暂存: keep what is filled in (each filled field checked, required ones not yet)."""
     application = _own_draft(application, actor, Status.DRAFT, Status.CORRECTION)
-    known = known_facts(user=actor, organisation=application.organisation)
+    known = known_facts(user=application.applicant, organisation=application.organisation)
     cleaned = clean_form(application.item.form_schema, data, known=known, partial=True)
     Application.objects.filter(pk=application.pk).update(form_data=cleaned)
     application.form_data = cleaned
@@ -272,15 +274,17 @@ def application_submit(
     number. A second submission of the same draft finds it no longer a draft and is refused,
     so one draft makes one case (the move is a conditional update; numbers are unique)."""
     application = _own_draft(application, actor)
-    known = known_facts(user=actor, organisation=application.organisation)
+    known = known_facts(user=application.applicant, organisation=application.organisation)
     cleaned = clean_form(application.item.form_schema, data, known=known)
     _check_materials(application)
     if application.item.handler == Handler.DEREGISTRATION:
         from .entities import notice_period_check
 
         notice_period_check(application)
-    if application.helped_by_id and not application.form_data.get("_confirmed"):
-        raise PermissionDenied("帮办的申请须由单位确认后提交", code="application.not_confirmed")
+    if application.helped_by_id and application.assist_confirmed_at is None:
+        raise PermissionDenied(
+            "帮办的申请须由单位以短信验证码确认后提交", code="application.not_confirmed"
+        )
     for _attempt in range(3):
         try:
             with transaction.atomic():
@@ -313,7 +317,7 @@ def application_resubmit(
     """Resubmit after 补正: the clock restarts and the planned end moves by the working days
     the case stood still (SVC-2a)."""
     application = _own_draft(application, actor, Status.CORRECTION)
-    known = known_facts(user=actor, organisation=application.organisation)
+    known = known_facts(user=application.applicant, organisation=application.organisation)
     cleaned = clean_form(application.item.form_schema, data, known=known)
     _check_materials(application)
     today = _today()

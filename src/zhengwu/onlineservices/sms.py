@@ -40,6 +40,13 @@ APPLICATION_TEMPLATES = [
         "applicant",
     ),
     SmsTemplate(
+        "application.assist_code",
+        "工作人员正在为{organisation}帮办“{item}”，确认提交请将验证码{code}告知工作人员，"
+        "{minutes}分钟内有效。如非本单位申请，请勿告知。",
+        "SVC-2a",
+        "the unit's legal representative (or the member the case is filed for)",
+    ),
+    SmsTemplate(
         "application.entity_deregistered",
         "{organisation}已准予注销登记（办件{number}），其企业码和电子证照同时注销。",
         "SVC-2",

@@ -22,7 +22,7 @@ from zhengwu.accounts.models import User
 from zhengwu.core.errors import ZhengwuError
 from zhengwu.core.workflow import history
 
-from . import catalogue_io, permissions, selectors, services
+from . import assist, catalogue_io, permissions, selectors, services
 from .constants import Decision, Rating, Status
 from .entities import liquidation_notice_publish
 from .formschema import FormInvalid, is_shown
@@ -202,7 +202,7 @@ def _case_context(request: HttpRequest, application: Application, **extra: Any) 
 @never_cache
 def case(request: HttpRequest, pk: int) -> HttpResponse:
     """One case of the applicant: the form while it is a draft or 待补正, else its progress."""
-    application = selectors.application_get_for_user(_user(request), pk)
+    application = selectors.application_get_for_editor(_user(request), pk)
     return render(request, "onlineservices/case.html", _case_context(request, application))
 
 
@@ -216,7 +216,7 @@ def _form_data(request: HttpRequest, application: Application) -> dict[str, Any]
 @require_POST
 def case_save(request: HttpRequest, pk: int) -> HttpResponse:
     """暂存, 提交 or (after 补正) 重新提交, by the button pressed."""
-    application = selectors.application_get_for_user(_user(request), pk)
+    application = selectors.application_get_for_editor(_user(request), pk)
     data = _form_data(request, application)
     action = request.POST.get("action", "save")
     try:
@@ -245,7 +245,7 @@ def case_save(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def case_material(request: HttpRequest, pk: int, material_id: int) -> HttpResponse:
     """Attach one material: an uploaded file, or a licence from 我的证照 (电子证照免提交)."""
-    application = selectors.application_get_for_user(_user(request), pk)
+    application = selectors.application_get_for_editor(_user(request), pk)
     try:
         if request.POST.get("licence"):
             services.application_attach_licence(
@@ -362,6 +362,7 @@ def desk(request: HttpRequest) -> HttpResponse:
             "overdue": _flag(request, "overdue"),
             "next_before": cases[-1].pk if len(cases) == 50 else None,
             "can_manage": _user(request).has_perm(permissions.MANAGE_CATALOGUE),
+            "assist_items": chosen.items.filter(is_published=True) if chosen else [],
         },
     )
 
@@ -434,6 +435,46 @@ def desk_evaluations(request: HttpRequest) -> HttpResponse:
         "onlineservices/evaluations.html",
         selectors.evaluation_figures(user=_user(request)),
     )
+
+
+@require_POST
+def desk_assist(request: HttpRequest) -> HttpResponse:
+    """帮办: open a draft for a registered unit (by its USCC) and fill it in at the counter."""
+    if (response := _staff_or_login(request)) is not None:
+        return response
+    try:
+        item = selectors.item_get(request.POST.get("item", ""))
+        application = assist.application_assist_start(
+            actor=_user(request), item=item, uscc=request.POST.get("uscc", "")
+        )
+    except ZhengwuError as exc:
+        messages.error(request, exc.message)
+        return redirect("onlineservices:desk")
+    return redirect("onlineservices:case", pk=application.pk)
+
+
+@require_POST
+def case_assist(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """帮办: send the unit its confirmation code, or check the code it tells the staff member."""
+    if (response := _staff_or_login(request)) is not None:
+        return response
+    application = selectors.application_get_for_editor(_user(request), pk)
+    try:
+        if step == "send":
+            masked = assist.application_assist_send_code(
+                actor=_user(request), application=application
+            )
+            messages.success(request, f"验证码已发送至 {masked}")
+        elif step == "confirm":
+            assist.application_assist_confirm(
+                actor=_user(request), application=application, code=request.POST.get("code", "")
+            )
+            messages.success(request, "单位已确认，可以提交")
+        else:
+            raise Http404
+    except ZhengwuError as exc:
+        messages.error(request, exc.message)
+    return redirect("onlineservices:case", pk=application.pk)
 
 
 def _catalogue_manager(request: HttpRequest) -> HttpResponse | None:

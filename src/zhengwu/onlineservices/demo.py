@@ -241,6 +241,7 @@ ITEMS = [
         (("公司登记（备案）申请书", True, ""), ("公司章程", True, ""), ("股东身份证明", True, "")),
         high_frequency=True,
         applicant_kind=ApplicantKind.NATURAL_PERSON,
+        handler=Handler.ENTERPRISE_OPENING,
         legal_basis="《安徽省优化营商环境条例》；《企业开办提升行动方案》",
     ),
     DemoItem(

@@ -445,3 +445,40 @@ class LiquidationNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}清算公告"
+
+
+class CaseTask(models.Model):
+    """One department's part of a fanned-out case (企业开办: 设立登记, 公章刻制, 发票申领,
+    社保登记). The case is done when every task is."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="tasks", verbose_name="办件"
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="tasks", verbose_name="承办部门"
+    )
+    name = models.CharField("任务", max_length=50)
+    due_on = models.DateField("办结期限")
+    done_at = models.DateTimeField("完成时间", null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="办理人",
+    )
+
+    class Meta:
+        verbose_name = "并联任务"
+        verbose_name_plural = "并联任务"
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "name"], name="onlineservices_task_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["department", "done_at"], name="os_task_open")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -193,3 +193,14 @@ def application_get_for_editor(user: Any, pk: int) -> Application:
         if helped is not None:
             return helped
     return application_get_for_user(user, pk)
+
+
+def open_tasks(*, department: Department) -> list[Any]:
+    """The department's open parallel tasks (企业开办), oldest deadline first."""
+    from .models import CaseTask
+
+    return list(
+        CaseTask.objects.filter(department=department, done_at__isnull=True)
+        .select_related("application", "application__item")
+        .order_by("due_on", "pk")[:100]
+    )

@@ -371,6 +371,10 @@ def application_accept(*, actor: User, application: Application, version: int) -
     with transaction.atomic():
         case = _locked_case(application, version, actor)
         due = add_working_days(today, case.item.promised_days)
+        if case.item.handler == Handler.ENTERPRISE_OPENING:
+            from .fanout import tasks_create
+
+            tasks_create(case, due_on=due)
         transition(
             case,
             Status.ACCEPTED,
@@ -468,6 +472,10 @@ def application_decide(
         text = _reason(reason, label="不予许可理由")
     with transaction.atomic():
         case = _locked_case(application, version, actor, decide=True)
+        if case.tasks.filter(done_at__isnull=True).exists():
+            raise IllegalTransition(
+                "并联任务尚未全部办结，不能作出决定", code="application.tasks_open"
+            )
         if case.item.needs_separate_decider and case.accepted_by_id == actor.pk:
             raise PermissionDenied(
                 "本事项的决定须由受理人以外的人员作出", code="application.same_person"
@@ -492,21 +500,28 @@ def application_complete(*, actor: User, application: Application, version: int)
     """办结: issue the result of an approved case (licence in 我的证照 …) and tell the applicant."""
     with transaction.atomic():
         case = _locked_case(application, version, actor)
-        licence = None
-        if case.status == Status.APPROVED:
-            licence = results.issue(case, actor=actor)
-        transition(
-            case,
-            Status.COMPLETED,
-            actor=actor,
-            changes={
-                "completed_at": timezone.now(),
-                "result_licence": licence,
-                "version": case.version + 1,
-            },
-        )
-        outcome = "准予" if case.decision == Decision.APPROVE else "不予许可"
-        _notify(case, "application.completed", actor, result=outcome)
+        complete_locked(case, actor=actor)
+    return case
+
+
+def complete_locked(case: Application, *, actor: Any) -> Application:
+    """办结 of a case already locked and checked by the caller (the desk, or the last task of
+    a fanned-out case)."""
+    licence = None
+    if case.status == Status.APPROVED:
+        licence = results.issue(case, actor=actor)
+    transition(
+        case,
+        Status.COMPLETED,
+        actor=actor,
+        changes={
+            "completed_at": timezone.now(),
+            "result_licence": licence,
+            "version": case.version + 1,
+        },
+    )
+    outcome = "准予" if case.decision == Decision.APPROVE else "不予许可"
+    _notify(case, "application.completed", actor, result=outcome)
     return case
 
 

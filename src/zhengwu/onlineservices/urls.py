@@ -21,6 +21,7 @@ urlpatterns = [
     path("desk/", views.desk, name="desk"),
     path("desk/evaluations/", views.desk_evaluations, name="evaluations"),
     path("desk/assist", views.desk_assist, name="desk_assist"),
+    path("desk/task/<int:pk>/done", views.desk_task_done, name="task_done"),
     path("desk/case/<int:pk>/", views.desk_case, name="desk_case"),
     path("desk/case/<int:pk>/<str:action>", views.desk_action, name="desk_action"),
     path("desk/catalogue/export.xlsx", views.catalogue_export, name="catalogue_export"),

@@ -22,7 +22,7 @@ from zhengwu.accounts.models import User
 from zhengwu.core.errors import ZhengwuError
 from zhengwu.core.workflow import history
 
-from . import assist, catalogue_io, permissions, selectors, services
+from . import assist, catalogue_io, fanout, permissions, selectors, services
 from .constants import Decision, Rating, Status
 from .entities import liquidation_notice_publish
 from .formschema import FormInvalid, is_shown
@@ -363,6 +363,7 @@ def desk(request: HttpRequest) -> HttpResponse:
             "next_before": cases[-1].pk if len(cases) == 50 else None,
             "can_manage": _user(request).has_perm(permissions.MANAGE_CATALOGUE),
             "assist_items": chosen.items.filter(is_published=True) if chosen else [],
+            "tasks": selectors.open_tasks(department=chosen) if chosen else [],
         },
     )
 
@@ -435,6 +436,19 @@ def desk_evaluations(request: HttpRequest) -> HttpResponse:
         "onlineservices/evaluations.html",
         selectors.evaluation_figures(user=_user(request)),
     )
+
+
+@require_POST
+def desk_task_done(request: HttpRequest, pk: int) -> HttpResponse:
+    """A department completes its part of a fanned-out case (企业开办)."""
+    if (response := _staff_or_login(request)) is not None:
+        return response
+    try:
+        task = fanout.task_complete(actor=_user(request), task_id=pk)
+        messages.success(request, f"“{task.name}”已办结")
+    except ZhengwuError as exc:
+        messages.error(request, exc.message)
+    return redirect("onlineservices:desk")
 
 
 @require_POST

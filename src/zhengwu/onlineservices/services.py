@@ -143,7 +143,11 @@ def application_start(
 def _own_draft(application: Application, actor: User, *states: str) -> Application:
     from .selectors import application_get_for_user
 
-    helped = Application.objects.filter(pk=application.pk, helped_by=actor).first()
+    helped = (
+        Application.objects.filter(pk=application.pk, helped_by=actor).first()
+        if actor.is_staff
+        else None
+    )
     # 404 for strangers; the window staff member who helps (帮办) edits the draft too
     application = helped or application_get_for_user(actor, application.pk)
     if application.status not in (states or (Status.DRAFT,)):

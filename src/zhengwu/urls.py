@@ -25,6 +25,7 @@ urlpatterns = [
     path("campaigns/", include("zhengwu.campaigns.urls")),
     path("archive/", include("zhengwu.archive.urls")),
     path("agency/", include("zhengwu.agency.urls")),
+    path("services/", include("zhengwu.onlineservices.urls")),
 ]
 
 if settings.ZHENGWU_SANDBOX:

@@ -51,6 +51,9 @@ def _mount_routers() -> None:
     from zhengwu.agency.api import router as agency_router
 
     api.add_router("/agency/", agency_router)
+    from zhengwu.onlineservices.api import router as services_router
+
+    api.add_router("/services/", services_router)
 
 
 @api.exception_handler(ZhengwuError)

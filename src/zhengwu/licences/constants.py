@@ -17,6 +17,7 @@ class LicenceType(models.TextChoices):
     FOOD_BUSINESS = "food_business", _("食品经营许可证")
     SPECIAL_EQUIPMENT = "special_equipment", _("特种设备使用登记证")
     CREDIT_CODE_CERTIFICATE = "credit_code_certificate", _("统一社会信用代码证书")
+    FOOD_FILING = "food_filing", _("食品经营备案凭证")
 
 
 #: 证照类型代码 per type (GB/T 36904: defining body's USCC + 3-digit sequence). The national
@@ -26,6 +27,7 @@ TYPE_CODES: dict[str, str] = {
     LicenceType.FOOD_BUSINESS: "11100000000013127D002",
     LicenceType.SPECIAL_EQUIPMENT: "11100000000013127D003",
     LicenceType.CREDIT_CODE_CERTIFICATE: "11100000000013127D004",
+    LicenceType.FOOD_FILING: "11100000000013127D005",
 }
 
 

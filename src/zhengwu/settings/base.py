@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "zhengwu.campaigns",
     "zhengwu.archive",
     "zhengwu.agency",
+    "zhengwu.onlineservices",
 ]
 
 MIDDLEWARE = [

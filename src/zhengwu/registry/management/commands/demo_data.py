@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from zhengwu.agency.services.demo import demo_load as agency_demo_load
@@ -38,6 +40,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"机关赋码演示数据：{agencies.units} 个单位，本次新增 {agencies.inserted}。"
         )
+        if apps.is_installed("zhengwu.onlineservices"):  # the service catalogue (SVC-1)
+            call_command("catalogue_demo", stdout=self.stdout)
         if result.skipped:
             self.stdout.write(f"登记库中已有 {result.entities} 个市场主体，未生成演示数据。")
             return

@@ -1,0 +1,266 @@
+"""JSON API of the online services for applicants (``/api/v1/services/``): the same services
+as the pages, session authentication (with CSRF) for everything but the catalogue.
+
+Errors: ``{code, message, field}`` with a 4xx status; another unit's case is a 404.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, cast
+
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema
+from ninja.responses import Status as HttpStatus
+from ninja.security import django_auth
+
+from zhengwu.accounts.models import User
+from zhengwu.api.errors import ErrorOut
+from zhengwu.core.errors import NotFound
+
+from . import selectors, services
+from .models import Application, ServiceItem
+
+router = Router(tags=["services"])
+
+
+class ItemOut(Schema):
+    code: str
+    name: str
+    department: str
+    section: str
+    kind: str
+    is_fully_online: bool
+    is_high_frequency: bool
+    statutory_days: int
+    promised_days: int
+
+
+class MaterialOut(Schema):
+    id: int
+    name: str
+    is_required: bool
+    licence_type: str
+
+
+class GuideOut(ItemOut):
+    conditions: str
+    process: list[str]
+    fee: str
+    legal_basis: str
+    contacts: str
+    address: str
+    materials: list[MaterialOut]
+    form_schema: list[dict[str, Any]]
+
+
+class ApplicationIn(Schema):
+    item_code: str
+    organisation_id: int | None = None
+
+
+class FormIn(Schema):
+    data: dict[str, Any]
+
+
+class EvaluationIn(Schema):
+    rating: int
+    comment: str = ""
+
+
+class ApplicationOut(Schema):
+    id: int
+    number: str | None
+    item_code: str
+    item_name: str
+    status: str
+    status_label: str
+    form_data: dict[str, Any]
+    submitted_at: datetime | None
+    due_on: date | None
+    suspended_days: int
+    correction_notice: str
+    decision: str
+    decision_reason: str
+    result_licence: str | None
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _item_out(item: ServiceItem) -> dict[str, Any]:
+    return {
+        "code": item.code,
+        "name": item.name,
+        "department": item.department.name,
+        "section": item.section,
+        "kind": item.kind,
+        "is_fully_online": item.is_fully_online,
+        "is_high_frequency": item.is_high_frequency,
+        "statutory_days": item.statutory_days,
+        "promised_days": item.promised_days,
+    }
+
+
+def _application_out(a: Application) -> ApplicationOut:
+    return ApplicationOut(
+        id=a.pk,
+        number=a.number,
+        item_code=a.item.code,
+        item_name=a.item.name,
+        status=a.status,
+        status_label=a.get_status_display(),
+        form_data=a.form_data,
+        submitted_at=a.submitted_at,
+        due_on=a.due_on,
+        suspended_days=a.suspended_days,
+        correction_notice=a.correction_notice if a.status == "correction" else "",
+        decision=a.decision,
+        decision_reason=a.decision_reason,
+        result_licence=a.result_licence.identifier if a.result_licence_id else None,  # type: ignore[union-attr]
+    )
+
+
+def _case(request: HttpRequest, pk: int) -> Application:
+    try:
+        return selectors.application_get_for_user(_user(request), pk)
+    except Http404:
+        raise NotFound("办件不存在", code="application.not_found") from None
+
+
+@router.get("/items", response=list[ItemOut], summary="Search the catalogue (SVC-1)")
+def items(
+    request: HttpRequest,
+    q: str = "",
+    department: str = "",
+    theme: str = "",
+    online: bool = False,
+    hf: bool = False,
+) -> list[dict[str, Any]]:
+    found = selectors.items_search(
+        query=q[:50], department=department, theme=theme, fully_online=online, high_frequency=hf
+    )
+    return [_item_out(item) for item in found[:200]]
+
+
+@router.get("/items/{code}", response={200: GuideOut, 404: ErrorOut}, summary="办事指南")
+def guide(request: HttpRequest, code: str) -> dict[str, Any]:
+    try:
+        item = selectors.item_get(code)
+    except Http404:
+        raise NotFound("事项不存在", code="item.not_found") from None
+    return {
+        **_item_out(item),
+        "conditions": item.conditions,
+        "process": [str(step) for step in item.process],
+        "fee": item.fee,
+        "legal_basis": item.legal_basis,
+        "contacts": item.contacts,
+        "address": item.address,
+        "materials": [
+            {
+                "id": m.pk,
+                "name": m.name,
+                "is_required": m.is_required,
+                "licence_type": m.licence_type,
+            }
+            for m in item.materials.all()
+        ],
+        "form_schema": item.form_schema,
+    }
+
+
+@router.get("/applications", response=list[ApplicationOut], auth=django_auth, summary="我的办件")
+def mine(request: HttpRequest) -> list[ApplicationOut]:
+    return [_application_out(a) for a in selectors.applications_for_user(_user(request))[:200]]
+
+
+@router.post(
+    "/applications",
+    response={201: ApplicationOut, 403: ErrorOut, 404: ErrorOut},
+    auth=django_auth,
+    summary="Start a draft (暂存)",
+)
+def start(request: HttpRequest, payload: ApplicationIn) -> HttpStatus[ApplicationOut]:
+    try:
+        item = selectors.item_get(payload.item_code)
+    except Http404:
+        raise NotFound("事项不存在", code="item.not_found", field="item_code") from None
+    organisation = None
+    if payload.organisation_id is not None:
+        organisation = next(
+            (
+                o
+                for o in selectors.organisations_for_applicant(_user(request))
+                if o.pk == payload.organisation_id
+            ),
+            None,
+        )
+        if organisation is None:
+            raise NotFound("单位不存在", code="organisation.not_found", field="organisation_id")
+    draft = services.application_start(actor=_user(request), item=item, organisation=organisation)
+    return HttpStatus(201, _application_out(draft))
+
+
+@router.get("/applications/{pk}", response={200: ApplicationOut, 404: ErrorOut}, auth=django_auth)
+def detail(request: HttpRequest, pk: int) -> ApplicationOut:
+    return _application_out(_case(request, pk))
+
+
+@router.put(
+    "/applications/{pk}/form",
+    response={200: ApplicationOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    auth=django_auth,
+    summary="暂存 the form",
+)
+def save(request: HttpRequest, pk: int, payload: FormIn) -> ApplicationOut:
+    case = services.application_save(
+        actor=_user(request), application=_case(request, pk), data=payload.data
+    )
+    return _application_out(case)
+
+
+@router.post(
+    "/applications/{pk}/submit",
+    response={200: ApplicationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    auth=django_auth,
+    summary="提交 (or resubmit after 补正)",
+)
+def submit(request: HttpRequest, pk: int, payload: FormIn) -> ApplicationOut:
+    case = _case(request, pk)
+    if case.status == "correction":
+        case = services.application_resubmit(
+            actor=_user(request), application=case, data=payload.data
+        )
+    else:
+        case = services.application_submit(
+            actor=_user(request), application=case, data=payload.data
+        )
+    return _application_out(_case(request, pk))
+
+
+@router.post(
+    "/applications/{pk}/withdraw",
+    response={200: ApplicationOut, 404: ErrorOut, 409: ErrorOut},
+    auth=django_auth,
+)
+def withdraw(request: HttpRequest, pk: int) -> ApplicationOut:
+    services.application_withdraw(actor=_user(request), application=_case(request, pk))
+    return _application_out(_case(request, pk))
+
+
+@router.post(
+    "/applications/{pk}/evaluation",
+    response={201: dict[str, Any], 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    auth=django_auth,
+    summary="好差评 (once, after 办结)",
+)
+def evaluate(request: HttpRequest, pk: int, payload: EvaluationIn) -> HttpStatus[dict[str, Any]]:
+    evaluation = services.evaluation_create(
+        actor=_user(request),
+        application=_case(request, pk),
+        rating=payload.rating,
+        comment=payload.comment,
+    )
+    return HttpStatus(201, {"rating": evaluation.rating, "comment": evaluation.comment})

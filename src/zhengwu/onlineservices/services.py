@@ -1,0 +1,567 @@
+"""Writes of online applications (SVC-2, SVC-2a): the applicant's and the department's steps.
+
+Every state change goes through ``core.workflow.transition`` (row lock, legal move, history,
+audit); the SMS the applicant must receive is queued in the same transaction. Department steps
+take the ``version`` the person saw: a case changed meanwhile is refused
+(``application.stale``), so nobody decides on what they did not see.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from zhengwu.accounts.models import Organisation, User
+from zhengwu.audit.services import record_event
+from zhengwu.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
+from zhengwu.core.workflow import transition
+from zhengwu.licences.constants import LicenceStatus
+from zhengwu.licences.models import Licence
+from zhengwu.notifications.services import sms_send
+from zhengwu.registry.constants import Status as RegistryStatus
+from zhengwu.registry.models import MarketEntity
+from zhengwu.uploads.models import UploadKind
+from zhengwu.uploads.services import upload_attach, upload_store
+from zhengwu.workdays.services import add_working_days, working_days_between
+
+from . import constants as c
+from . import permissions, results
+from .constants import ApplicantKind, Decision, Handler, Rating, Status
+from .formschema import clean_form
+from .models import (
+    Application,
+    ApplicationMaterial,
+    Evaluation,
+    Extension,
+    Material,
+    ServiceItem,
+    Suspension,
+)
+
+
+class StaleCase(IllegalTransition):
+    code = "application.stale"
+    message = "该办件已被他人处理，请刷新后再操作"
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _reason(text: str, *, label: str, field: str = "reason") -> str:
+    value = (text or "").strip()
+    if not value:
+        raise ValidationFailed(f"请填写{label}", code=f"{field}.required", field=field)
+    if len(value) > 2000:
+        raise ValidationFailed(f"{label}不能超过 2000 个字", code=f"{field}.too_long", field=field)
+    return value
+
+
+# --- known facts (never asked again) -----------------------------------------------------------
+
+
+def known_facts(*, user: Any, organisation: Organisation | None) -> dict[str, str]:
+    """What the portal already knows of the applicant: the unit from the register and the
+    account, the person from the account (SVC-2: filled in, not asked again)."""
+    facts = {"user.real_name": user.real_name or "", "user.mobile": user.mobile or ""}
+    if organisation is not None:
+        facts |= {
+            "organisation.name": organisation.name,
+            "organisation.uscc": organisation.uscc or "",
+            "organisation.legal_rep_name": organisation.legal_rep_name,
+        }
+        entity = MarketEntity.objects.filter(uscc=organisation.uscc or "").first()
+        if entity is not None:
+            facts |= {"organisation.name": entity.name, "register.region_code": entity.region_code}
+    return facts
+
+
+def _entity_status(organisation: Organisation | None) -> str | None:
+    if organisation is None or not organisation.uscc:
+        return None
+    return (
+        MarketEntity.objects.filter(uscc=organisation.uscc).values_list("status", flat=True).first()
+    )
+
+
+# --- the applicant -----------------------------------------------------------------------------
+
+
+def application_start(
+    *, actor: User, item: ServiceItem, organisation: Organisation | None = None
+) -> Application:
+    """Open a draft (暂存) of ``item`` for the account, for ``organisation`` when a unit applies.
+
+    A unit applies only through a membership; a unit deregistered (注销) or revoked in the
+    register cannot apply; an item for persons only takes natural-person accounts.
+    """
+    if not item.is_published:
+        raise NotFound("事项不存在")
+    if organisation is None:
+        if (
+            actor.kind != User.Kind.NATURAL_PERSON
+            or item.applicant_kind == ApplicantKind.LEGAL_PERSON
+        ):
+            raise PermissionDenied(
+                f"“{item.name}”须以法人账号为单位申请", code="application.legal_person_only"
+            )
+    else:
+        from .selectors import organisations_for_applicant
+
+        if organisation not in organisations_for_applicant(actor):
+            raise NotFound("单位不存在")
+        if item.applicant_kind == ApplicantKind.NATURAL_PERSON:
+            raise PermissionDenied(
+                f"“{item.name}”须以个人账号申请", code="application.natural_person_only"
+            )
+        status = _entity_status(organisation)
+        if status is not None and status != RegistryStatus.ACTIVE:
+            label = RegistryStatus(status).label
+            raise PermissionDenied(
+                f"{organisation.name}的登记状态为“{label}”，不能申请办理",
+                code="application.entity_inactive",
+            )
+    with transaction.atomic():
+        application = Application.objects.create(
+            item=item,
+            department=item.department,
+            applicant=actor,
+            organisation=organisation,
+            applicant_name=organisation.name if organisation else actor.real_name,
+            applicant_uscc=(organisation.uscc or "") if organisation else "",
+        )
+        record_event(
+            c.EVENT_DRAFT_SAVED, actor=actor, subject=application, after={"item": item.code}
+        )
+    return application
+
+
+def _own_draft(application: Application, actor: User, *states: str) -> Application:
+    from .selectors import application_get_for_user
+
+    helped = (
+        Application.objects.filter(pk=application.pk, helped_by=actor).first()
+        if actor.is_staff
+        else None
+    )
+    # 404 for strangers; the window staff member who helps (帮办) edits the draft too
+    application = helped or application_get_for_user(actor, application.pk)
+    if application.status not in (states or (Status.DRAFT,)):
+        raise IllegalTransition(
+            f"办件当前状态为“{application.get_status_display()}”，不能修改",
+            code="application.not_editable",
+        )
+    return application
+
+
+def application_save(*, actor: User, application: Application, data: dict[str, Any]) -> Application:
+    """暂存: keep what is filled in (each filled field checked, required ones not yet)."""
+    application = _own_draft(application, actor, Status.DRAFT, Status.CORRECTION)
+    known = known_facts(user=application.applicant, organisation=application.organisation)
+    cleaned = clean_form(application.item.form_schema, data, known=known, partial=True)
+    Application.objects.filter(pk=application.pk).update(form_data=cleaned)
+    application.form_data = cleaned
+    return application
+
+
+def _material_of(application: Application, material_id: int) -> Material:
+    material = Material.objects.filter(pk=material_id, item_id=application.item_id).first()
+    if material is None:
+        raise ValidationFailed("材料不属于该事项", code="material.unknown", field="material")
+    return material
+
+
+def application_attach_file(
+    *, actor: User, application: Application, material_id: int, file: Any
+) -> ApplicationMaterial:
+    """Upload one material; the file is checked by its content (``uploads``), whatever its
+    name or declared type says, and replaces the earlier one."""
+    application = _own_draft(application, actor, Status.DRAFT, Status.CORRECTION)
+    material = _material_of(application, material_id)
+    upload = upload_store(
+        file=file,
+        kind=UploadKind.OTHER,
+        actor=actor,
+        field=f"material_{material.pk}",
+        label=material.name,
+    )
+    with transaction.atomic():
+        upload_attach(upload=upload, subject=application, actor=actor)
+        ApplicationMaterial.objects.filter(application=application, material=material).delete()
+        return ApplicationMaterial.objects.create(
+            application=application, material=material, upload=upload
+        )
+
+
+def licences_for_material(*, application: Application, material: Material) -> list[Licence]:
+    """The valid electronic licences of the applicant unit that stand in for ``material``."""
+    if not material.licence_type or not application.applicant_uscc:
+        return []
+    today = _today()
+    return [
+        licence
+        for licence in Licence.objects.filter(
+            holder_uscc=application.applicant_uscc,
+            licence_type=material.licence_type,
+            status=LicenceStatus.VALID,
+        )
+        if licence.valid_until is None or licence.valid_until >= today
+    ]
+
+
+def application_attach_licence(
+    *, actor: User, application: Application, material_id: int, licence_id: int
+) -> ApplicationMaterial:
+    """电子证照免提交 (SVC-2a): a licence the unit holds stands in for the material."""
+    application = _own_draft(application, actor, Status.DRAFT, Status.CORRECTION)
+    material = _material_of(application, material_id)
+    field = f"material_{material.pk}"
+    licence = next(
+        (
+            x
+            for x in licences_for_material(application=application, material=material)
+            if x.pk == licence_id
+        ),
+        None,
+    )
+    if licence is None:
+        raise ValidationFailed(
+            f"{material.name}：所选电子证照不可用", code="material.licence_unavailable", field=field
+        )
+    with transaction.atomic():
+        ApplicationMaterial.objects.filter(application=application, material=material).delete()
+        return ApplicationMaterial.objects.create(
+            application=application, material=material, licence=licence
+        )
+
+
+def _check_materials(application: Application) -> None:
+    present = set(
+        ApplicationMaterial.objects.filter(application=application).values_list(
+            "material_id", flat=True
+        )
+    )
+    for material in application.item.materials.all():
+        if material.is_required and material.pk not in present:
+            raise ValidationFailed(
+                f"请提交{material.name}",
+                code="material.required",
+                field=f"material_{material.pk}",
+            )
+
+
+def _notify(application: Application, template: str, actor: Any, **params: Any) -> None:
+    mobile = application.applicant.mobile
+    if not mobile:
+        return
+    sms_send(
+        mobile=mobile,
+        template=template,
+        params={"item": application.item.name, "number": application.number, **params},
+        actor=actor,
+        subject=application,
+    )
+
+
+def _new_number() -> str:
+    return f"{_today():%Y%m%d}{secrets.randbelow(10**8):08d}"
+
+
+def application_submit(
+    *, actor: User, application: Application, data: dict[str, Any]
+) -> Application:
+    """提交 a draft: the full form check and the required materials, then 待受理 with a case
+    number. A second submission of the same draft finds it no longer a draft and is refused,
+    so one draft makes one case (the move is a conditional update; numbers are unique)."""
+    application = _own_draft(application, actor)
+    known = known_facts(user=application.applicant, organisation=application.organisation)
+    cleaned = clean_form(application.item.form_schema, data, known=known)
+    _check_materials(application)
+    if application.item.handler == Handler.DEREGISTRATION:
+        from .entities import notice_period_check
+
+        notice_period_check(application)
+    if application.helped_by_id and application.assist_confirmed_at is None:
+        raise PermissionDenied(
+            "帮办的申请须由单位以短信验证码确认后提交", code="application.not_confirmed"
+        )
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                transition(
+                    application,
+                    Status.SUBMITTED,
+                    actor=actor,
+                    changes={
+                        "form_data": cleaned,
+                        "number": _new_number(),
+                        "submitted_at": timezone.now(),
+                    },
+                )
+                _notify(application, "application.submitted", actor)
+            return application
+        except IntegrityError:  # a number taken in the meantime: draw again
+            continue
+    raise IllegalTransition("办件编号生成失败，请重试", code="application.number")
+
+
+def application_withdraw(*, actor: User, application: Application) -> Application:
+    """Withdraw before acceptance (待受理 only)."""
+    application = _own_draft(application, actor, Status.SUBMITTED)
+    return transition(application, Status.WITHDRAWN, actor=actor)
+
+
+def application_resubmit(
+    *, actor: User, application: Application, data: dict[str, Any]
+) -> Application:
+    """Resubmit after 补正: the clock restarts and the planned end moves by the working days
+    the case stood still (SVC-2a)."""
+    application = _own_draft(application, actor, Status.CORRECTION)
+    known = known_facts(user=application.applicant, organisation=application.organisation)
+    cleaned = clean_form(application.item.form_schema, data, known=known)
+    _check_materials(application)
+    today = _today()
+    with transaction.atomic():
+        suspension = Suspension.objects.select_for_update().get(
+            application=application, ended_on__isnull=True
+        )
+        days = working_days_between(suspension.started_on, today)
+        suspension.ended_on, suspension.working_days = today, days
+        suspension.save(update_fields=["ended_on", "working_days"])
+        back_to = Status.ACCEPTED if application.accepted_on else Status.SUBMITTED
+        due = add_working_days(application.due_on, days) if application.due_on else None
+        transition(
+            application,
+            back_to,
+            actor=actor,
+            reason=f"补正后重新提交，暂停 {days} 个工作日",
+            changes={
+                "form_data": cleaned,
+                "due_on": due,
+                "suspended_on": None,
+                "suspended_days": application.suspended_days + days,
+                "version": application.version + 1,
+            },
+        )
+    return application
+
+
+# --- the department ----------------------------------------------------------------------------
+
+
+def _locked_case(
+    application: Application, version: int, actor: User, *, decide: bool = False
+) -> Application:
+    check = permissions.can_decide if decide else permissions.can_handle
+    if not check(actor) or not permissions.can_work_on(actor, application.department_id):
+        raise PermissionDenied()
+    locked = (
+        Application.objects.select_for_update()
+        .select_related("item", "applicant")
+        .get(pk=application.pk)
+    )
+    if locked.version != version:
+        raise StaleCase()
+    return locked
+
+
+def application_accept(*, actor: User, application: Application, version: int) -> Application:
+    """受理: the clock starts; the promised end is that many working days later (CAL-1)."""
+    today = _today()
+    with transaction.atomic():
+        case = _locked_case(application, version, actor)
+        due = add_working_days(today, case.item.promised_days)
+        if case.item.handler == Handler.ENTERPRISE_OPENING:
+            from .fanout import tasks_create
+
+            tasks_create(case, due_on=due)
+        transition(
+            case,
+            Status.ACCEPTED,
+            actor=actor,
+            changes={
+                "accepted_on": today,
+                "accepted_by": actor,
+                "due_on": due,
+                "version": case.version + 1,
+            },
+        )
+        _notify(case, "application.accepted", actor, due=f"{due:%Y年%m月%d日}")
+    return case
+
+
+def application_not_accept(
+    *, actor: User, application: Application, version: int, reason: str
+) -> Application:
+    """不予受理, with the reason the applicant reads."""
+    text = _reason(reason, label="不予受理理由")
+    with transaction.atomic():
+        case = _locked_case(application, version, actor)
+        transition(
+            case,
+            Status.NOT_ACCEPTED,
+            actor=actor,
+            reason=text,
+            changes={"decision_reason": text, "version": case.version + 1},
+        )
+        _notify(case, "application.not_accepted", actor, reason=text[:60])
+    return case
+
+
+def application_request_correction(
+    *, actor: User, application: Application, version: int, notice: str
+) -> Application:
+    """补正 (一次性告知): one notice listing everything to correct; the clock stops."""
+    text = _reason(notice, label="补正告知内容", field="notice")
+    today = _today()
+    with transaction.atomic():
+        case = _locked_case(application, version, actor)
+        transition(
+            case,
+            Status.CORRECTION,
+            actor=actor,
+            reason=text,
+            changes={
+                "correction_notice": text,
+                "suspended_on": today,
+                "version": case.version + 1,
+            },
+        )
+        Suspension.objects.create(application=case, reason=text, started_on=today, created_by=actor)
+        _notify(case, "application.correction", actor)
+    return case
+
+
+def application_extend(
+    *, actor: User, application: Application, version: int, days: int, reason: str
+) -> Application:
+    """延长 the time limit by ``days`` working days; only a person with that right."""
+    if not permissions.can_extend(actor):
+        raise PermissionDenied("您没有延长办理时限的权限", code="application.extend_denied")
+    text = _reason(reason, label="延长理由")
+    if not isinstance(days, int) or not 1 <= days <= 60:
+        raise ValidationFailed("延长天数应为 1 至 60 个工作日", code="days.invalid", field="days")
+    with transaction.atomic():
+        case = _locked_case(application, version, actor)
+        if case.status != Status.ACCEPTED or case.due_on is None:
+            raise IllegalTransition("只有审查中的办件可以延长时限", code="application.not_running")
+        due = add_working_days(case.due_on, days)
+        Application.objects.filter(pk=case.pk).update(
+            due_on=due, extended_days=case.extended_days + days, version=case.version + 1
+        )
+        Extension.objects.create(application=case, days=days, reason=text, granted_by=actor)
+        record_event(
+            c.EVENT_EXTENDED,
+            actor=actor,
+            subject=case,
+            before={"due_on": case.due_on.isoformat()},
+            after={"due_on": due.isoformat(), "days": days, "reason": text},
+        )
+        case.due_on, case.version = due, case.version + 1
+    return case
+
+
+def application_decide(
+    *, actor: User, application: Application, version: int, decision: str, reason: str = ""
+) -> Application:
+    """准予 / 不予 after review. Where the item says so, the acceptor may not decide."""
+    if decision not in Decision.values:
+        raise ValidationFailed("请选择准予或不予", code="decision.invalid", field="decision")
+    text = (reason or "").strip()
+    if decision == Decision.DENY:
+        text = _reason(reason, label="不予许可理由")
+    with transaction.atomic():
+        case = _locked_case(application, version, actor, decide=True)
+        if case.tasks.filter(done_at__isnull=True).exists():
+            raise IllegalTransition(
+                "并联任务尚未全部办结，不能作出决定", code="application.tasks_open"
+            )
+        if case.item.needs_separate_decider and case.accepted_by_id == actor.pk:
+            raise PermissionDenied(
+                "本事项的决定须由受理人以外的人员作出", code="application.same_person"
+            )
+        to = Status.APPROVED if decision == Decision.APPROVE else Status.DENIED
+        transition(
+            case,
+            to,
+            actor=actor,
+            reason=text,
+            changes={
+                "decision": decision,
+                "decision_reason": text,
+                "decided_by": actor,
+                "version": case.version + 1,
+            },
+        )
+    return case
+
+
+def application_complete(*, actor: User, application: Application, version: int) -> Application:
+    """办结: issue the result of an approved case (licence in 我的证照 …) and tell the applicant."""
+    with transaction.atomic():
+        case = _locked_case(application, version, actor)
+        complete_locked(case, actor=actor)
+    return case
+
+
+def complete_locked(case: Application, *, actor: Any) -> Application:
+    """办结 of a case already locked and checked by the caller (the desk, or the last task of
+    a fanned-out case)."""
+    licence = None
+    if case.status == Status.APPROVED:
+        licence = results.issue(case, actor=actor)
+    transition(
+        case,
+        Status.COMPLETED,
+        actor=actor,
+        changes={
+            "completed_at": timezone.now(),
+            "result_licence": licence,
+            "version": case.version + 1,
+        },
+    )
+    outcome = "准予" if case.decision == Decision.APPROVE else "不予许可"
+    _notify(case, "application.completed", actor, result=outcome)
+    return case
+
+
+# --- 好差评 (SVC-2b) ----------------------------------------------------------------------------
+
+
+def evaluation_create(
+    *, actor: User, application: Application, rating: Any, comment: str = ""
+) -> Evaluation:
+    """Rate a completed case once (非常满意 … 非常不满意); a comment for the two lowest grades."""
+    from .selectors import application_get_for_user
+
+    application = application_get_for_user(actor, application.pk)
+    if application.status != Status.COMPLETED:
+        raise IllegalTransition("办结后才能评价", code="evaluation.not_completed")
+    try:
+        grade = Rating(int(rating))
+    except (TypeError, ValueError):
+        raise ValidationFailed("请选择评价等级", code="rating.invalid", field="rating") from None
+    text = (comment or "").strip()
+    if grade in c.RATINGS_NEEDING_COMMENT and not text:
+        raise ValidationFailed(
+            "选择“不满意”或“非常不满意”时请填写评价内容", code="comment.required", field="comment"
+        )
+    if len(text) > 500:
+        raise ValidationFailed(
+            "评价内容不能超过 500 个字", code="comment.too_long", field="comment"
+        )
+    try:
+        with transaction.atomic():
+            evaluation = Evaluation.objects.create(
+                application=application, rating=grade, comment=text
+            )
+            record_event(
+                c.EVENT_RATED, actor=actor, subject=application, after={"rating": int(grade)}
+            )
+    except IntegrityError:  # one per case (one-to-one column), also under a double click
+        raise IllegalTransition("该办件已评价", code="evaluation.exists") from None
+    return evaluation

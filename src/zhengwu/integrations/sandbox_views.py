@@ -23,6 +23,7 @@ from zhengwu.core.errors import ZhengwuError
 from . import conf, selectors
 from .identity.qr import qr_svg
 from .identity.sandbox import SandboxIdentityProvider, phone_url, sandbox_face_check_decide
+from .sms.sandbox import FAILURE_SUFFIXES
 
 View = Callable[..., HttpResponse]
 
@@ -47,6 +48,7 @@ def sms_outbox(request: HttpRequest) -> HttpResponse:
     context = {"messages_list": selectors.sandbox_sms_list(mobile=mobile), "mobile": mobile}
     if getattr(request, "htmx", False):
         return render(request, "integrations/_sms_rows.html", context)
+    context["failure_numbers"] = [(suffix, outcome) for suffix, outcome in FAILURE_SUFFIXES.items()]
     return render(request, "integrations/sandbox_sms.html", context)
 
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("code/", include("zhengwu.enterprise.urls")),
     path("licences/", include("zhengwu.licences.urls")),
     path("audit/", include("zhengwu.audit.urls")),
+    path("me/", include("zhengwu.workspace.urls")),
 ]
 
 if settings.ZHENGWU_SANDBOX:

@@ -49,7 +49,8 @@ def _nav(request: HttpRequest) -> dict[str, Any]:
         crumbs = [home, (str(label), "" if is_first or not url else url)]
     org_centre = False
     unread = 0
-    if authenticated:
+    if authenticated and getattr(user, "kind", "") in ("legal_person", "natural_person"):
+        # Staff have no inbox (messages copy SMS to portal accounts only) and no 组织中心.
         from zhengwu.accounts.selectors import memberships_of
         from zhengwu.notifications.selectors import inbox_unread_count
 

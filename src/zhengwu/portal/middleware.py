@@ -8,6 +8,8 @@ the visitor's own choice only: the ``LANGUAGE_COOKIE_NAME`` cookie that Django's
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
@@ -39,4 +41,23 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
         # The answer depends on the language cookie, not on Accept-Language.
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    """``Permissions-Policy`` on every response (Django has no setting for it): the browser
+    features the portal never uses are switched off for it and for anything it embeds
+    (``ZHENGWU_PERMISSIONS_POLICY``). A response that sets its own header keeps it."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(allow)})"
+            for feature, allow in settings.ZHENGWU_PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response: HttpResponseBase = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
         return response

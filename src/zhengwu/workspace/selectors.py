@@ -7,6 +7,7 @@ from importlib import import_module
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 
 from zhengwu.accounts.constants import APPROVER_ROLES
 from zhengwu.accounts.models import Membership
@@ -57,10 +58,16 @@ def recent_signins(*, user: Any, limit: int = constants.RECENT_SIGNINS) -> list[
 
 
 def open_sessions(*, user: Any) -> list[SignInRecord]:
-    """The sign-ins whose session still exists (not signed out, not expired, not ended)."""
+    """The sign-ins whose session is still live: in the session store, not expired (``load``
+    returns nothing for an expired or missing session) and still signed in as ``user``."""
     store = import_module(settings.SESSION_ENGINE).SessionStore
     rows = SignInRecord.objects.filter(user=user, ended_at__isnull=True).exclude(session_key="")
-    return [r for r in rows.order_by("-created_at") if store().exists(r.session_key)]
+    live = []
+    for record in rows.order_by("-created_at")[:50]:
+        data = store(session_key=record.session_key).load()
+        if data.get(SESSION_KEY) == str(user.pk):
+            live.append(record)
+    return live
 
 
 def device_label(user_agent: str) -> str:

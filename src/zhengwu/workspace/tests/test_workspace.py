@@ -153,3 +153,17 @@ def test_org_membership_controls_the_header_entry():
     assert "组织中心" in _client(member).get("/").content.decode()
     person = UserFactory(kind="natural_person")
     assert "组织中心" not in _client(person).get("/").content.decode()
+
+
+def test_an_expired_session_is_not_listed_as_open():
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    user = UserFactory()
+    here, there = _client(user), _client(user)
+    Session.objects.filter(session_key=there.session.session_key).update(
+        expire_date=timezone.now() - timedelta(minutes=1)
+    )
+    assert "只有本设备登录着您的账号" in here.get("/me/security/").content.decode()

@@ -7,8 +7,8 @@
 # Never fails `make test`: when nothing works the browser tests skip, saying why.
 set -uo pipefail
 PY=${PY:-.venv/bin/python}
-OUT=var/chromium-path
-mkdir -p var
+OUT=${ZHENGWU_BROWSER_PATH_FILE:-var/chromium-path}
+mkdir -p "$(dirname "$OUT")"
 
 say() { echo "ensure-browser: $*"; }
 works() { [ -n "$1" ] && [ -x "$1" ] && "$1" --version >/dev/null 2>&1; }

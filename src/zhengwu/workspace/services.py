@@ -83,8 +83,9 @@ def account_report_not_me(*, request: HttpRequest, user: Any, record_id: int | N
     """这不是我: the owner saw a sign-in they did not make. The account is locked as after
     too many wrong passwords (it appears on support's 已锁定账号 list with its unlock
     button, and the owner can unlock it with an SMS code to their own mobile), every session
-    ends, this one included, and support is told through a durable audit event
-    (``workspace.reported_not_me``, outcome failure, shown in the audit back office)."""
+    ends, this one included, and support is told through an audit event
+    (``workspace.reported_not_me``, outcome failure, shown in the audit back office),
+    committed with the lock in one transaction."""
     from zhengwu.signin import conf as signin_conf
     from zhengwu.signin.models import SignInState
 
@@ -108,7 +109,6 @@ def account_report_not_me(*, request: HttpRequest, user: Any, record_id: int | N
             "at": record.created_at.isoformat() if record else None,
             "locked": True,
         },
-        durable=True,
         request=request,
     )
     from .selectors import open_sessions

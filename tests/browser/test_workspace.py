@@ -31,7 +31,14 @@ def en_page(request, browser, live_server):
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.base_url = live_server.url
-    page.viewport = request.param
+    _watch(page, request.param)
+    yield page
+    context.close()
+
+
+def _watch(page, viewport) -> None:
+    """Record console errors and CSP violations of every later navigation of ``page``."""
+    page.viewport = viewport
     page.console_errors = []
     page.on(
         "console",
@@ -42,8 +49,6 @@ def en_page(request, browser, live_server):
         "window.__csp = []; document.addEventListener('securitypolicyviolation',"
         " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
     )
-    yield page
-    context.close()
 
 
 def _check(page) -> None:
@@ -145,3 +150,44 @@ def test_sandbox_face_page_works_on_a_phone(en_page):
     page.goto(page.base_url + "/sandbox/sms/")
     assert page.get_by_text("…0002").is_visible()
     _check(page)
+
+
+@pytest.mark.parametrize("viewport", [PHONE], ids=["390x844"])
+def test_natural_person_workspace_and_this_was_not_me(browser, live_server, viewport):
+    """A natural person lands on their own space; a second device's sign-in reported with
+    这不是我 locks the account and signs out both devices."""
+    from zhengwu.accounts.tests.factories import UserFactory
+    from zhengwu.signin.models import SignInState
+
+    user = UserFactory(kind="natural_person", username="zhou_person", real_name="周个人")
+    devices = []
+    for agent in ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0) Safari/604.1", None):
+        context = browser.new_context(locale="en-US", viewport=viewport, user_agent=agent)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(live_server.url + "/login/?tab=personal")
+        page.get_by_label("用户名/身份证号/手机号").fill("zhou_person")
+        page.get_by_label("密码").fill(PASSWORD)
+        page.locator("#id_captcha_1").fill("PASSED")
+        page.get_by_role("button", name="登录", exact=True).click()
+        page.wait_for_url("**/me/")
+        devices.append((context, page))
+    (phone_ctx, phone), (desk_ctx, desk) = devices
+    page = desk
+    _watch(page, viewport)
+    page.reload()
+    main = page.locator("main")
+    assert "周个人" in main.inner_text() and "我的单位" not in main.inner_text()
+    assert page.locator(".site-header").get_by_role("link", name="组织中心").count() == 0
+    _check(page)
+    page.goto(live_server.url + "/me/security/")
+    _check(page)
+    row = page.locator("tr", has_text="iOS")
+    page.once("dialog", lambda dialog: dialog.accept())  # data-confirm (portal.js)
+    row.get_by_role("button", name="这不是我").click()
+    page.get_by_role("heading", name="账号已锁定").wait_for()
+    assert SignInState.objects.get(user=user).locked_at is not None
+    phone.goto(live_server.url + "/me/")
+    phone.wait_for_url("**/login/**")
+    phone_ctx.close()
+    desk_ctx.close()

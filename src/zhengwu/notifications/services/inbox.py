@@ -5,7 +5,8 @@ caller's transaction: a rolled-back change leaves neither the SMS nor the messag
 recipients are the portal accounts (legal-person and natural-person, not staff) whose mobile
 is the SMS's mobile, narrowed by what the SMS is about:
 
-- a ``User`` subject: that account only (if the mobile is its own);
+- a ``User`` subject, or a subject with a ``user_id`` (an application with its account): that
+  account only (if the mobile is its own);
 - an ``Organisation`` subject, or a subject with an ``organisation_id``: the accounts of that
   organisation with that mobile (the same person may hold accounts in several units);
 - anything else: every portal account with that mobile.
@@ -46,6 +47,9 @@ def _recipients(message: SmsMessage, subject: Any) -> QuerySet[Any]:
     users = User.objects.filter(mobile_hash=message.mobile_hash, kind__in=PORTAL_KINDS)
     if isinstance(subject, User):
         return users.filter(pk=subject.pk)
+    user_id = getattr(subject, "user_id", None)
+    if user_id is not None:  # an application or registration with its account
+        return users.filter(pk=user_id)
     if isinstance(subject, Organisation):
         return users.filter(memberships__organisation=subject).distinct()
     organisation_id = getattr(subject, "organisation_id", None)

@@ -87,3 +87,20 @@ def test_mark_read_touches_only_the_owner_s_messages():
     assert inbox_unread_count(user=other) == 1
     assert inbox_mark_read(user=user) == 1
     assert inbox_unread_count(user=user) == 0
+
+
+def test_a_subject_with_an_account_reaches_that_account_only():
+    """An approved operator application: the applicant's account, not the same person's
+    account in another unit."""
+    from zhengwu.registrations.tests.factories import OperatorApplicationFactory
+
+    applicant = MembershipFactory(operator=True).user
+    MembershipFactory(legal_representative=True, user__mobile=applicant.mobile)
+    application = OperatorApplicationFactory(user=applicant, mobile=applicant.mobile)
+    sms_send(
+        mobile=applicant.mobile,
+        template="operator_application.approved",
+        params={"organisation": "某单位", "username": applicant.username},
+        subject=application,
+    )
+    assert list(InboxMessage.objects.values_list("user_id", flat=True)) == [applicant.pk]

@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 UV := $(shell uv --version >/dev/null 2>&1 && echo uv || echo $(CURDIR)/.tools/bin/uv)
 PY := .venv/bin/python
 
-.PHONY: help run test test-browser lint format bench sync migrate demo worker clean
+.PHONY: help run test test-browser ensure-browser lint format bench sync migrate demo worker clean
 
 help:
 	@echo "make run    — set up and serve the portal on http://$(HOST):$(PORT) (SQLite, sandboxes)"
@@ -40,10 +40,15 @@ run: demo
 worker: sync
 	$(PY) manage.py db_worker
 
-test: sync
+# The browser tests need a Chromium: ensure-browser.sh finds one or fetches one (Debian's
+# package as root, else Playwright's download) and says what it did.
+ensure-browser: sync
+	@bash scripts/ensure-browser.sh
+
+test: sync ensure-browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test-browser: sync
+test-browser: sync ensure-browser
 	$(PY) -m pytest -m browser $(PYTEST_ARGS)
 
 lint: sync

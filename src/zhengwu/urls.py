@@ -26,6 +26,7 @@ urlpatterns = [
     path("archive/", include("zhengwu.archive.urls")),
     path("agency/", include("zhengwu.agency.urls")),
     path("services/", include("zhengwu.onlineservices.urls")),
+    path("me/", include("zhengwu.workspace.urls")),
 ]
 
 if settings.ZHENGWU_SANDBOX:

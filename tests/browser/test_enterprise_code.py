@@ -40,7 +40,7 @@ def test_claim_download_scan_and_verify(browser, live_server, settings, tmp_path
 
     # The portal's 企业码 entry → the claim page of the user's unit.
     page.goto(live_server.url + "/")
-    page.get_by_role("link", name="企业码").click()
+    page.get_by_role("navigation", name="办事入口").get_by_role("link", name="企业码").click()
     page.wait_for_url(f"**/code/u/{org.pk}/")
     assert page.get_by_text(org.name).is_visible()
     page.get_by_role("button", name="领码").click()

@@ -47,7 +47,7 @@ def test_legal_representative_downloads_and_verifies_a_licence(page, tmp_path) -
     _sign_in(page, lr)
 
     page.goto(page.base_url + "/")
-    page.get_by_role("link", name="我的证照").click()
+    page.get_by_role("navigation", name="办事入口").get_by_role("link", name="我的证照").click()
     page.wait_for_url("**/licences/")
     row = page.locator(f"#licence-{licence.pk}")
     assert "营业执照" in row.inner_text() and "有效" in row.inner_text()

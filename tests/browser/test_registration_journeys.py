@@ -84,7 +84,9 @@ def test_journey_1_legal_representative_registers_and_signs_in(page):
     page.wait_for_url("**/register/done/")
     assert page.get_by_role("heading", name="注册成功").is_visible()
     _sign_in(page, "wjg_company")
-    page.wait_for_url("**/register/applications/")
+    page.wait_for_url("**/me/")  # 用户空间
+    assert page.locator("main").get_by_text(entity.name).first.is_visible()
+    page.goto(page.base_url + "/register/applications/")
     assert page.get_by_text("暂无待审核的经办人申请").is_visible()
 
 
@@ -138,6 +140,8 @@ def test_journey_2_employee_applies_and_the_legal_representative_approves(page):
     sms.close()
     page.context.clear_cookies()
     _sign_in(page, "chen_rep")
+    page.wait_for_url("**/me/")  # 用户空间: the pending application is linked there
+    page.get_by_role("link", name=re.compile("经办人申请待审核")).click()
     page.wait_for_url("**/register/applications/")
     page.get_by_role("button", name="同意").click()
     page.locator(".qr svg").wait_for()
@@ -150,7 +154,7 @@ def test_journey_2_employee_applies_and_the_legal_representative_approves(page):
     sms.close()
     page.context.clear_cookies()
     _sign_in(page, "li_operator")
-    page.wait_for_url("**/register/applications/")
+    page.wait_for_url("**/me/")
 
 
 def test_journey_2_rejection_with_a_reason(page):
@@ -159,6 +163,8 @@ def test_journey_2_rejection_with_a_reason(page):
     MembershipFactory(organisation=org, user=rep, administrator=True)
     application = OperatorApplicationFactory(organisation=org, real_name="周八")
     _sign_in(page, "rep_two")
+    page.wait_for_url("**/me/")
+    page.get_by_role("link", name=re.compile("经办人申请待审核")).click()
     page.wait_for_url("**/register/applications/")
     page.get_by_label("拒绝原因").fill("非本单位员工")
     page.get_by_role("button", name="拒绝").click()

@@ -40,7 +40,7 @@ def test_sign_in_by_uscc(page):
     page.wait_for_url("**/login/")
     assert page.get_by_role("link", name="个人登录").is_visible()
     _sign_in(page, uscc.lower(), PASSWORD)
-    page.wait_for_url("**/register/applications/")
+    page.wait_for_url("**/me/")  # 用户空间
     assert page.locator(".site-header").get_by_text("hz_trade").is_visible()
 
 
@@ -68,7 +68,7 @@ def test_lock_after_ten_failures_and_unlock_by_sms(page):
     page.wait_for_url("**/login/?unlocked=1")
     assert page.get_by_text("账号已解锁").is_visible()
     _sign_in(page, "hz_trade", PASSWORD)
-    page.wait_for_url("**/register/applications/")
+    page.wait_for_url("**/me/")  # 用户空间
 
 
 def test_forgot_username_by_mobile_and_uscc(page):
@@ -99,7 +99,7 @@ def test_forgot_username_by_mobile_and_uscc(page):
     page.get_by_role("button", name="重置密码").click()
     page.wait_for_url("**/login/?reset=1")
     _sign_in(page, "hz_trade", NEW_PASSWORD)
-    page.wait_for_url("**/register/applications/")
+    page.wait_for_url("**/me/")  # 用户空间
 
 
 def test_idle_warning_offers_to_continue(page, settings):
@@ -109,7 +109,7 @@ def test_idle_warning_offers_to_continue(page, settings):
     _account()
     page.goto(page.base_url + "/login/")
     _sign_in(page, "hz_trade", PASSWORD)
-    page.wait_for_url("**/register/applications/")
+    page.wait_for_url("**/me/")  # 用户空间
     warning = page.get_by_role("alertdialog")
     warning.wait_for(timeout=15_000)
     assert "将在" in warning.inner_text() and "自动退出登录" in warning.inner_text()

@@ -52,6 +52,31 @@ from reportlab.platypus import (
 
 from .fonts import register_cjk_font
 
+#: Chinese punctuation that may not start a line (GB/T 15834 and the W3C "Requirements for
+#: Chinese Text Layout", 行首禁则): full-width comma, stops, colon, semicolon, question and
+#: exclamation marks, closing quotes and brackets, the ellipsis and the dash. Reportlab's own
+#: list (``textsplit.ALL_CANNOT_START``) is Japanese-first and lacks most of them, so
+#: "…的，请勿使用" broke before the comma (issue 11).
+CHINESE_CANNOT_START = "，。、；：？！”’）》〉」』】〕］｝…—·％"
+
+
+def _install_chinese_line_breaking() -> None:
+    """Teach reportlab's CJK wrap the Chinese rules: such a character is hung at the end of
+    the line instead of starting the next. Both wrapping paths read a module global named
+    ``ALL_CANNOT_START``: ``textsplit.wordSplit`` (a paragraph of one run of text) and
+    ``paragraph.cjkFragSplit`` (several runs). Idempotent."""
+    from reportlab.lib import textsplit as rl_textsplit
+    from reportlab.platypus import paragraph as rl_paragraph
+
+    for module in (rl_textsplit, rl_paragraph):
+        current = module.ALL_CANNOT_START
+        missing = "".join(ch for ch in CHINESE_CANNOT_START if ch not in current)
+        if missing:
+            module.ALL_CANNOT_START = current + missing
+
+
+_install_chinese_line_breaking()
+
 PAGE_SIZE = A4  # 595.28 × 841.89 pt
 MARGIN_X = 20 * mm
 MARGIN_TOP = 20 * mm

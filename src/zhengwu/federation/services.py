@@ -161,6 +161,7 @@ def federated_sign_in(*, request: HttpRequest, method: Method, user: User) -> No
         raise SignInFailed("该账号已停用，请联系客服", code="federation.inactive")
     if SignInState.objects.filter(user=user, locked_at__isnull=False).exists():
         raise SignInFailed(signin_services.lock_message(), code="federation.locked")
+    user._signin_via = str(method)  # type: ignore[attr-defined]  # the sign-in record
     login(request, user, backend=SESSION_BACKEND)
     request.session[SESSION_METHOD_KEY] = str(method)
     request.session[signin_services.LAST_ACTIVITY_KEY] = int(time.time())

@@ -23,7 +23,7 @@ from zhengwu.core.errors import ZhengwuError
 from . import conf, selectors
 from .identity.qr import qr_svg
 from .identity.sandbox import SandboxIdentityProvider, phone_url, sandbox_face_check_decide
-from .sms.sandbox import gateway_outage, set_gateway_outage
+from .sms.sandbox import FAILURE_SUFFIXES, gateway_outage, set_gateway_outage
 
 View = Callable[..., HttpResponse]
 
@@ -52,6 +52,7 @@ def sms_outbox(request: HttpRequest) -> HttpResponse:
     if getattr(request, "htmx", False):
         return render(request, "integrations/_sms_rows.html", context)
     context["outage"] = gateway_outage()
+    context["failure_numbers"] = [(suffix, outcome) for suffix, outcome in FAILURE_SUFFIXES.items()]
     return render(request, "integrations/sandbox_sms.html", context)
 
 

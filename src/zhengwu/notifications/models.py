@@ -7,6 +7,7 @@ never stored: only a keyed hash.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -198,3 +199,50 @@ class SmsMobileCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mobile_hash[:8]}… {self.codes_sent}"
+
+
+class InboxMessage(models.Model):
+    """消息: the portal copy of an SMS sent to an account's mobile about that account (NTF-1).
+
+    Written by ``sms_send`` in the same transaction as the outbox row (one place for every
+    caller); verification codes and one-time links stay on the phone only
+    (``services.inbox.INBOX_EXCLUDED``). ``read_at`` is empty until the owner opens it.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="inbox_messages",
+        verbose_name=_("账号"),
+    )
+    sms = models.ForeignKey(
+        SmsMessage,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="inbox_copies",
+        verbose_name=_("短信"),
+    )
+    template_code = models.CharField(_("模板编码"), max_length=64)
+    text = EncryptedTextField(_("消息内容"))
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("站内消息")
+        verbose_name_plural = _("站内消息")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notif_inbox_unread_idx"),
+            models.Index(fields=["user", "created_at"], name="notif_inbox_user_time_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["sms", "user"], name="notif_inbox_one_per_sms_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template_code} → {self.user_id}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

@@ -1,9 +1,13 @@
 """The portal shell: home page and the entries whose issues have not landed yet."""
 
+from pathlib import Path
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_control
 
 # Entry slug -> title. Each becomes a real page when its issue lands.
 ENTRIES = {
@@ -27,8 +31,8 @@ LIVE_ENTRIES = {
 }
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    entries = [
+def _entries() -> list[tuple[str, Any]]:
+    return [
         (
             reverse(LIVE_ENTRIES[slug])
             if slug in LIVE_ENTRIES
@@ -37,7 +41,29 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         for slug, title in ENTRIES.items()
     ]
-    return render(request, "portal/home.html", {"entries": entries})
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html", {"entries": _entries()})
+
+
+def services(request: HttpRequest) -> HttpResponse:
+    """办事服务: every service the portal offers (the home page's entries, on their own)."""
+    return render(request, "portal/services.html", {"entries": _entries()})
+
+
+def help_page(request: HttpRequest) -> HttpResponse:
+    """帮助: the hotline, the guides of each service, and (sandbox) the test pages."""
+    return render(request, "portal/help.html")
+
+
+FAVICON = Path(__file__).parent / "static" / "portal" / "favicon.ico"
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, served locally (browsers ask for it whatever the page links)."""
+    return HttpResponse(FAVICON.read_bytes(), content_type="image/x-icon")
 
 
 def coming_soon(request: HttpRequest, slug: str) -> HttpResponse:

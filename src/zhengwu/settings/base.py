@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from .env import env_bool, env_int, env_list, env_str, local_secret
@@ -57,14 +58,18 @@ INSTALLED_APPS = [
     "zhengwu.archive",
     "zhengwu.agency",
     "zhengwu.onlineservices",
+    "zhengwu.workspace",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # CSP (Django's own, SECURE_CSP below) and Permissions-Policy on every response.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "zhengwu.portal.middleware.PermissionsPolicyMiddleware",
     "zhengwu.core.middleware.RequestIdMiddleware",
     "zhengwu.core.dbfaults.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "zhengwu.portal.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -73,6 +78,42 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
+
+# Content-Security-Policy (UI-2, issue 11): everything from the portal itself, no inline
+# script or style anywhere (templates keep them in static files; htmx runs without eval and
+# without its injected indicator style), no framing, no plugins. Pages that need more set
+# their own header (uploads set a stricter one).
+_CSP_FORM_ACTION = [CSP.SELF]
+if env_str("ZHENGWU_FEDERATION_OIDC_ISSUER"):
+    # The national-account sign-in posts, then redirects the browser to the issuer.
+    _CSP_FORM_ACTION.append(env_str("ZHENGWU_FEDERATION_OIDC_ISSUER"))
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "media-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": _CSP_FORM_ACTION,
+}
+# Permissions-Policy: browser features switched off for the portal (feature -> allow-list).
+ZHENGWU_PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
 
 ROOT_URLCONF = "zhengwu.urls"
 WSGI_APPLICATION = "zhengwu.wsgi.application"

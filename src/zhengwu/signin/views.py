@@ -125,14 +125,14 @@ def staff_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @login_required
 def landing(request: HttpRequest) -> HttpResponse:
-    """Where a sign-in without ``next`` lands (``LOGIN_REDIRECT_URL``), by kind of account: a
-    legal-person account on 经办人申请 (its approvers' to-do list; the 组织中心 link is in the
-    header), a natural person on the home page with the portal's entries, staff on the review
-    queues when they may review."""
+    """Where a sign-in without ``next`` lands (``LOGIN_REDIRECT_URL``), by kind of account:
+    legal-person and natural-person accounts on their 用户空间 (``workspace:home``: the unit,
+    企业码, 证照, 办件, 组织中心, 消息, 账号安全), staff on the review queues when they may
+    review, else the home page."""
     user = request.user
     kind = getattr(user, "kind", "")
-    if kind == User.Kind.LEGAL_PERSON:
-        return redirect("registrations:applications")
+    if kind in (User.Kind.LEGAL_PERSON, User.Kind.NATURAL_PERSON):
+        return redirect("workspace:home")  # 用户空间 (issue 11)
     if kind == User.Kind.STAFF and user.has_perm("reviews.review_case"):
         return redirect("reviews:index")
     return redirect("portal:home")

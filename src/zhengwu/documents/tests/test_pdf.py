@@ -161,3 +161,23 @@ def test_missing_glyphs_finds_characters_the_font_cannot_draw():
     personal name is not, and callers can find out before printing a box."""
     assert missing_glyphs("张三 ABC abc 0123 ，。：（）《》“”——·") == set()
     assert missing_glyphs("吉\U00020bb7") == {"\U00020bb7"}  # 𠮷
+
+
+@pytest.mark.parametrize("punctuation", list("，。；：？！”）》、"))
+def test_chinese_punctuation_never_starts_a_line(punctuation):
+    """A paragraph sized so that the punctuation falls first on the second line: it hangs at
+    the end of the first instead (one run of text and several runs take different paths)."""
+    import io
+
+    import pypdf
+
+    from zhengwu.documents import PdfDocument
+    from zhengwu.documents.pdf import CHINESE_CANNOT_START
+
+    for prefix in ("", "<"):  # "<" makes an escaped entity: the several-runs path
+        doc = PdfDocument("测试")
+        for n in range(38, 48):
+            doc.paragraph(prefix + "汉" * n + punctuation + "后续文字" * 5, indent=False)
+        text = pypdf.PdfReader(io.BytesIO(doc.build())).pages[0].extract_text()
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        assert not [line for line in lines if line[0] in CHINESE_CANNOT_START], lines

@@ -94,3 +94,16 @@ def test_new_version_after_reissue_is_in_the_downloads(client, personas, code):
     response = _get(client, personas, "png")
     decoded = _decode(Image.open(io.BytesIO(response.content)))
     assert decoded == [code.verification_url()] and decoded != [old]
+
+
+def test_poster_never_starts_a_line_with_punctuation(client, personas, code):
+    """行首禁则: the step about a revoked code broke before "，请勿使用并联系本单位。" (issue 11);
+    the comma now ends the line before it."""
+    from zhengwu.documents.pdf import CHINESE_CANNOT_START
+
+    response = _get(client, personas, "poster")
+    text = pypdf.PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    assert any("请勿使用并联系本单位" in line for line in lines)
+    assert not [line for line in lines if line[0] in CHINESE_CANNOT_START]
+    assert "的，" in "".join(lines)

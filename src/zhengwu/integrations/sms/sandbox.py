@@ -36,10 +36,12 @@ from __future__ import annotations
 
 import re
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from zhengwu.core.crypto import blind_index
 from zhengwu.integrations.models import SandboxSms, SandboxSwitch
@@ -50,6 +52,20 @@ MAX_TEXT_LENGTH = 500
 EMPTY_NUMBER_SUFFIX = "0000"
 FLAKY_ONCE_SUFFIX = "0001"
 ALWAYS_BUSY_SUFFIX = "0002"
+#: The failure inputs by last four digits, with what happens (listed on ``/sandbox/sms/``; demo
+#: personas must not use them).
+FAILURE_SUFFIXES: dict[str, Any] = {
+    EMPTY_NUMBER_SUFFIX: _("空号：永久失败，不再重试"),
+    FLAKY_ONCE_SUFFIX: _("网关超时：第一次失败，约 30 秒后重试成功"),
+    ALWAYS_BUSY_SUFFIX: _("网关繁忙：每次都失败，重试到上限后放弃"),
+}
+
+
+def is_failure_number(mobile: str) -> bool:
+    """Whether ``mobile`` is one of the sandbox's documented failure inputs."""
+    return mobile[-4:] in FAILURE_SUFFIXES
+
+
 _MOBILE = re.compile(r"1\d{10}")
 
 

@@ -171,3 +171,14 @@ def test_urls_have_no_sandbox_routes_when_sandbox_is_off(client):
         importlib.reload(zhengwu.urls)
         clear_url_caches()
     assert resolve("/sandbox/sms/").url_name == "sms"
+
+
+def test_sms_page_lists_the_failure_numbers(client):
+    """/sandbox/sms/ names every failure suffix of the sandbox gateway and what it does, so no
+    tester waits for a code that the sandbox will never deliver."""
+    from zhengwu.integrations.sms.sandbox import FAILURE_SUFFIXES
+
+    body = client.get("/sandbox/sms/").content.decode()
+    for suffix, outcome in FAILURE_SUFFIXES.items():
+        assert f"…{suffix}" in body
+        assert str(outcome) in body

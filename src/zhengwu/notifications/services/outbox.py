@@ -46,6 +46,7 @@ from zhengwu.notifications.models import SmsAttempt, SmsMessage
 from zhengwu.notifications.templates import get_template
 
 from ._common import actor_label, mobile_hash, subject_ref, validate_mobile
+from .inbox import inbox_copy
 
 logger = logging.getLogger(__name__)
 Status = SmsMessage.Status
@@ -88,6 +89,8 @@ def sms_send(
             subject=message,
             after={"mobile": mask_mobile(number), "template": template},
         )
+        # 消息: the portal copy for the accounts the SMS is about (not codes, not links).
+        inbox_copy(message=message, subject=subject)
         # robust: a failing enqueue must not break the committed request; the message stays
         # queued and sms_retry_due delivers it.
         transaction.on_commit(partial(_enqueue, message.pk), robust=True)

@@ -16,7 +16,7 @@ from zhengwu.orgcentre import services
 from zhengwu.orgcentre.errors import PendingApplicationExists
 from zhengwu.registrations.tests.factories import OperatorApplicationFactory
 
-NEW_ID = resident_id(777)
+NEW_ID = resident_id(88_777)  # far from the UserFactory sequence (n = 1, 2, …)
 NEW_MOBILE = "13957199001"
 
 

@@ -33,7 +33,8 @@ def test_every_entry_leads_to_a_page(client):
 
 
 def test_english_translation_is_available(client):
-    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.get("/")
     assert response.status_code == 200
     assert 'lang="en"' in response.content.decode()
 

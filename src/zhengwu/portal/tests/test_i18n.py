@@ -1,4 +1,6 @@
-"""English translation of the portal (zh-hans is the default, English via Accept-Language)."""
+"""English translation of the portal: zh-hans for every visitor whatever the browser asks
+(UI-1, Chinese first), English only when chosen with the header's 中文 / English switch, the
+choice kept in Django's language cookie."""
 
 import ast
 import re
@@ -19,8 +21,11 @@ def _entries_nav(body: str) -> str:
     return match.group(0)
 
 
-def test_home_entries_in_english(client):
-    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+def test_home_entries_in_english_once_chosen(client, settings):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    response = client.get("/")
     assert response.status_code == 200
     nav = _entries_nav(response.content.decode())
     assert "Legal-person registration" in nav
@@ -32,6 +37,35 @@ def test_home_entries_default_to_chinese(client):
     nav = _entries_nav(client.get("/").content.decode())
     assert "法人注册" in nav
     assert "Legal-person registration" not in nav
+
+
+@pytest.mark.parametrize("accept", ["en", "en-US,en;q=0.9", "fr, en;q=0.5"])
+def test_a_browser_asking_for_english_still_gets_chinese(client, accept):
+    """Headless Chromium sends Accept-Language: en-US; the portal stays Chinese (UI-1)."""
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE=accept)
+    body = response.content.decode()
+    assert 'lang="zh-hans"' in body
+    assert "法人注册" in _entries_nav(body)
+    assert response["Content-Language"] == "zh-hans"
+
+
+def test_the_switch_goes_back_to_chinese(client):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert 'lang="en"' in client.get("/").content.decode()
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    assert 'lang="zh-hans"' in client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_an_unknown_language_cookie_falls_back_to_chinese(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"
+    assert 'lang="zh-hans"' in client.get("/").content.decode()
+
+
+def test_the_header_offers_the_language_switch(client):
+    body = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'action="/i18n/setlang/"' in body
+    assert 'name="language" value="en"' in body
+    assert 'name="language" value="zh-hans"' in body
 
 
 def _po_entries(text: str) -> list[tuple[str, list[str]]]:

@@ -104,7 +104,7 @@ _YUNQI: dict[str, Any] = {
     "legal_rep_name": "王建国",
     "legal_rep_id_type": IdType.RESIDENT_ID,
     "legal_rep_id_number": "330106198203154517",
-    "registered_phone": "13957100001",
+    "registered_phone": "13957101001",
     "registered_on": "2019-03-18",
 }
 
@@ -118,7 +118,7 @@ PERSONAS: Final[tuple[Persona, ...]] = (
         **_YUNQI,
         person_name="李晓雯",
         person_id_number="330106199006222829",
-        person_mobile="13957100002",
+        person_mobile="13957101002",
         in_registry=False,
     ),
     Persona(
@@ -133,7 +133,7 @@ PERSONAS: Final[tuple[Persona, ...]] = (
         "王德顺",
         IdType.RESIDENT_ID,
         "330106197509103312",
-        "13957100003",
+        "13957101003",
         "2016-08-01",
     ),
     Persona(
@@ -148,7 +148,7 @@ PERSONAS: Final[tuple[Persona, ...]] = (
         "陈茶根",
         IdType.RESIDENT_ID,
         "330106196801011234",
-        "13957100004",
+        "13957101004",
         "2012-04-20",
     ),
     Persona(
@@ -163,7 +163,7 @@ PERSONAS: Final[tuple[Persona, ...]] = (
         "赵思远",
         IdType.RESIDENT_ID,
         "330106198605052011",
-        "13957100005",
+        "13957101005",
         "2015-11-09",
     ),
     Persona(
@@ -180,7 +180,7 @@ PERSONAS: Final[tuple[Persona, ...]] = (
         "330106197911201615",
         "0571-87001006",
         "2002-01-01",
-        person_mobile="13957100006",
+        person_mobile="13957101006",
     ),
     Persona(
         "landline",
@@ -196,7 +196,7 @@ PERSONAS: Final[tuple[Persona, ...]] = (
         "330106198808082122",
         "0571-86001007",
         "2018-05-12",
-        person_mobile="13957100007",
+        person_mobile="13957101007",
     ),
     Persona(
         "legacy_id",
@@ -210,7 +210,7 @@ PERSONAS: Final[tuple[Persona, ...]] = (
         "孙福海",
         IdType.RESIDENT_ID,
         "330106560712321",
-        "13957100008",
+        "13957101008",
         "1993-07-01",
         person_id_number="330106195607123211",
     ),
@@ -226,7 +226,7 @@ PERSONAS: Final[tuple[Persona, ...]] = (
         "吴美华",
         IdType.RESIDENT_ID,
         "330106197202281413",
-        "13957100009",
+        "13957101009",
         "2017-02-14",
     ),
     Persona(
@@ -241,7 +241,7 @@ PERSONAS: Final[tuple[Persona, ...]] = (
         "冯小军",
         IdType.RESIDENT_ID,
         "330106199303173023",
-        "13957100012",
+        "13957101012",
         "2014-09-30",
     ),
     Persona(
@@ -256,7 +256,7 @@ PERSONAS: Final[tuple[Persona, ...]] = (
         "郑文博",
         IdType.RESIDENT_ID,
         "330106198306062519",
-        "13957100010",
+        "13957101010",
         "1998-03-01",
     ),
     Persona(
@@ -271,7 +271,7 @@ PERSONAS: Final[tuple[Persona, ...]] = (
         "陈家明",
         IdType.HKMO_PERMIT,
         "H60218831",
-        "13957100011",
+        "13957101011",
         "2020-10-26",
     ),
 )

@@ -51,6 +51,20 @@ def test_personas_are_valid_and_distinct():
             assert resident_id.is_valid(p.person_id_number), p.key
 
 
+def test_no_persona_mobile_is_a_sandbox_failure_number():
+    """The mobiles `make run` prints receive their codes first time: none ends in a failure
+    suffix of the sandbox SMS gateway (…0000 empty, …0001 first attempt fails, …0002 busy)."""
+    from zhengwu.integrations.sms.sandbox import FAILURE_SUFFIXES, is_failure_number
+
+    assert set(FAILURE_SUFFIXES) == {"0000", "0001", "0002"}
+    mobiles = {p.registered_phone for p in PERSONAS} | {
+        p.person_mobile for p in PERSONAS if p.person_mobile
+    }
+    assert mobiles
+    bad = sorted(m for m in mobiles if is_failure_number(m))
+    assert not bad, f"persona mobiles that the sandbox fails: {bad}"
+
+
 @pytest.mark.django_db
 def test_demo_data_loads_through_the_import_and_is_reproducible():
     """Personas + generated rows are imported; a second load with the seed changes nothing."""

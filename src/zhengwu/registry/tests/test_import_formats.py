@@ -40,7 +40,7 @@ def test_every_format_imports_the_same_entities(export, good_rows, name, encodin
     assert entity.legal_rep_name == "王德顺"
     assert entity.legal_rep_id_type == IdType.RESIDENT_ID
     assert entity.legal_rep_id_number == "330106197509103312"
-    assert entity.registered_phone == "13957100003"
+    assert entity.registered_phone == "13957101003"
     assert entity.registered_on == datetime.date(2016, 8, 1)
 
 

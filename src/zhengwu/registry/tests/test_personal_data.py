@@ -40,7 +40,7 @@ def test_blind_index_finds_the_entity_and_the_legacy_id_by_its_18_digit_form(exp
         legal_rep_id_number_hash=blind_index("330106195607123211", purpose="id_number")
     )
     by_phone = MarketEntity.objects.get(
-        registered_phone_hash=blind_index("13957100003", purpose="mobile")
+        registered_phone_hash=blind_index("13957101003", purpose="mobile")
     )
 
     assert [e.uscc for e in by_id] == ["91330106MA2KYUN10R"]

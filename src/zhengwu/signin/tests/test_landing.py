@@ -12,14 +12,15 @@ def test_anonymous_is_sent_to_sign_in(client):
     assert client.get("/welcome/")["Location"].startswith("/login/")
 
 
-def test_legal_person_lands_on_operator_applications(client):
+def test_legal_person_lands_on_the_workspace(client):
+    """用户空间 (issue 11), not the bare 经办人申请 page."""
     client.force_login(make_personas().legal_representative)
-    assert client.get("/welcome/")["Location"] == "/register/applications/"
+    assert client.get("/welcome/")["Location"] == "/me/"
 
 
-def test_natural_person_lands_on_the_home_page(client):
+def test_natural_person_lands_on_the_workspace(client):
     client.force_login(UserFactory(kind="natural_person"))
-    assert client.get("/welcome/")["Location"] == "/"
+    assert client.get("/welcome/")["Location"] == "/me/"
 
 
 def test_reviewer_lands_on_the_queues_and_other_staff_on_home(client):

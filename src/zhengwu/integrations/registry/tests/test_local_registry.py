@@ -77,10 +77,10 @@ def test_lookup_returns_the_entity_with_masked_personal_data(registry):
     assert entity.legal_person_type == "enterprise"
     assert entity.requires_registered_mobile
     assert entity.legal_rep_id_number_masked == "330***********4517"
-    assert entity.registered_phone == "13957100001"
-    assert entity.registered_phone_masked == "139****0001"
+    assert entity.registered_phone == "13957101001"
+    assert entity.registered_phone_masked == "139****1001"
     assert "330106198203154517" not in repr(entity)
-    assert "13957100001" not in repr(entity)
+    assert "13957101001" not in repr(entity)
 
 
 def test_lookup_of_an_unknown_or_malformed_code_is_none(registry):
@@ -97,7 +97,7 @@ def test_matching_query_passes(registry):
     assert check.mismatches == ()
     assert check.mobile_matches is True
     assert check.mobile_problems == ()
-    assert check.registered_mobile == "13957100001"
+    assert check.registered_mobile == "13957101001"
     assert check.status == "active"
 
 
@@ -202,8 +202,8 @@ def test_mobile_differing_from_the_register(registry):
     assert check.passed
     assert check.mobile_matches is False
     assert [p.code for p in check.mobile_problems] == [MobileProblem.MISMATCH]
-    assert "139****0001" in check.mobile_problems[0].message
-    assert check.registered_mobile_masked == "139****0001"
+    assert "139****1001" in check.mobile_problems[0].message
+    assert check.registered_mobile_masked == "139****1001"
 
 
 def test_reg5_exemption_is_the_callers_decision(registry):

@@ -9,7 +9,10 @@ from django.utils.translation import gettext_lazy as _l
 
 #: URL namespace -> (header section, breadcrumb label, URL name of the section's first page).
 SECTIONS: dict[str, tuple[str, Any, str]] = {
-    "registrations": ("services", _l("办事服务"), "portal:services"),
+    # 办事服务 is the service catalogue (SVC-1); the registration channels sit under it.
+    "onlineservices": ("services", _l("办事服务"), "onlineservices:index"),
+    "registrations": ("services", _l("办事服务"), "onlineservices:index"),
+    "agency": ("services", _l("办事服务"), "onlineservices:index"),
     "enterprise": ("enterprise", _l("企业码"), "enterprise:entry"),
     "licences": ("licences", _l("我的证照"), "licences:index"),
     "orgcentre": ("orgcentre", _l("组织中心"), "orgcentre:index"),
@@ -23,7 +26,6 @@ SECTIONS: dict[str, tuple[str, Any, str]] = {
 }
 #: Pages of the portal app itself: view name -> (section, breadcrumb label).
 PORTAL_PAGES = {
-    "portal:services": ("services", _l("办事服务")),
     "portal:help": ("help", _l("帮助")),
     "portal:coming_soon": ("services", _l("办事服务")),
 }

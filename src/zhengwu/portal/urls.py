@@ -7,7 +7,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("soon/<slug:slug>/", views.coming_soon, name="coming_soon"),
     path("healthz", views.healthz, name="healthz"),
-    path("services/", views.services, name="services"),
     path("help/", views.help_page, name="help"),
     path("favicon.ico", views.favicon, name="favicon"),
 ]

@@ -47,11 +47,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"entries": _entries()})
 
 
-def services(request: HttpRequest) -> HttpResponse:
-    """办事服务: every service the portal offers (the home page's entries, on their own)."""
-    return render(request, "portal/services.html", {"entries": _entries()})
-
-
 def help_page(request: HttpRequest) -> HttpResponse:
     """帮助: the hotline, the guides of each service, and (sandbox) the test pages."""
     return render(request, "portal/help.html")

@@ -161,3 +161,11 @@ def application_approvers(organisation: Organisation) -> dict[str, list[str]]:
     if not names["legal_representative"] and organisation.legal_rep_name:
         names["legal_representative"].append(organisation.legal_rep_name)
     return names
+
+
+def is_locked(user: User | None) -> bool:
+    """Whether ``user`` is locked: one query whether or not there is a user (recovery pages do
+    the same work for an unknown account)."""
+    return SignInState.objects.filter(
+        user_id=user.pk if user is not None else 0, locked_at__isnull=False
+    ).exists()

@@ -129,3 +129,14 @@ def test_pending_operator_over_the_api(application, client):
     )
     assert response.status_code == 403
     assert response.json()["code"] == "signin.pending"
+
+
+def test_the_personal_tab_offers_only_what_applies_to_persons(client):
+    """个人登录: the national account (it signs natural persons in); not the e-licence or the
+    legal-person certificate, which the 法人登录 tab keeps."""
+    personal = client.get("/login/?tab=personal").content.decode()
+    assert "国家政务服务平台账号登录" in personal
+    assert "电子营业执照扫码登录" not in personal and "法人数字证书登录" not in personal
+    legal = client.get("/login/?tab=legal").content.decode()
+    for label in ("国家政务服务平台账号登录", "电子营业执照扫码登录", "法人数字证书登录"):
+        assert label in legal

@@ -15,7 +15,7 @@ from ninja import NinjaAPI, Schema
 from zhengwu import identifiers
 from zhengwu.core.errors import ZhengwuError
 
-from .contract import declare_error_statuses, install_handlers
+from .contract import ContractParser, declare_error_statuses, install_handlers
 from .errors import ErrorOut
 
 
@@ -33,6 +33,7 @@ api = ZhengwuAPI(
     version="1",
     description="政务服务网 JSON API. Errors: {code, message, field} with a stable code.",
     urls_namespace="api",
+    parser=ContractParser(),
 )
 install_handlers(api)
 

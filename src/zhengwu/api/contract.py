@@ -24,7 +24,12 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
+from django.utils.datastructures import MultiValueDict
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.parser import Parser
+from ninja.types import DictStrAny
+
+from zhengwu.core.errors import ZhengwuError
 
 from .errors import ErrorOut
 
@@ -110,6 +115,46 @@ def body_error_response(request: HttpRequest, exc: BaseException) -> JsonRespons
     return error_response(code, 413 if too_large else 400)
 
 
+# --- NUL characters ---------------------------------------------------------------------------
+
+
+class NulCharacter(ZhengwuError):
+    """A NUL character in a request value: PostgreSQL text cannot hold one (it was a 500)."""
+
+    code = REQUEST_MALFORMED
+    message = "请求内容含有不允许的空字符"
+    status = 400
+
+
+def _refuse_nul(value: Any, path: str) -> None:
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise NulCharacter(field=path or None)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_nul(str(key), path)
+            _refuse_nul(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_nul(item, f"{path}.{index}" if path else str(index))
+
+
+class ContractParser(Parser):
+    """ninja's JSON/query/form parser, refusing NUL characters in any string value."""
+
+    def parse_body(self, request: HttpRequest) -> DictStrAny:
+        data = super().parse_body(request)
+        _refuse_nul(data, "")
+        return data
+
+    def parse_querydict(
+        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
+    ) -> DictStrAny:
+        result = super().parse_querydict(data, list_fields, request)
+        _refuse_nul(result, "")
+        return result
+
+
 # --- the field path of a validation error -------------------------------------------------------
 
 _BODY_SOURCES = {"body", "form", "file"}
@@ -149,6 +194,12 @@ def install_handlers(api: NinjaAPI) -> None:
         return api.create_response(request, body, status=422)
 
     def http_error(request: HttpRequest, exc: Any) -> HttpResponse:
+        if isinstance(exc.__cause__, ZhengwuError):  # ninja wraps what the body parser raised
+            cause = exc.__cause__
+            logger.warning(
+                "API request refused (%s): %s %s", cause.code, request.method, request.path
+            )
+            return api.create_response(request, cause.as_dict(), status=cause.status)
         status = exc.status_code
         if isinstance(exc, AuthenticationError):
             code = AUTH_REQUIRED

@@ -134,3 +134,17 @@ def test_openapi_declares_the_common_error_statuses(client):
     claim = doc["paths"]["/api/v1/code/units/{organisation_id}/claim"]["post"]["responses"]
     assert "404" in claim
     assert "ErrorOut" in doc["components"]["schemas"]
+
+
+def test_nul_characters_are_refused_before_the_database(client):
+    """PostgreSQL text cannot hold NUL: it was a 500 there (found by schemathesis)."""
+    resp = client.post(
+        "/api/v1/identifiers/check",
+        {"kind": "uscc", "value": "9135\x00"},
+        content_type="application/json",
+    )
+    body = _error(resp, 400, "request.malformed")
+    assert body["field"] == "value"
+    _error(client.get("/api/v1/code/verify/ab%00cd"), 400, "request.malformed")
+    resp = client.post("/api/v1/registrations/manual/", {"unit_name": "x\x00"}, format="multipart")
+    _error(resp, 400, "request.malformed")

@@ -31,6 +31,21 @@ pytestmark = pytest.mark.django_db
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():  # type: ignore[no-untyped-def]
+    """The WSGI application fires ``request_started``/``request_finished``, whose
+    ``close_old_connections`` would close the test's connection (inside its transaction) on
+    PostgreSQL; Django's test client disconnects it the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 def error_contract(ctx, response, case):  # type: ignore[no-untyped-def]
     """Every error answer is ``{code, message, field}`` with a code and a message."""
     if response.status_code < 400:

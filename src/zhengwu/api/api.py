@@ -7,7 +7,7 @@ document is at ``/api/v1/openapi.json`` and browsable at ``/api/v1/docs``.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
@@ -15,14 +15,27 @@ from ninja import NinjaAPI, Schema
 from zhengwu import identifiers
 from zhengwu.core.errors import ZhengwuError
 
+from .contract import ContractParser, declare_error_statuses, install_handlers
 from .errors import ErrorOut
 
-api = NinjaAPI(
+
+class ZhengwuAPI(NinjaAPI):
+    """The API whose OpenAPI document declares every operation's error statuses (ErrorOut)."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        declare_error_statuses(schema)
+        return schema
+
+
+api = ZhengwuAPI(
     title="Zhengwu API",
     version="1",
     description="政务服务网 JSON API. Errors: {code, message, field} with a stable code.",
     urls_namespace="api",
+    parser=ContractParser(),
 )
+install_handlers(api)
 
 
 def _mount_routers() -> None:

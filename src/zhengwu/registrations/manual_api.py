@@ -223,7 +223,7 @@ def status(request: HttpRequest) -> ManualCaseOut:
 
 @router.post(
     "/resubmit",
-    response={200: ManualCaseOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 409: ErrorOut},
+    response={200: ManualCaseOut, (400, 401, 403, 404, 409): ErrorOut},
     summary="重新提交 after a rejection (multipart; the uploads the rejection named are required)",
 )
 def resubmit(

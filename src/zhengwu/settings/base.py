@@ -66,6 +66,7 @@ MIDDLEWARE = [
     # CSP (Django's own, SECURE_CSP below) and Permissions-Policy on every response.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "zhengwu.portal.middleware.PermissionsPolicyMiddleware",
+    "zhengwu.api.middleware.ApiErrorContractMiddleware",
     "zhengwu.core.middleware.RequestIdMiddleware",
     "zhengwu.core.dbfaults.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -349,7 +350,9 @@ CAPTCHA_FLITE_PATH = env_str("CAPTCHA_FLITE_PATH") or shutil.which("flite")
 # SESSION_COOKIE_AGE; the page warns ZHENGWU_SESSION_WARNING_SECONDS before it.
 ZHENGWU_SIGNIN_MAX_FAILURES = env_int("ZHENGWU_SIGNIN_MAX_FAILURES", 10)
 ZHENGWU_ACCOUNT_HOTLINE = env_str("ZHENGWU_ACCOUNT_HOTLINE", ZHENGWU_HOTLINE)
-ZHENGWU_SIGNIN_IP_MAX_FAILURES = env_int("ZHENGWU_SIGNIN_IP_MAX_FAILURES", 30)
+ZHENGWU_SIGNIN_WARN_FROM = env_int("ZHENGWU_SIGNIN_WARN_FROM", 7)
+ZHENGWU_SIGNIN_IP_MAX_FAILURES = env_int("ZHENGWU_SIGNIN_IP_MAX_FAILURES", 200)
+ZHENGWU_SIGNIN_IP_ACCOUNT_MAX_FAILURES = env_int("ZHENGWU_SIGNIN_IP_ACCOUNT_MAX_FAILURES", 20)
 ZHENGWU_SIGNIN_IP_WINDOW_SECONDS = env_int("ZHENGWU_SIGNIN_IP_WINDOW_SECONDS", 900)
 ZHENGWU_SESSION_WARNING_SECONDS = env_int("ZHENGWU_SESSION_WARNING_SECONDS", 120)
 ZHENGWU_RECOVERY_TTL_SECONDS = env_int("ZHENGWU_RECOVERY_TTL_SECONDS", 600)

@@ -56,6 +56,7 @@ def captcha(request: HttpRequest) -> CaptchaOut:
         200: SessionOut,
         400: ErrorOut,
         401: ErrorOut,
+        403: ErrorOut,
         415: ErrorOut,
         423: ErrorOut,
         429: ErrorOut,

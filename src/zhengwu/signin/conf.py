@@ -15,9 +15,24 @@ def account_hotline() -> str:
     return str(getattr(settings, "ZHENGWU_ACCOUNT_HOTLINE", "") or settings.ZHENGWU_HOTLINE)
 
 
+def warn_from() -> int:
+    """ACC-2: from this failure on the message says how many attempts are left (还可尝试 N 次);
+    the same for a name that matches no account."""
+    return max(1, int(getattr(settings, "ZHENGWU_SIGNIN_WARN_FROM", 7)))
+
+
 def ip_max_failures() -> int:
-    """Failed sign-ins from one address per window before it is refused (0: no limit)."""
-    return int(getattr(settings, "ZHENGWU_SIGNIN_IP_MAX_FAILURES", 30))
+    """Failed sign-ins from one address (all accounts together) per window before the whole
+    address is refused (0: no limit). High enough for a service hall behind one NAT."""
+    return int(getattr(settings, "ZHENGWU_SIGNIN_IP_MAX_FAILURES", 200))
+
+
+def ip_account_max_failures() -> int:
+    """Failed sign-ins of one account (or typed name) from one address per window before that
+    pair is refused (0: no limit); the others behind the address go on signing in. Above
+    ``max_failures`` so that the account's lock (and its message) comes first, and its owner
+    can still sign in from the same desk after unlocking it."""
+    return int(getattr(settings, "ZHENGWU_SIGNIN_IP_ACCOUNT_MAX_FAILURES", 20))
 
 
 def ip_window_seconds() -> int:

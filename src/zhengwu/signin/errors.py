@@ -23,3 +23,10 @@ class AccountLocked(ValidationFailed):
 
 class SignInThrottled(RateLimited):
     code = "signin.throttled"
+
+
+class OperatorPending(ValidationFailed):
+    """An operator whose application awaits approval typed the application's password."""
+
+    code = "signin.pending"
+    status = 403

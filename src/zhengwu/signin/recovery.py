@@ -12,15 +12,24 @@ State lives in the (server-side) session under ``RECOVERY_KEY``: the accounts th
 prove, never shown before the code is right. Whether anything matched is never said before
 that: an unknown account gets the same page, the same message, the same per-principal
 limit, and wrong codes answer with the same "tries left" countdown as a real code.
+
+The request does the same work whether or not an account matched (issue 11: the SMS queued
+in the request made a known account measurably slower): it always enqueues one task,
+``send_recovery_code``, with an opaque ticket; the task decides, after the request, whether a
+code goes out. The page polls the ticket's state (``recovery_sms_state``: sending → sent or
+failed): an unknown account's ticket reads "sent" as soon as the task ran, like a delivered
+code; only a real gateway failure reads "failed" (decision 0020).
 """
 
 from __future__ import annotations
 
 import contextlib
+import secrets
 import time
 from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
+from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -32,7 +41,7 @@ from zhengwu.core.crypto import blind_index
 from zhengwu.core.errors import ValidationFailed
 from zhengwu.notifications import conf as sms_conf
 from zhengwu.notifications.errors import SmsRateLimited, VerificationCodeInvalid
-from zhengwu.notifications.models import VerificationCode
+from zhengwu.notifications.models import SmsMessage, VerificationCode
 from zhengwu.notifications.services import verification_code_check, verification_code_send
 from zhengwu.registrations import rules
 
@@ -68,12 +77,16 @@ def _state(session: SessionBase, flow: str) -> dict[str, Any]:
 def recovery_start(
     *, session: SessionBase, flow: str, users: list[User], principal_key: str, actor: str = ""
 ) -> None:
-    """Open ``flow`` for ``users`` (possibly none) and send a code to their bound mobile.
+    """Open ``flow`` for ``users`` (possibly none) and enqueue the code to their bound mobile.
 
     ``principal_key`` is what the person typed (normalised): at most one code per minute per
-    principal, the same limit whether or not it matched. A per-mobile SMS limit reached by a
+    principal, the same limit whether or not it matched. The same work is done in the request
+    either way: one session write, one audit event, one task enqueued (``send_recovery_code``
+    decides after the request whether a code goes out). A per-mobile SMS limit reached by a
     real account is not reported either (the page says the same; the code simply does not come).
     """
+    from .tasks import send_recovery_code
+
     wait = throttle.once_per(
         f"{flow}:" + blind_index(principal_key, purpose="signin_principal"), RESEND_SECONDS
     )
@@ -84,12 +97,14 @@ def recovery_start(
     users = [u for u in users if u.mobile]
     if users:  # one mobile receives the code: the accounts bound to it
         users = [u for u in users if u.mobile == users[0].mobile]
+    ticket = secrets.token_urlsafe(16)
     session[RECOVERY_KEY] = {
         "flow": flow,
         "users": [u.pk for u in users],
         "started": time.time(),
         "fake_failures": 0,
         "verified": False,
+        "ticket": ticket,
     }
     record_event(
         constants.RECOVERY_STARTED,
@@ -97,12 +112,51 @@ def recovery_start(
         subject=users[0] if users else None,
         after={"flow": flow, "matched": len(users)},
     )
-    if not users:
-        return
-    # A per-mobile limit is audited by notifications; answering differently would reveal
-    # the account.
-    with contextlib.suppress(SmsRateLimited):
-        verification_code_send(mobile=users[0].mobile, purpose=FLOWS[flow], actor=users[0])
+    send_recovery_code.enqueue(ticket=ticket, flow=flow, user_ids=[u.pk for u in users])
+
+
+def _ticket_key(ticket: str) -> str:
+    return f"signin:recovery_sms:{ticket}"
+
+
+def recovery_code_send(*, ticket: str, flow: str, user_ids: list[int]) -> str:
+    """The task's work, after the request: send the code of ``flow`` to the accounts' bound
+    mobile, if any, and remember which outbox message carries it under ``ticket``."""
+    users = [
+        u for u in User.objects.filter(pk__in=user_ids, is_active=True).order_by("pk") if u.mobile
+    ]
+    outcome: dict[str, Any] = {"state": SmsMessage.Status.SENT}  # nothing to send looks sent
+    if users:
+        # A per-mobile limit is audited by notifications; answering differently would reveal
+        # the account.
+        with contextlib.suppress(SmsRateLimited):
+            row = verification_code_send(
+                mobile=users[0].mobile, purpose=FLOWS[flow], actor=users[0]
+            )
+            if row.message_id:
+                outcome = {"message": row.message_id}
+    cache.set(_ticket_key(ticket), outcome, timeout=conf.recovery_seconds())
+    return str(outcome.get("state", "queued"))
+
+
+def recovery_sms_state(*, session: SessionBase, flow: str) -> str:
+    """``sending``, ``sent`` or ``failed``: the state of this recovery's code, the same for
+    every account that does not exist as for one whose code was delivered."""
+    try:
+        state = _state(session, flow)
+    except RecoveryExpired:
+        return "expired"
+    outcome = cache.get(_ticket_key(str(state.get("ticket", ""))))
+    if not outcome:
+        return "sending"
+    if "message" not in outcome:
+        return str(outcome["state"])
+    status = (
+        SmsMessage.objects.filter(pk=outcome["message"]).values_list("status", flat=True).first()
+    )
+    if status in (SmsMessage.Status.SENT, SmsMessage.Status.FAILED):
+        return str(status)
+    return "sending"
 
 
 def recovery_verify(*, session: SessionBase, flow: str, code: str) -> list[User]:

@@ -55,14 +55,15 @@ def start(request: HttpRequest, flow: str) -> HttpResponse:
     flow = _flow(flow)
     if flow == "username":
         return username_start(request)
+    if flow == "password" and _by_unit(request):
+        return unit_start(request, "password")
     tab = _tab(request)
     form = PrincipalForm(request.POST or None, tab=tab)
     if request.method == "POST" and form.is_valid():
         principal = form.cleaned_data["login"]
         user = selectors.user_for_principal(tab=tab, principal=principal).user
-        if flow == "unlock" and user is not None:
-            state = selectors.signin_state_for(user)
-            user = user if state is not None and state.is_locked else None
+        if flow == "unlock":  # one query either way: an unknown account costs the same
+            user = user if selectors.is_locked(user) else None
         try:
             recovery.recovery_start(
                 session=request.session,
@@ -75,11 +76,30 @@ def start(request: HttpRequest, flow: str) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             return redirect("signin:recover_verify", flow=flow)
-    return _page(request, flow, 1, form=form, tab=tab, tabs=Tab.choices)
+    return _page(
+        request, flow, 1, form=form, tab=tab, tabs=Tab.choices, by_unit=False, ways=_ways(flow)
+    )
+
+
+def _by_unit(request: HttpRequest) -> bool:
+    return (request.POST.get("by") or request.GET.get("by")) == "unit"
+
+
+def _ways(flow: str) -> list[tuple[str, object]]:
+    """忘记密码 offers two routes (seed 000 FAQ 7: 忘记密码 → 手机号和单位编号找回)."""
+    if flow != "password":
+        return []
+    return [("account", _("通过账号找回")), ("unit", _("通过手机号和单位编号找回"))]
 
 
 def username_start(request: HttpRequest) -> HttpResponse:
-    """Step 1 of 找回用户名: 手机号和单位编号 or 身份证号和单位编号 + captcha."""
+    return unit_start(request, "username")
+
+
+def unit_start(request: HttpRequest, flow: str) -> HttpResponse:
+    """Step 1 of 找回用户名, and of 找回密码 by 手机号和单位编号 (seed 000 FAQ 7): 手机号和单位编号
+    or 身份证号和单位编号 + captcha. The code proves every account of the unit bound to that
+    mobile; the reset page lets the person pick the account."""
     form = UsernameRecoveryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -94,7 +114,7 @@ def username_start(request: HttpRequest) -> HttpResponse:
         try:
             recovery.recovery_start(
                 session=request.session,
-                flow="username",
+                flow=flow,
                 users=users,
                 principal_key=key,
                 actor=masked_principal(person),
@@ -102,8 +122,8 @@ def username_start(request: HttpRequest) -> HttpResponse:
         except ZhengwuError as exc:
             form.add_error(None, exc.message)
         else:
-            return redirect("signin:recover_verify", flow="username")
-    return _page(request, "username", 1, form=form)
+            return redirect("signin:recover_verify", flow=flow)
+    return _page(request, flow, 1, form=form, by_unit=True, ways=_ways(flow))
 
 
 @never_cache
@@ -123,7 +143,35 @@ def verify(request: HttpRequest, flow: str) -> HttpResponse:
             form.add_error("sms_code" if exc.field in (None, "sms_code") else None, exc.message)
         else:
             return redirect("signin:recover_reset", flow=flow)
-    return _page(request, flow, 2, form=form, sent_message=recovery.SENT_MESSAGE)
+    return _page(
+        request,
+        flow,
+        2,
+        form=form,
+        # The page itself never says: its fragment polls ``sms_state`` (the same first page
+        # whether or not an account matched).
+        sms_state="sending",
+        sent_message=recovery.SENT_MESSAGE,
+    )
+
+
+@never_cache
+def sms_state(request: HttpRequest, flow: str) -> HttpResponse:
+    """htmx: the state of this recovery's code (sending / sent / failed), polled while sending
+    (every 2 s; an unknown account reads "sent" at the first poll, a real one once delivered).
+
+    Keyed by the opaque ticket kept in the session: nothing in the URL or the answer says
+    whether an account matched."""
+    flow = _flow(flow)
+    return render(
+        request,
+        "signin/_sms_state.html",
+        {
+            "flow": flow,
+            "sms_state": recovery.recovery_sms_state(session=request.session, flow=flow),
+            "sent_message": recovery.SENT_MESSAGE,
+        },
+    )
 
 
 @never_cache

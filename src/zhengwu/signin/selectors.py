@@ -4,13 +4,15 @@ or ID number name (ACC-3), and the locked accounts support sees."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 from django.db.models.functions import Substr
 
 from zhengwu import identifiers
+from zhengwu.accounts.constants import APPROVER_ROLES
 from zhengwu.accounts.identity import id_number_hash, mobile_hash
-from zhengwu.accounts.models import Organisation, User
+from zhengwu.accounts.models import Membership, Organisation, User
 
 from . import constants
 from .models import SignInState
@@ -128,3 +130,42 @@ def locked_accounts() -> QuerySet[SignInState]:
 
 def signin_state_for(user: User) -> SignInState | None:
     return SignInState.objects.filter(user=user).first()
+
+
+def pending_application_for(principal: str) -> Any:
+    """The latest operator application awaiting approval under the username ``principal``
+    (REG-7: the account exists only once approved), or ``None``."""
+    from zhengwu.registrations.models import OperatorApplication
+
+    value = (principal or "").strip()
+    if not value or len(value) > 150:
+        return None
+    return (
+        OperatorApplication.objects.filter(
+            username__iexact=value, status=OperatorApplication.Status.PENDING
+        )
+        .select_related("organisation")
+        .order_by("-pk")
+        .first()
+    )
+
+
+def application_approvers(organisation: Organisation) -> dict[str, list[str]]:
+    """The names of who decides operator applications of ``organisation`` (REG-7): its legal
+    representative(s) (the register's name when no account holds the role) and administrators."""
+    names: dict[str, list[str]] = {"legal_representative": [], "administrator": []}
+    for membership in Membership.objects.filter(
+        organisation=organisation, is_active=True, role__in=APPROVER_ROLES, user__is_active=True
+    ).select_related("user"):
+        names[str(membership.role)].append(membership.user.real_name)
+    if not names["legal_representative"] and organisation.legal_rep_name:
+        names["legal_representative"].append(organisation.legal_rep_name)
+    return names
+
+
+def is_locked(user: User | None) -> bool:
+    """Whether ``user`` is locked: one query whether or not there is a user (recovery pages do
+    the same work for an unknown account)."""
+    return SignInState.objects.filter(
+        user_id=user.pk if user is not None else 0, locked_at__isnull=False
+    ).exists()

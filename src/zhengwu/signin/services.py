@@ -2,9 +2,12 @@
 
 A sign-in attempt, in order:
 
-1. the address limit (``throttle``): an address over it is refused before any password work;
-2. the principal is resolved (``selectors.user_for_principal``); when it names no account the
-   password is still hashed once, so an unknown account costs the same as a wrong password;
+1. the principal is resolved (``selectors.user_for_principal``);
+2. the address limits (``throttle``): the whole address, or this account from this address,
+   over its limit is refused before any password work (a locked account still gets its own
+   lock message); when the principal names no account the password is still hashed once (or
+   checked against a pending operator application's), so an unknown account costs the same as
+   a wrong password;
 3. the password is checked even when the account is locked (same work again); a locked
    account is refused with the lock message whatever the password;
 4. a wrong password adds one to the account's counter with a conditional ``UPDATE`` (two
@@ -24,7 +27,7 @@ import time
 from typing import Any
 
 from django.contrib.auth import login, logout
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
@@ -34,11 +37,17 @@ from zhengwu.accounts.models import User
 from zhengwu.audit.models import AuditEvent
 from zhengwu.audit.services import record_event
 from zhengwu.core.errors import PermissionDenied
-from zhengwu.core.masking import mask_middle
+from zhengwu.core.masking import mask_middle, mask_name
 from zhengwu.notifications.services import sms_send
 
 from . import conf, constants, selectors, throttle
-from .errors import AccountLocked, SignInFailed, SignInThrottled
+from .errors import (
+    SIGNIN_FAILED_MESSAGE,
+    AccountLocked,
+    OperatorPending,
+    SignInFailed,
+    SignInThrottled,
+)
 from .models import SignInState
 
 #: Session key of the time of the last request (the idle timeout, ``middleware``).
@@ -116,45 +125,111 @@ def _fail(reason: str, *, principal: str, tab: str, user: User | None = None, **
     )
 
 
+def _failed(count: int) -> SignInFailed:
+    """账号或密码错误, and from the ``warn_from``-th failure on how many attempts are left."""
+    left = conf.max_failures() - count
+    if count >= conf.warn_from() and left > 0:
+        return SignInFailed(f"{SIGNIN_FAILED_MESSAGE}，还可尝试{left}次")
+    return SignInFailed()
+
+
+def _throttled(*, principal: str, tab: str, retry: int, limit: str) -> SignInThrottled:
+    record_event(
+        constants.SIGNIN_THROTTLED,
+        actor=masked_principal(principal),
+        outcome=FAILURE,
+        durable=True,
+        after={
+            "tab": tab,
+            "principal": masked_principal(principal),
+            "retry_after": retry,
+            "limit": limit,
+        },
+    )
+    minutes = math.ceil(retry / 60)
+    if limit == "address":
+        return SignInThrottled(
+            f"该网络地址登录失败次数过多（同一网络地址每{conf.ip_window_seconds() // 60}分钟"
+            f"最多{conf.ip_max_failures()}次），请{minutes}分钟后再试",
+            code="signin.throttled_address",
+            field="login",
+        )
+    return SignInThrottled(
+        f"该账号在此网络地址登录失败次数过多（同一账号每{conf.ip_window_seconds() // 60}分钟"
+        f"最多{conf.ip_account_max_failures()}次），请{minutes}分钟后再试",
+        code="signin.throttled_account",
+        field="login",
+    )
+
+
+def pending_message(application: Any) -> str:
+    """F: who decides a pending operator application (names masked, core.masking)."""
+    organisation = application.organisation
+    approvers = selectors.application_approvers(organisation)
+    legal = [mask_name(name) for name in approvers["legal_representative"]]
+    admins = [mask_name(name) for name in approvers["administrator"]]
+    who = f"单位法定代表人{'、'.join(legal)}"
+    if admins:
+        who += f"或管理员{'、'.join(admins)}"
+    return (
+        f"您在“{organisation.name}”的经办人申请正在等待审批，请联系{who}"
+        "登录后在“组织中心—经办人申请”中审批"
+    )
+
+
 def signin_check(*, tab: str, principal: str, password: str, ip: str | None) -> User:
     """The account ``principal`` + ``password`` sign in to, or an error (ACC-1, ACC-2).
 
-    Raises ``SignInThrottled`` (address over its limit), ``AccountLocked`` (the seed's lock
-    message; the account stays locked whatever the password) or ``SignInFailed`` (one message
-    for an unknown principal and a wrong password). Every outcome is audited; failures
-    durably. The caller starts the session with ``session_start``.
+    Raises ``AccountLocked`` (the seed's lock message; the account stays locked whatever the
+    password, and it is shown even when an address limit applies), ``SignInThrottled`` (the
+    address, or this account from this address, over its limit; the message says which),
+    ``OperatorPending`` (the right password of an application awaiting approval) or
+    ``SignInFailed`` (one message for an unknown principal and a wrong password, with the
+    attempts left from the ``ZHENGWU_SIGNIN_WARN_FROM``-th failure on). Every outcome is
+    audited; failures durably. The caller starts the session with ``session_start``.
     """
-    retry = throttle.ip_retry_after(ip)
-    if retry:
-        record_event(
-            constants.SIGNIN_THROTTLED,
-            actor=masked_principal(principal),
-            outcome=FAILURE,
-            durable=True,
-            after={"tab": tab, "principal": masked_principal(principal), "retry_after": retry},
-        )
-        raise SignInThrottled(
-            f"该网络地址登录失败次数过多，请{math.ceil(retry / 60)}分钟后再试", field="login"
-        )
     resolution = selectors.user_for_principal(tab=tab, principal=principal)
     user = resolution.user
+    state = selectors.signin_state_for(user) if user is not None else None
+    locked = (
+        state is not None and state.is_locked
+        if user is not None
+        else throttle.ghost_count(principal) >= conf.max_failures()
+    )
+    for limit, retry in (
+        ("address", throttle.ip_retry_after(ip)),
+        ("account", throttle.pair_retry_after(ip, principal)),
+    ):
+        if retry:
+            if locked:  # the account's own state comes first: its lock says what to do
+                _fail(constants.REASON_LOCKED, principal=principal, tab=tab, user=user)
+                raise AccountLocked(lock_message(), field="login")
+            raise _throttled(principal=principal, tab=tab, retry=retry, limit=limit)
     if user is None:
-        make_password(password)  # the work of a real check: timing does not tell
-        throttle.ip_failure(ip)
+        application = (
+            selectors.pending_application_for(principal)
+            if tab == constants.Tab.LEGAL_PERSON and not locked
+            else None
+        )
+        if application is not None and check_password(password, application.password_hash):
+            _fail(constants.REASON_PENDING, principal=principal, tab=tab)
+            raise OperatorPending(pending_message(application), field="login")
+        if application is None:
+            make_password(password)  # the work of a real check: timing does not tell
+        throttle.ip_failure(ip, principal)
         count = throttle.ghost_failure(principal)
         _fail(resolution.reason, principal=principal, tab=tab, via=resolution.via)
         if count >= conf.max_failures():
             raise AccountLocked(lock_message(), field="login")
-        raise SignInFailed()
-    state = selectors.signin_state_for(user)
+        raise _failed(count)
     password_ok = user.check_password(password)
-    if state is not None and state.is_locked:
+    if locked:
         if not password_ok:
-            throttle.ip_failure(ip)
+            throttle.ip_failure(ip, principal)
         _fail(constants.REASON_LOCKED, principal=principal, tab=tab, user=user)
         raise AccountLocked(lock_message(), field="login")
     if not password_ok:
-        throttle.ip_failure(ip)
+        throttle.ip_failure(ip, principal)
         count, _locked_now = _count_failure(user)
         _fail(
             constants.REASON_PASSWORD,
@@ -165,7 +240,7 @@ def signin_check(*, tab: str, principal: str, password: str, ip: str | None) -> 
         )
         if count >= conf.max_failures():
             raise AccountLocked(lock_message(), field="login")
-        raise SignInFailed()
+        raise _failed(count)
     # A success resets the counter (not a lock taken meanwhile by a simultaneous failure).
     SignInState.objects.filter(user=user, locked_at__isnull=True, failed_attempts__gt=0).update(
         failed_attempts=0, last_failure_at=None

@@ -1,11 +1,15 @@
 """Counters kept in the cache: per-address sign-in failures, and the look-alike lock of
 principals that match no account.
 
-* Per address (ACC-2, on top of the per-account lock): an address that produced
-  ``ZHENGWU_SIGNIN_IP_MAX_FAILURES`` failed sign-ins within ``ZHENGWU_SIGNIN_IP_WINDOW_SECONDS``
-  is refused until the window ends, without checking any password: one address guessing
-  passwords across many accounts is slowed to that rate. Only failures count, so many people
-  behind one office NAT who sign in correctly are not affected.
+* Per address and account together (ACC-2, on top of the per-account lock): one account (or
+  typed name) that failed ``ZHENGWU_SIGNIN_IP_ACCOUNT_MAX_FAILURES`` times from one address
+  within ``ZHENGWU_SIGNIN_IP_WINDOW_SECONDS`` is refused from that address until the window
+  ends; everyone else behind the address (a service hall behind one NAT) goes on.
+* Per address: an address that produced ``ZHENGWU_SIGNIN_IP_MAX_FAILURES`` failed sign-ins
+  (all accounts together) within the window is refused until the window ends, without checking
+  any password: one address guessing passwords across many accounts is slowed to that rate.
+  The limit is high (200 by default) so that a hall's honest typos do not reach it; only
+  failures count.
 * Per unknown principal: a name that matches no account "locks" after the same number of
   failures as a real one, so the lock message does not tell an account from a non-account.
 
@@ -30,28 +34,50 @@ def _ip_key(ip: str) -> str:
     return f"signin:ip:{ip}:{int(time.time()) // window}"
 
 
-def ip_retry_after(ip: str | None) -> int:
-    """Seconds until ``ip`` may try again, or 0 when it is under the limit."""
-    limit = conf.ip_max_failures()
-    if not ip or limit <= 0:
-        return 0
-    count = cache.get(_ip_key(ip), 0)
-    if count < limit:
+def _pair_key(ip: str, principal: str) -> str:
+    window = conf.ip_window_seconds()
+    name = blind_index(principal.strip().upper(), purpose="signin_principal")
+    return f"signin:ipacct:{ip}:{name}:{int(time.time()) // window}"
+
+
+def _retry_after(key: str, limit: int) -> int:
+    if limit <= 0 or int(cache.get(key, 0)) < limit:
         return 0
     window = conf.ip_window_seconds()
     return max(1, math.ceil(window - time.time() % window))
 
 
-def ip_failure(ip: str | None) -> None:
-    """Count one failed sign-in from ``ip`` in the current window."""
-    if not ip or conf.ip_max_failures() <= 0:
-        return
-    key = _ip_key(ip)
-    cache.add(key, 0, timeout=conf.ip_window_seconds() + 5)
+def ip_retry_after(ip: str | None) -> int:
+    """Seconds until ``ip`` may try again, or 0 when it is under the address-wide limit."""
+    if not ip:
+        return 0
+    return _retry_after(_ip_key(ip), conf.ip_max_failures())
+
+
+def pair_retry_after(ip: str | None, principal: str) -> int:
+    """Seconds until ``principal`` may be tried again from ``ip``, or 0 under that limit."""
+    if not ip:
+        return 0
+    return _retry_after(_pair_key(ip, principal), conf.ip_account_max_failures())
+
+
+def _count(key: str) -> None:
+    timeout = conf.ip_window_seconds() + 5
+    cache.add(key, 0, timeout=timeout)
     try:
         cache.incr(key)
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=conf.ip_window_seconds() + 5)
+        cache.set(key, 1, timeout=timeout)
+
+
+def ip_failure(ip: str | None, principal: str = "") -> None:
+    """Count one failed sign-in from ``ip`` (and of ``principal`` from it) in this window."""
+    if not ip:
+        return
+    if conf.ip_max_failures() > 0:
+        _count(_ip_key(ip))
+    if principal and conf.ip_account_max_failures() > 0:
+        _count(_pair_key(ip, principal))
 
 
 def _ghost_key(principal: str) -> str:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("welcome/", views.landing, name="landing"),
     path("recover/<str:flow>/", recovery_views.start, name="recover"),
     path("recover/<str:flow>/verify/", recovery_views.verify, name="recover_verify"),
+    path("recover/<str:flow>/sms/", recovery_views.sms_state, name="recover_sms_state"),
     path("recover/<str:flow>/reset/", recovery_views.reset, name="recover_reset"),
     path("signin/staff/locked/", views.staff_locked, name="staff_locked"),
     path("signin/staff/locked/<int:user_id>/unlock/", views.staff_unlock, name="staff_unlock"),

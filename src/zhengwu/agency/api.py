@@ -29,7 +29,7 @@ class NotSignedIn(ZhengwuError):
     status = 401
 
 
-class UnitOut(Schema):
+class AgencyUnitOut(Schema):
     uscc: str
     name: str
     kind: str
@@ -49,7 +49,7 @@ class AttachmentOut(Schema):
     size: int
 
 
-class ApplicationOut(Schema):
+class AgencyApplicationOut(Schema):
     id: int
     item: str
     status: str
@@ -81,9 +81,9 @@ def _image(request: HttpRequest, *, commitment: bool = True) -> LoginImage:
     return image
 
 
-def _unit_out(request: HttpRequest, image: LoginImage) -> UnitOut:
+def _unit_out(request: HttpRequest, image: LoginImage) -> AgencyUnitOut:
     unit = image.unit
-    return UnitOut(
+    return AgencyUnitOut(
         uscc=unit.uscc,
         name=unit.name,
         kind=unit.kind,
@@ -92,8 +92,8 @@ def _unit_out(request: HttpRequest, image: LoginImage) -> UnitOut:
     )
 
 
-def _app_out(application: Application) -> ApplicationOut:
-    return ApplicationOut(
+def _app_out(application: Application) -> AgencyApplicationOut:
+    return AgencyApplicationOut(
         id=application.pk,
         item=application.item,
         status=application.status,
@@ -119,13 +119,13 @@ def _current(request: HttpRequest) -> Application:
     return application
 
 
-@router.post("/session", response={200: UnitOut, **ERRORS}, summary="Image sign-in (AG-4)")
+@router.post("/session", response={200: AgencyUnitOut, **ERRORS}, summary="Image sign-in (AG-4)")
 def sign_in(
     request: HttpRequest,
     image: File[UploadedFile],
     captcha_key: Form[str],
     captcha: Form[str],
-) -> Status[UnitOut]:
+) -> Status[AgencyUnitOut]:
     captcha_check(captcha_key, captcha)
     data = login.read_upload(image)
     live = login.sign_in(data, ip=client_ip(request), request=request)
@@ -146,8 +146,8 @@ def commitment(request: HttpRequest) -> CommitmentOut:
     return CommitmentOut(id=text.pk, body=text.body)
 
 
-@router.post("/commitment", response={200: UnitOut, **ERRORS}, summary="Accept the commitment")
-def accept_commitment(request: HttpRequest) -> UnitOut:
+@router.post("/commitment", response={200: AgencyUnitOut, **ERRORS}, summary="Accept the commitment")
+def accept_commitment(request: HttpRequest) -> AgencyUnitOut:
     image = _image(request, commitment=False)
     text = login.current_commitment()
     login.accept_commitment(image, text)
@@ -156,32 +156,32 @@ def accept_commitment(request: HttpRequest) -> UnitOut:
 
 
 @router.get(
-    "/application", response={200: ApplicationOut, **ERRORS}, summary="The open application"
+    "/application", response={200: AgencyApplicationOut, **ERRORS}, summary="The open application"
 )
-def current(request: HttpRequest) -> ApplicationOut:
+def current(request: HttpRequest) -> AgencyApplicationOut:
     return _app_out(_current(request))
 
 
 @router.post(
-    "/application", response={201: ApplicationOut, **ERRORS}, summary="Start an application"
+    "/application", response={201: AgencyApplicationOut, **ERRORS}, summary="Start an application"
 )
-def start(request: HttpRequest, payload: StartIn) -> Status[ApplicationOut]:
+def start(request: HttpRequest, payload: StartIn) -> Status[AgencyApplicationOut]:
     application = applications.start(_image(request).unit, payload.item)
     return Status(201, _app_out(application))
 
 
 @router.put(
-    "/application", response={200: ApplicationOut, **ERRORS}, summary="暂存 (save the draft)"
+    "/application", response={200: AgencyApplicationOut, **ERRORS}, summary="暂存 (save the draft)"
 )
-def save(request: HttpRequest, payload: DraftIn) -> ApplicationOut:
+def save(request: HttpRequest, payload: DraftIn) -> AgencyApplicationOut:
     application = applications.save_draft(
         _current(request), version=payload.version, reason=payload.reason, changes=payload.changes
     )
     return _app_out(application)
 
 
-@router.post("/application/submit", response={200: ApplicationOut, **ERRORS}, summary="提交")
-def submit(request: HttpRequest) -> ApplicationOut:
+@router.post("/application/submit", response={200: AgencyApplicationOut, **ERRORS}, summary="提交")
+def submit(request: HttpRequest) -> AgencyApplicationOut:
     return _app_out(applications.submit(_current(request)))
 
 
@@ -193,12 +193,12 @@ def delete(request: HttpRequest) -> Status[None]:
 
 @router.post(
     "/application/attachments",
-    response={201: ApplicationOut, **ERRORS},
+    response={201: AgencyApplicationOut, **ERRORS},
     summary="上传附件 (AG-6: JPEG or PDF)",
 )
 def upload(
     request: HttpRequest, material: Form[str], file: File[UploadedFile]
-) -> Status[ApplicationOut]:
+) -> Status[AgencyApplicationOut]:
     application = _current(request)
     attachments.attach(application, material=material, file=file)
     return Status(201, _app_out(application))

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from zhengwu.portal.tests.test_i18n import _po_entries
 
@@ -20,7 +21,9 @@ def test_every_msgid_is_translated_and_compiled():
 
 
 def test_the_recovery_routes_in_english(client):
-    page = client.get("/recover/password/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # English only by choice (the language cookie), never by Accept-Language (UI-1).
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/recover/password/").content.decode()
     assert "By mobile number and unit code" in page
 
 

@@ -60,7 +60,7 @@ from zhengwu.notifications.services import (
     verification_code_check,
     verification_code_send,
 )
-from zhengwu.registrations import rules
+from zhengwu.registrations.common import rules
 from zhengwu.registrations.constants import ApplicationStatus
 from zhengwu.registrations.models import OperatorApplication
 

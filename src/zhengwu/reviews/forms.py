@@ -9,8 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from zhengwu.registrations.agent_constants import AgentRejectionReason
-from zhengwu.registrations.manual_constants import MANUAL_UPLOAD_KINDS, RejectionReason
+from zhengwu.registrations.agent.constants import AgentRejectionReason
+from zhengwu.registrations.manual.constants import MANUAL_UPLOAD_KINDS, RejectionReason
 from zhengwu.uploads.models import UploadKind
 
 

@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhengwu.registrations.agent_constants import AgentStatus
-from zhengwu.registrations.manual_constants import ManualStatus
+from zhengwu.registrations.agent.constants import AgentStatus
+from zhengwu.registrations.manual.constants import ManualStatus
 from zhengwu.registrations.models import AgentRegistration, ManualVerification, NaturalPersonReview
 from zhengwu.registrations.models.natural import NaturalReviewStatus
 

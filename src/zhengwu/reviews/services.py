@@ -20,19 +20,16 @@ from zhengwu.audit.services import record_event
 from zhengwu.core.errors import PermissionDenied
 from zhengwu.core.workflow import transition
 from zhengwu.notifications.services import sms_send
-from zhengwu.registrations import agent_services, natural_services
-from zhengwu.registrations.manual_constants import (
+from zhengwu.registrations.agent import services as agent_services
+from zhengwu.registrations.common.reasons import rejection_reason
+from zhengwu.registrations.manual.constants import (
     MANUAL_UPLOAD_KINDS,
     REASON_REUPLOAD,
     ManualStatus,
     RejectionReason,
 )
-from zhengwu.registrations.models import (
-    AgentRegistration,
-    ManualVerification,
-    NaturalPersonReview,
-)
-from zhengwu.registrations.reasons import rejection_reason
+from zhengwu.registrations.models import AgentRegistration, ManualVerification, NaturalPersonReview
+from zhengwu.registrations.natural import services as natural_services
 
 from .forms import NaturalReturnReason
 from .permissions import is_reviewer

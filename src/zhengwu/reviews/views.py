@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 from zhengwu.audit.services import record_event
 from zhengwu.core.errors import NotFound, ZhengwuError
 from zhengwu.core.workflow import history
-from zhengwu.registrations import manual_services
-from zhengwu.registrations.agent_constants import AgentStatus
-from zhengwu.registrations.manual_constants import MANUAL_UPLOAD_KINDS, ManualStatus
+from zhengwu.registrations.agent.constants import AgentStatus
+from zhengwu.registrations.manual import services as manual_services
+from zhengwu.registrations.manual.constants import MANUAL_UPLOAD_KINDS, ManualStatus
 from zhengwu.registrations.models.natural import NaturalReviewStatus
 from zhengwu.uploads.models import UploadKind
 

@@ -15,14 +15,14 @@ from zhengwu.accounts.constants import IdType, LegalPersonType, Location
 from zhengwu.accounts.identity import id_number_hash, mobile_hash
 from zhengwu.accounts.models import User
 from zhengwu.accounts.tests.factories import PASSWORD, resident_id, uscc
-from zhengwu.registrations.agent_constants import AgentStatus
+from zhengwu.registrations.agent.constants import AgentStatus
 from zhengwu.registrations.models import AgentRegistration
 
 PLACEHOLDER_PDF = b"%PDF-1.4\n% placeholder letter\n%%EOF\n"
 
 
 def _token(n: int) -> str:
-    from zhengwu.registrations.agent_services import _new_token
+    from zhengwu.registrations.agent.services import _new_token
 
     return _new_token()
 

@@ -6,9 +6,8 @@ import pytest
 
 from zhengwu.accounts.tests.factories import PASSWORD, make_personas, resident_id
 from zhengwu.notifications.services import verification_code_send
-from zhengwu.registrations import services
-
-from .factories import MarketEntityFactory
+from zhengwu.registrations.tests.factories import MarketEntityFactory
+from zhengwu.registrations.wizard import services
 
 OPERATOR_ID = resident_id(12345)  # an employee, not the legal representative
 

@@ -30,7 +30,7 @@ from zhengwu.core.crypto import blind_index
 from zhengwu.core.models import Transition
 from zhengwu.identifiers import mobile
 from zhengwu.registrations.constants import ApplicationStatus, DraftOutcome, DraftStep
-from zhengwu.registrations.manual_constants import (
+from zhengwu.registrations.manual.constants import (
     ManualApplicantKind,
     ManualStatus,
     RejectionReason,

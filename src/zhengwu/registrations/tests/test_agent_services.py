@@ -21,11 +21,10 @@ from zhengwu.core.models import Transition
 from zhengwu.integrations.esign import get_esign
 from zhengwu.integrations.esign.pades import _asn1_certificate
 from zhengwu.notifications.models import SmsMessage
-from zhengwu.registrations import agent_services as services
-from zhengwu.registrations.agent_constants import AgentStatus
+from zhengwu.registrations.agent import services
+from zhengwu.registrations.agent.constants import AgentStatus
 from zhengwu.registrations.models import AgentRegistration
-
-from .agent_factories import AgentRegistrationFactory
+from zhengwu.registrations.tests.agent_factories import AgentRegistrationFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,7 @@
 import pytest
 
 from zhengwu.accounts.models import User
-
-from .conftest import step1_data, step2_data
+from zhengwu.registrations.tests.conftest import step1_data, step2_data
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/registrations"

@@ -13,10 +13,9 @@ from django.db import connection
 from zhengwu.accounts.errors import MobileTaken
 from zhengwu.accounts.models import MobileClaim
 from zhengwu.core.testing import run_together
-from zhengwu.registrations import draft_store, services
 from zhengwu.registrations.models import RegistrationDraft
-
-from .conftest import step1_data, step2_data
+from zhengwu.registrations.tests.conftest import step1_data, step2_data
+from zhengwu.registrations.wizard import draft_store, services
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, databases="__all__"),

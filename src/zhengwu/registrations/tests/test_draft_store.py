@@ -7,9 +7,9 @@ import pytest
 from zhengwu.audit.models import AuditEvent
 from zhengwu.core.crypto import decrypt_str, encrypt_str
 from zhengwu.core.errors import NotFound
-from zhengwu.registrations import draft_store, services
 from zhengwu.registrations.errors import DraftExpired
 from zhengwu.registrations.models import RegistrationDraft
+from zhengwu.registrations.wizard import draft_store, services
 
 pytestmark = pytest.mark.django_db
 

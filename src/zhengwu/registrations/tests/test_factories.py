@@ -10,8 +10,7 @@ import pytest
 from zhengwu.core.workflow import allowed_moves, history
 from zhengwu.registrations.constants import DraftStep
 from zhengwu.registrations.models import NaturalPersonDraft
-
-from .factories import (
+from zhengwu.registrations.tests.factories import (
     WORKFLOW_FACTORIES,
     DraftFactory,
     ManualVerificationFactory,

@@ -9,8 +9,8 @@ from zhengwu.accounts.tests.factories import OrganisationFactory, UserFactory
 from zhengwu.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
 from zhengwu.core.workflow import history
 from zhengwu.notifications.models import SmsMessage
-from zhengwu.registrations import manual_services
-from zhengwu.registrations.manual_constants import ManualStatus
+from zhengwu.registrations.manual import services as manual_services
+from zhengwu.registrations.manual.constants import ManualStatus
 from zhengwu.reviews import services as review_services
 from zhengwu.reviews.tests.factories import (
     ManualVerificationFactory,

@@ -14,9 +14,9 @@ from django.db import connection, connections
 from zhengwu.accounts.models import MobileClaim
 from zhengwu.accounts.tests.factories import PASSWORD, resident_id
 from zhengwu.core.errors import ValidationFailed
-from zhengwu.registrations import natural_services as services
 from zhengwu.registrations.models import NaturalPersonDraft
 from zhengwu.registrations.models.natural import NATURAL_PERSON_CLAIM_KEY
+from zhengwu.registrations.natural import services
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, databases="__all__"),

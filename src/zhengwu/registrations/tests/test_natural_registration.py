@@ -14,9 +14,9 @@ from zhengwu.core.errors import ValidationFailed
 from zhengwu.core.models import Transition
 from zhengwu.notifications.models import SmsMessage
 from zhengwu.notifications.services import verification_code_send
-from zhengwu.registrations import natural_services as services
 from zhengwu.registrations.models import NaturalPersonDraft, NaturalPersonReview
 from zhengwu.registrations.models.natural import NATURAL_PERSON_CLAIM_KEY
+from zhengwu.registrations.natural import services
 from zhengwu.workdays.selectors import add_working_hours
 
 pytestmark = pytest.mark.django_db
@@ -437,7 +437,7 @@ def test_back_office_queue_is_sorted_by_deadline(
     review, submit, django_capture_on_commit_callbacks
 ):
     """The queue the reviews app reads: pending only, earliest deadline first, overdue marked."""
-    from zhengwu.registrations.natural_selectors import natural_person_reviews_pending
+    from zhengwu.registrations.natural.selectors import natural_person_reviews_pending
 
     other = submit(real_name="周测试不通过", mobile="13957100001", id_number=resident_id(779))
     _face(other, django_capture_on_commit_callbacks)

@@ -108,7 +108,7 @@ def test_returned_review_shows_reasons_and_resubmits(
     client, personas, django_capture_on_commit_callbacks
 ):
     """退回: the result page shows the reason; 重新提交 puts the review back to 待审核."""
-    from zhengwu.registrations import natural_services
+    from zhengwu.registrations.natural import services as natural_services
 
     with django_capture_on_commit_callbacks(execute=True):
         code = _sms_code(client)

@@ -8,8 +8,8 @@ from zhengwu.audit.models import AuditEvent
 from zhengwu.core.errors import ValidationFailed
 from zhengwu.integrations.identity.base import FaceCheckStatus
 from zhengwu.notifications.models import SmsMessage
-from zhengwu.registrations import draft_store, services
 from zhengwu.registrations.models import OperatorApplication
+from zhengwu.registrations.wizard import draft_store, services
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,11 @@ from zhengwu.accounts.errors import MobileTaken
 from zhengwu.accounts.models import MobileClaim
 from zhengwu.core.errors import ValidationFailed
 from zhengwu.notifications.errors import VerificationCodeInvalid
-from zhengwu.registrations import rules, services
+from zhengwu.registrations.common import rules
 from zhengwu.registrations.errors import RegistryMobileRefused
-
-from .conftest import step1_data
-from .factories import MarketEntityFactory
+from zhengwu.registrations.tests.conftest import step1_data
+from zhengwu.registrations.tests.factories import MarketEntityFactory
+from zhengwu.registrations.wizard import services
 
 pytestmark = pytest.mark.django_db
 

@@ -22,12 +22,11 @@ from zhengwu.integrations.registry import (
     RegistryProvider,
     RegistryQuery,
 )
-from zhengwu.registrations import services
 from zhengwu.registrations.errors import RegistryCheckFailed, RegistryMobileRefused
+from zhengwu.registrations.tests.conftest import step1_data
 from zhengwu.registrations.tests.factories import DraftFactory, MarketEntityFactory
+from zhengwu.registrations.wizard import services
 from zhengwu.registry.models import MarketEntity
-
-from .conftest import step1_data
 
 pytestmark = pytest.mark.django_db
 

@@ -13,12 +13,8 @@ from django.utils import timezone
 from zhengwu.accounts.constants import IdType, LegalPersonType, Location
 from zhengwu.accounts.identity import id_number_hash, mobile_hash
 from zhengwu.accounts.tests.factories import UserFactory, resident_id
-from zhengwu.registrations.manual_constants import ManualApplicantKind, ManualStatus
-from zhengwu.registrations.models import (
-    ManualVerification,
-    NaturalPersonDraft,
-    NaturalPersonReview,
-)
+from zhengwu.registrations.manual.constants import ManualApplicantKind, ManualStatus
+from zhengwu.registrations.models import ManualVerification, NaturalPersonDraft, NaturalPersonReview
 from zhengwu.registrations.models.natural import (
     NaturalDraftOutcome,
     NaturalIdType,

@@ -10,7 +10,7 @@ from zhengwu.accounts.models import Membership
 from zhengwu.accounts.tests.factories import UserFactory
 from zhengwu.audit.models import AuditEvent
 from zhengwu.notifications.models import SmsMessage
-from zhengwu.registrations.agent_constants import AgentStatus
+from zhengwu.registrations.agent.constants import AgentStatus
 from zhengwu.registrations.tests.agent_factories import AgentRegistrationFactory
 
 from .factories import make_reviewer

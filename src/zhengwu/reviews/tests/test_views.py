@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from zhengwu.accounts.tests.factories import UserFactory
 from zhengwu.audit.models import AuditEvent
-from zhengwu.registrations.manual_constants import ManualStatus
+from zhengwu.registrations.manual.constants import ManualStatus
 from zhengwu.reviews.constants import REVIEW_PERMISSION, REVIEWER_GROUP
 from zhengwu.uploads.services import upload_attach, upload_store
 
@@ -111,7 +111,7 @@ def test_case_page_masks_personal_data_shows_uploads_and_is_audited(
 
 
 def case_upload(case):
-    from zhengwu.registrations.manual_services import manual_uploads
+    from zhengwu.registrations.manual.services import manual_uploads
 
     return manual_uploads(case)["licence_page"]
 

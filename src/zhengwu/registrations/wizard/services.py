@@ -46,8 +46,10 @@ from zhengwu.integrations.loading import get_provider
 from zhengwu.integrations.registry import RegistryError
 from zhengwu.notifications.services import sms_send, verification_code_check
 
-from . import conf, draft_store, rules
-from .constants import (
+from .. import conf
+from ..common import rules
+from ..common.registry import registry_entry_get, registry_verify
+from ..constants import (
     ENTERPRISE_NAME_TYPES,
     FACE_PURPOSE_APPROVAL,
     FACE_PURPOSE_REGISTRATION,
@@ -57,14 +59,9 @@ from .constants import (
     DraftOutcome,
     DraftStep,
 )
-from .errors import (
-    ApplicationLimit,
-    DraftExpired,
-    RegistryCheckFailed,
-    RegistryMobileRefused,
-)
-from .models import OperatorApplication, RegistrationDraft
-from .registry import registry_entry_get, registry_verify
+from ..errors import ApplicationLimit, DraftExpired, RegistryCheckFailed, RegistryMobileRefused
+from ..models import OperatorApplication, RegistrationDraft
+from . import draft_store
 
 PENDING_EXISTS = "您在该企业下已有一条经办人账号申请还在审核中，请耐心等待法定代表人或管理员审核"
 DAILY_LIMIT = "您的经办人账号申请当天已达次数限制，请明天再尝试"

@@ -8,8 +8,8 @@ from zhengwu.accounts.models import User
 from zhengwu.accounts.selectors import organisations_approvable_by
 from zhengwu.core.errors import NotFound
 
-from .constants import ApplicationStatus
-from .models import OperatorApplication
+from ..constants import ApplicationStatus
+from ..models import OperatorApplication
 
 
 def operator_applications_pending_for(*, user: User) -> QuerySet[OperatorApplication]:

@@ -13,12 +13,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from zhengwu.core.errors import NotFound, ZhengwuError
 
-from . import natural_services as services
-from .errors import DraftExpired
-from .face import FaceStep, face_page
-from .face import face_status as face_poll
-from .models.natural import NaturalDraftOutcome, NaturalPersonDraft, NaturalPersonReview
-from .natural_forms import NaturalRegistrationForm
+from ..common.face import FaceStep, face_page
+from ..common.face import face_status as face_poll
+from ..errors import DraftExpired
+from ..models.natural import NaturalDraftOutcome, NaturalPersonDraft, NaturalPersonReview
+from . import services
+from .forms import NaturalRegistrationForm
 
 SESSION_KEY = "natural_registration_draft"
 STEPS = [("form", _("填写信息")), ("face", _("实名认证")), ("done", _("注册结果"))]

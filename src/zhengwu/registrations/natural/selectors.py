@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from .models.natural import NaturalPersonReview, NaturalReviewStatus
+from ..models.natural import NaturalPersonReview, NaturalReviewStatus
 
 
 def natural_person_reviews_pending() -> QuerySet[NaturalPersonReview]:

@@ -45,17 +45,17 @@ from zhengwu.uploads.models import PrivateUpload, UploadKind
 from zhengwu.uploads.services import upload_attach, upload_delete, upload_store
 from zhengwu.workdays.selectors import deadline
 
-from . import rules
-from .constants import SMS_CODE_PURPOSE
-from .manual_constants import (
+from ..common import rules
+from ..constants import SMS_CODE_PURPOSE
+from ..models import ManualVerification
+from ..wizard.services import USERNAME_TAKEN, _username_available
+from .constants import (
     MANUAL_UPLOAD_KINDS,
     SUBJECT_TYPE,
     ManualApplicantKind,
     ManualReviewRule,
     ManualStatus,
 )
-from .models import ManualVerification
-from .services import USERNAME_TAKEN, _username_available
 
 REASON_MAX = 200
 

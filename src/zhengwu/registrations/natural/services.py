@@ -42,10 +42,10 @@ from zhengwu.integrations.identity.base import (
 from zhengwu.notifications.services import sms_send, verification_code_check
 from zhengwu.workdays.selectors import add_working_hours
 
-from . import rules
-from .constants import FACE_PURPOSE_REGISTRATION, SMS_CODE_PURPOSE
-from .errors import DraftExpired
-from .models.natural import (
+from ..common import rules
+from ..constants import FACE_PURPOSE_REGISTRATION, SMS_CODE_PURPOSE
+from ..errors import DraftExpired
+from ..models.natural import (
     NATURAL_PERSON_CLAIM_KEY,
     NaturalDraftOutcome,
     NaturalIdType,
@@ -53,7 +53,7 @@ from .models.natural import (
     NaturalPersonReview,
     NaturalReviewStatus,
 )
-from .services import _identity, _new_expiry, _required
+from ..wizard.services import _identity, _new_expiry, _required
 
 MOBILE_TAKEN = "该手机号已注册个人账号，请直接登录或使用其他手机号"
 USERNAME_TAKEN = "该手机号已被用作其他账号的用户名，请使用其他手机号"

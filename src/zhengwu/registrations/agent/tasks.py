@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from .agent_services import agent_signatures_expire
+from .services import agent_signatures_expire
 
 
 @task

@@ -29,11 +29,11 @@ from zhengwu.notifications.services import verification_code_send
 from zhengwu.uploads.images import prepare_jpeg, read_limited
 from zhengwu.uploads.models import UploadKind
 
-from . import manual_services
-from .constants import SMS_CODE_PURPOSE
-from .manual_constants import MANUAL_UPLOAD_KINDS
-from .manual_forms import ManualInfoForm
-from .models import ManualVerification
+from ..constants import SMS_CODE_PURPOSE
+from ..models import ManualVerification
+from . import services as manual_services
+from .constants import MANUAL_UPLOAD_KINDS
+from .forms import ManualInfoForm
 
 router = Router(tags=["registrations: manual channel"])
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengwu.accounts.constants import IdType, LegalPersonType, Location
 
-from . import rules
+from ..common import rules
 
 
 def _text(

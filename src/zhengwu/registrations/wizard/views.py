@@ -18,12 +18,13 @@ from django.views.decorators.http import require_GET, require_POST
 from zhengwu.core.errors import NotFound, ZhengwuError
 from zhengwu.integrations.identity.qr import qr_svg
 
-from . import draft_store, face, selectors, services
-from .constants import DraftOutcome, DraftStep
-from .errors import DraftExpired
-from .face import FaceStep
+from ..common import face
+from ..common.face import FaceStep
+from ..constants import DraftOutcome, DraftStep
+from ..errors import DraftExpired
+from ..models import RegistrationDraft
+from . import draft_store, selectors, services
 from .forms import InfoForm, RejectForm, UserForm
-from .models import RegistrationDraft
 
 SESSION_KEY = "registration_draft"
 TOKEN_SESSION_KEY = "registration_draft_token"  # the step-1 draft until its row exists

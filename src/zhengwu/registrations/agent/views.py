@@ -20,13 +20,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from zhengwu.core.errors import NotFound, ZhengwuError
 
-from . import agent_selectors as selectors
-from . import agent_services as services
-from .agent_constants import EDITABLE_FIELDS, AgentStatus
-from .agent_forms import AgentForm, AgentResultForm, AgentUnitForm
-from .errors import DraftExpired
-from .face import FaceStep, face_page, face_status
-from .models import AgentRegistration
+from ..common.face import FaceStep, face_page, face_status
+from ..errors import DraftExpired
+from ..models import AgentRegistration
+from . import selectors, services
+from .constants import EDITABLE_FIELDS, AgentStatus
+from .forms import AgentForm, AgentResultForm, AgentUnitForm
 
 SESSION_KEY = "agent_registration"
 STEPS = [

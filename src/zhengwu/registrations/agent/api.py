@@ -19,12 +19,11 @@ from ninja.responses import Status
 from zhengwu.api.errors import ErrorOut, captcha_check
 from zhengwu.core.errors import NotFound
 
-from . import agent_selectors as selectors
-from . import agent_services as services
-from .agent_constants import AgentStatus
-from .api import FaceStartOut, MobileIn
-from .errors import DraftExpired
-from .models import AgentRegistration
+from ..errors import DraftExpired
+from ..models import AgentRegistration
+from ..wizard.api import FaceStartOut, MobileIn
+from . import selectors, services
+from .constants import AgentStatus
 
 router = Router(tags=["registrations: agent (e-signature)"])
 

@@ -21,10 +21,10 @@ from zhengwu.audit.services import record_event
 from zhengwu.core.context import client_ip
 from zhengwu.core.errors import NotFound, RateLimited, ValidationFailed
 
-from . import conf
-from .agent_constants import AgentStatus
-from .agent_services import agent_registration_expire_if_due
-from .models import AgentRegistration
+from .. import conf
+from ..models import AgentRegistration
+from .constants import AgentStatus
+from .services import agent_registration_expire_if_due
 
 EVENT_RESULT_QUERIED = "agent_registration.result_queried"
 RESULT_WINDOW = datetime.timedelta(minutes=10)

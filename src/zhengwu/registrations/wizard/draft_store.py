@@ -23,8 +23,8 @@ from typing import Any
 
 from zhengwu.core.crypto import DecryptionError, decrypt_str, encrypt_str
 
-from .constants import DraftStep
-from .models import RegistrationDraft
+from ..constants import DraftStep
+from ..models import RegistrationDraft
 
 PURPOSE = "registrations.draft.v1"
 MAX_TOKEN_LENGTH = 4096  # a sealed step-1 draft is about 700 characters

@@ -17,11 +17,11 @@ from zhengwu.core.errors import ZhengwuError
 from zhengwu.notifications.services import verification_code_send
 from zhengwu.uploads.models import UploadKind
 
-from . import manual_services
-from .constants import SMS_CODE_PURPOSE
-from .manual_constants import MANUAL_UPLOAD_KINDS, ManualStatus
-from .manual_forms import ManualForm, ManualInfoForm
-from .models import ManualVerification
+from ..constants import SMS_CODE_PURPOSE
+from ..models import ManualVerification
+from . import services as manual_services
+from .constants import MANUAL_UPLOAD_KINDS, ManualStatus
+from .forms import ManualForm, ManualInfoForm
 
 SESSION_KEY = "manual_verification"
 #: The step indicator of seed 001 一.3 (信息确认 → 创建用户 → 注册成功), on one page here.

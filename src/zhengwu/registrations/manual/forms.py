@@ -10,9 +10,9 @@ from zhengwu.accounts.constants import IdType, LegalPersonType, Location
 from zhengwu.uploads.forms import JpegUploadField
 from zhengwu.uploads.models import UploadKind
 
-from . import rules
-from .forms import _text, agreement_field, captcha_field, new_password_field, sms_code_field
-from .manual_constants import ManualApplicantKind
+from ..common import rules
+from ..wizard.forms import _text, agreement_field, captcha_field, new_password_field, sms_code_field
+from .constants import ManualApplicantKind
 
 UPLOAD_HINT = _("照片支持.jpg、.jpeg格式，大小不超过5MB，所有信息清晰可见")
 

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengwu.accounts.constants import IdType, LegalPersonType
 
-from . import rules
-from .forms import _text, agreement_field, captcha_field, new_password_field, sms_code_field
+from ..common import rules
+from ..wizard.forms import _text, agreement_field, captcha_field, new_password_field, sms_code_field
 
 
 class AgentUnitForm(forms.Form):

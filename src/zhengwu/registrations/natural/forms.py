@@ -8,10 +8,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import rules
-from .forms import _text as text_field
-from .forms import captcha_field, new_password_field, sms_code_field
-from .models.natural import NaturalIdType
+from ..common import rules
+from ..models.natural import NaturalIdType
+from ..wizard.forms import _text as text_field
+from ..wizard.forms import captcha_field, new_password_field, sms_code_field
 
 
 def _text(label: Any, *, required: bool = True, **attrs: str) -> forms.CharField:

@@ -63,8 +63,22 @@ from zhengwu.integrations.identity.base import (
 from zhengwu.notifications.services import sms_send, verification_code_check
 from zhengwu.workdays.selectors import deadline
 
-from . import conf, rules
-from .agent_constants import (
+from .. import conf
+from ..common import rules
+from ..common.reasons import rejection_reason
+from ..constants import FACE_PURPOSE_REGISTRATION, SMS_CODE_PURPOSE
+from ..errors import DraftExpired
+from ..models import AgentRegistration
+from ..wizard.services import (
+    USERNAME_TAKEN,
+    _identity,
+    _registry_check,
+    _username_available,
+    face_failed_record,
+    legal_rep_id_number_validate,
+    unit_validate,
+)
+from .constants import (
     EDITABLE_STATES,
     FACE_PURPOSE_MANDATE,
     RESIGN_FIELDS,
@@ -74,20 +88,7 @@ from .agent_constants import (
     AgentReviewRule,
     AgentStatus,
 )
-from .agent_letter import SIGN_REASON, authorisation_letter_pdf
-from .constants import FACE_PURPOSE_REGISTRATION, SMS_CODE_PURPOSE
-from .errors import DraftExpired
-from .models import AgentRegistration
-from .reasons import rejection_reason
-from .services import (
-    USERNAME_TAKEN,
-    _identity,
-    _registry_check,
-    _username_available,
-    face_failed_record,
-    legal_rep_id_number_validate,
-    unit_validate,
-)
+from .letter import SIGN_REASON, authorisation_letter_pdf
 
 SYSTEM_ACTOR = "system:agent_signature_timeout"
 #: Submitted and not approved: one per unit and agent (a database constraint as well).

@@ -5,8 +5,6 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from zhengwu.accounts.constants import LegalPersonType
-
 
 class DraftStep(models.TextChoices):
     """Where a wizard stands: the step the person is on (seed 001 step indicator)."""
@@ -46,20 +44,6 @@ APPLICATION_SMS: dict[str, tuple[str, str]] = {
     ApplicationStatus.APPROVED: ("operator_application.approved", "applicant"),
     ApplicationStatus.REJECTED: ("operator_application.rejected", "applicant"),
 }
-
-#: REG-5: types registered by market supervision, whose registry mobile is checked. Social
-#: organisations, agencies and public institutions are exempt (seed 003: 社团法人、机关事业单位
-#: 不校验手机号码); cooperatives are registered like enterprises (seed 001: 企业、农专社).
-REGISTRY_MOBILE_CHECKED_TYPES = frozenset(
-    {
-        LegalPersonType.ENTERPRISE,
-        LegalPersonType.COOPERATIVE,
-        LegalPersonType.INDIVIDUAL_BUSINESS,
-    }
-)
-
-#: Types whose unit name is an enterprise name in the seed's form labels.
-ENTERPRISE_NAME_TYPES = REGISTRY_MOBILE_CHECKED_TYPES
 
 FACE_PURPOSE_REGISTRATION = "registration"
 FACE_PURPOSE_APPROVAL = "approval"

@@ -16,7 +16,7 @@ from zhengwu.orgcentre import services
 from zhengwu.orgcentre.errors import PendingApplicationExists
 from zhengwu.registrations.tests.factories import OperatorApplicationFactory
 
-NEW_ID = resident_id(777)
+NEW_ID = resident_id(-777)  # outside UserFactory's sequence (it reached 777 and collided)
 NEW_MOBILE = "13957199001"
 
 

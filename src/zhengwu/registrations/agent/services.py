@@ -65,19 +65,19 @@ from zhengwu.workdays.selectors import deadline
 
 from .. import conf
 from ..common import rules
+from ..common.claims import mobile_claim_free, mobile_claim_take
+from ..common.face import face_failed_record, identity_provider
+from ..common.organisations import (
+    legal_rep_id_number_validate,
+    organisation_validate,
+    required_text,
+)
 from ..common.reasons import rejection_reason
+from ..common.registry import registry_check
+from ..common.usernames import username_available, username_taken_error
 from ..constants import FACE_PURPOSE_REGISTRATION, SMS_CODE_PURPOSE
 from ..errors import DraftExpired
 from ..models import AgentRegistration
-from ..wizard.services import (
-    USERNAME_TAKEN,
-    _identity,
-    _registry_check,
-    _username_available,
-    face_failed_record,
-    legal_rep_id_number_validate,
-    unit_validate,
-)
 from .constants import (
     EDITABLE_STATES,
     FACE_PURPOSE_MANDATE,
@@ -117,15 +117,6 @@ def agent_review_deadline(start: datetime.datetime) -> datetime.datetime:
 # --- validation -------------------------------------------------------------------------------
 
 
-def _required(value: Any, *, field: str, label: str) -> str:
-    value = " ".join(str(value or "").split())
-    if not value:
-        raise ValidationFailed(f"请填写{label}", code=f"{field}.empty", field=field)
-    if len(value) > 200:
-        raise ValidationFailed(f"{label}不能超过200个字", code=f"{field}.too_long", field=field)
-    return value
-
-
 def agent_unit_validate(
     *,
     legal_person_type: str,
@@ -140,7 +131,7 @@ def agent_unit_validate(
     """The unit and its legal representative, normalised and confirmed by the register like
     the wizard's step 1 (REG-1…REG-3); the legal representative must hold a resident ID card
     (REG-10: others take the manual channel). Raises ``ValidationFailed`` naming the field."""
-    unit = unit_validate(
+    unit = organisation_validate(
         legal_person_type=legal_person_type,
         organisation_name=organisation_name,
         uscc=uscc,
@@ -163,7 +154,7 @@ def agent_unit_validate(
             landline = identifiers.mobile.validate_landline(landline)
         except identifiers.InvalidIdentifier as exc:
             raise ValidationFailed(exc.message, code=exc.code, field="landline") from exc
-    _registry_check(unit, rep_number=rep_number)
+    registry_check(unit, rep_number=rep_number)
     return {
         "legal_person_type": unit.legal_person_type,
         "organisation_name": unit.organisation_name,
@@ -177,7 +168,7 @@ def agent_unit_validate(
 
 
 def _username_free(username: str, *, exclude_pk: int | None = None) -> None:
-    _username_available(username)
+    username_available(username)
     open_agents = AgentRegistration.objects.filter(username__iexact=username).exclude(
         status=AgentStatus.APPROVED
     )
@@ -186,36 +177,19 @@ def _username_free(username: str, *, exclude_pk: int | None = None) -> None:
     # A draft reserves its username only while it lives.
     open_agents = open_agents.exclude(status=AgentStatus.DRAFT, expires_at__lte=timezone.now())
     if open_agents.exists():
-        raise ValidationFailed(USERNAME_TAKEN, code="username.taken", field="username")
+        raise username_taken_error()
 
 
 def _claim(*, uscc: str, mobile: str, holder: str, expires_at: Any, actor: Any) -> None:
     """REG-8: the agent's mobile is bound within the unit like any other account's."""
-    try:
-        accounts.mobile_claim_acquire(
-            organisation_key=organisation_claim_key(uscc=uscc),
-            mobile=mobile,
-            holder=holder,
-            expires_at=expires_at,
-            actor=actor,
-        )
-    except MobileTaken:
-        raise ValidationFailed(MOBILE_TAKEN, code="mobile.taken", field="mobile") from None
-
-
-def _claim_free(*, uscc: str, mobile: str) -> None:
-    """Early REG-8 answer before the SMS code is spent (the claim's constraint decides)."""
-    from zhengwu.accounts.models import MobileClaim
-
-    taken = (
-        MobileClaim.objects.filter(
-            organisation_key=organisation_claim_key(uscc=uscc), mobile_hash=mobile_hash(mobile)
-        )
-        .exclude(expires_at__lte=timezone.now())
-        .exists()
+    mobile_claim_take(
+        organisation_key=organisation_claim_key(uscc=uscc),
+        mobile=mobile,
+        holder=holder,
+        expires_at=expires_at,
+        actor=actor,
+        message=MOBILE_TAKEN,
     )
-    if taken:
-        raise ValidationFailed(MOBILE_TAKEN, code="mobile.taken", field="mobile")
 
 
 def _new_reference(now: datetime.datetime) -> str:
@@ -262,7 +236,7 @@ def agent_registration_start(
     )
     username = rules.username_validate(username)
     _username_free(username)
-    agent_name = _required(agent_name, field="agent_name", label="代理人姓名")
+    agent_name = required_text(agent_name, field="agent_name", label="代理人姓名", max_length=200)
     if agent_id_type not in IdType.values:
         raise ValidationFailed("请选择代理人证件类型", code="id_type.empty", field="agent_id_type")
     agent_number = id_number_validate(
@@ -294,7 +268,11 @@ def agent_registration_start(
         uscc=unit["uscc"], agent_id_number_hash=agent_hash, status__in=OPEN_STATES
     ).exists():
         raise ValidationFailed(OPEN_EXISTS, code="agent_registration.open_exists", field="uscc")
-    _claim_free(uscc=unit["uscc"], mobile=number)
+    mobile_claim_free(
+        organisation_key=organisation_claim_key(uscc=unit["uscc"]),
+        mobile=number,
+        message=MOBILE_TAKEN,
+    )
     if not (sms_code or "").strip():
         raise ValidationFailed("请填写短信验证码", code="sms_code.empty", field="sms_code")
     verification_code_check(mobile=number, purpose=SMS_CODE_PURPOSE, code=sms_code)
@@ -379,7 +357,7 @@ def agent_face_start(*, application: AgentRegistration, actor: Any = None) -> Fa
         raise ValidationFailed("申请已提交", code="registration.wrong_step")
     if application.is_draft_expired:
         raise DraftExpired()
-    session = _identity().start_check(
+    session = identity_provider().start_check(
         FaceCheckRequest(
             name=application.agent_name,
             id_type=application.agent_id_type,
@@ -407,7 +385,7 @@ def agent_face_poll(*, application: AgentRegistration, actor: Any = None) -> Fac
         return FaceCheckResult(status=FaceCheckStatus.PASSED)
     if not application.agent_face_token:
         raise ValidationFailed("请先开始实名认证", code="registration.face_not_started")
-    result = _identity().get_result(application.agent_face_token)
+    result = identity_provider().get_result(application.agent_face_token)
     if result.is_passed:
         now = timezone.now()
         AgentRegistration.objects.filter(
@@ -509,7 +487,7 @@ def agent_registration_submit(
         raise DraftExpired()
     if application.agent_face_passed_at is None or not application.agent_face_token:
         raise ValidationFailed("请先完成代理人实名认证", code="registration.face_required")
-    result = _identity().get_result(application.agent_face_token)
+    result = identity_provider().get_result(application.agent_face_token)
     if not result.is_passed:
         raise ValidationFailed("请先完成代理人实名认证", code="registration.face_required")
     letter = _letter(application)
@@ -520,7 +498,7 @@ def agent_registration_submit(
             if locked.agent_face_token != application.agent_face_token:
                 raise ValidationFailed("实名认证已失效，请重新认证", code="registration.face_stale")
             if User.objects.filter(username__iexact=locked.username).exists():
-                raise ValidationFailed(USERNAME_TAKEN, code="username.taken", field="username")
+                raise username_taken_error()
             user = User(
                 username=locked.username,
                 password=locked.password_hash,
@@ -564,7 +542,7 @@ def agent_registration_submit(
             _signature_request_sms(application, actor=actor)
     except IntegrityError as exc:
         if "username" in str(exc).lower():
-            raise ValidationFailed(USERNAME_TAKEN, code="username.taken", field="username") from exc
+            raise username_taken_error() from exc
         raise ValidationFailed(
             OPEN_EXISTS, code="agent_registration.open_exists", field="uscc"
         ) from exc
@@ -801,7 +779,7 @@ def agent_sign_face_start(
 ) -> FaceCheckSession:
     """The legal representative's face check, bound to their resident ID number."""
     _check_link(application, token)
-    session = _identity().start_check(
+    session = identity_provider().start_check(
         FaceCheckRequest(
             name=application.legal_rep_name,
             id_type=IdType.RESIDENT_ID,
@@ -826,7 +804,7 @@ def agent_sign_face_poll(
     _check_link(application, token)
     if not application.sign_face_token:
         raise ValidationFailed("请先开始人脸识别", code="registration.face_not_started")
-    result = _identity().get_result(application.sign_face_token)
+    result = identity_provider().get_result(application.sign_face_token)
     if result.is_final and not result.is_passed:
         face_failed_record(
             "agent_registration.signer_face_failed", actor=actor, subject=application, result=result
@@ -842,7 +820,7 @@ def agent_letter_sign(
     dies, the review deadline starts (``ZHENGWU_AGENT_REVIEW_RULE``)."""
     _check_link(application, token)
     face_token = application.sign_face_token
-    if not face_token or not _identity().get_result(face_token).is_passed:
+    if not face_token or not identity_provider().get_result(face_token).is_passed:
         raise ValidationFailed("请先完成法定代表人人脸识别", code="agent_sign.face_required")
     now = timezone.now()
     due = agent_review_deadline(now)

@@ -17,9 +17,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as gettext_now
 
+from zhengwu.audit.services import record_event
 from zhengwu.core.errors import ZhengwuError
-from zhengwu.integrations.identity.base import FaceCheckResult
+from zhengwu.integrations.identity.base import FaceCheckResult, IdentityProvider
 from zhengwu.integrations.identity.qr import qr_svg
+from zhengwu.integrations.loading import get_provider
 
 #: htmx stops polling on this status.
 STOP_POLLING = 286
@@ -86,3 +88,23 @@ def face_status(
         response["HX-Redirect"] = passed_url() if callable(passed_url) else passed_url
         return response
     return render(request, step.status_template, {**extra, "result": result})
+
+
+def identity_provider() -> IdentityProvider:
+    """The identity provider (``ZHENGWU_IDENTITY_BACKEND``) every face step asks."""
+    provider: IdentityProvider = get_provider("ZHENGWU_IDENTITY_BACKEND")
+    return provider
+
+
+def face_failed_record(
+    event_type: str, *, actor: Any, subject: Any, result: FaceCheckResult
+) -> None:
+    """A face check that ended without a pass, audited durably (it survives a rollback)."""
+    record_event(
+        event_type,
+        actor=actor,
+        subject=subject,
+        after={"status": str(result.status)},
+        outcome="failure",
+        durable=True,
+    )

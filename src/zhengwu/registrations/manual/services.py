@@ -46,9 +46,9 @@ from zhengwu.uploads.services import upload_attach, upload_delete, upload_store
 from zhengwu.workdays.selectors import deadline
 
 from ..common import rules
+from ..common.usernames import username_available, username_taken_error
 from ..constants import SMS_CODE_PURPOSE
 from ..models import ManualVerification
-from ..wizard.services import USERNAME_TAKEN, _username_available
 from .constants import (
     MANUAL_UPLOAD_KINDS,
     SUBJECT_TYPE,
@@ -315,7 +315,7 @@ def manual_verification_submit(
     """
     values = _clean(ManualData.from_mapping(data))
     username = rules.username_validate(username)
-    _username_available(username)
+    username_available(username)
     number = mobile_validate(number=mobile)
     rules.password_validate(
         password,
@@ -335,7 +335,7 @@ def manual_verification_submit(
     try:
         with transaction.atomic():
             if User.objects.filter(username__iexact=username).exists():
-                raise ValidationFailed(USERNAME_TAKEN, code="username.taken", field="username")
+                raise username_taken_error()
             user = accounts.legal_person_user_create(
                 username=username,
                 password_hash=make_password(password),
@@ -381,7 +381,7 @@ def manual_verification_submit(
             _received_sms(case, actor=user)
     except IntegrityError as exc:
         if "username" in str(exc).lower():
-            raise ValidationFailed(USERNAME_TAKEN, code="username.taken", field="username") from exc
+            raise username_taken_error() from exc
         raise
     return case
 

@@ -28,7 +28,7 @@ from zhengwu.accounts import services as accounts
 from zhengwu.accounts.constants import IdType
 from zhengwu.accounts.errors import MobileTaken
 from zhengwu.accounts.identity import birth_date_of, id_number_hash, mobile_hash, mobile_validate
-from zhengwu.accounts.models import MobileClaim, User
+from zhengwu.accounts.models import User
 from zhengwu.audit.services import record_event
 from zhengwu.core.errors import NotFound, ValidationFailed
 from zhengwu.core.masking import mask_mobile
@@ -43,6 +43,9 @@ from zhengwu.notifications.services import sms_send, verification_code_check
 from zhengwu.workdays.selectors import add_working_hours
 
 from ..common import rules
+from ..common.claims import mobile_claim_free, mobile_claim_take
+from ..common.face import identity_provider
+from ..common.organisations import draft_expiry, required_text
 from ..constants import FACE_PURPOSE_REGISTRATION, SMS_CODE_PURPOSE
 from ..errors import DraftExpired
 from ..models.natural import (
@@ -53,7 +56,6 @@ from ..models.natural import (
     NaturalPersonReview,
     NaturalReviewStatus,
 )
-from ..wizard.services import _identity, _new_expiry, _required
 
 MOBILE_TAKEN = "该手机号已注册个人账号，请直接登录或使用其他手机号"
 USERNAME_TAKEN = "该手机号已被用作其他账号的用户名，请使用其他手机号"
@@ -166,31 +168,25 @@ def natural_password_validate(password: str, *, mobile: str, id_type: str, id_nu
 
 def _mobile_free_or_mine(*, mobile: str, holder: str = "") -> None:
     """Early answer before the SMS code is spent (the claim's constraint decides for real)."""
-    taken = (
-        MobileClaim.objects.filter(
-            organisation_key=NATURAL_PERSON_CLAIM_KEY, mobile_hash=mobile_hash(mobile)
-        )
-        .exclude(holder=holder)
-        .exclude(expires_at__lte=timezone.now())
-        .exists()
+    mobile_claim_free(
+        organisation_key=NATURAL_PERSON_CLAIM_KEY,
+        mobile=mobile,
+        holder=holder,
+        message=MOBILE_TAKEN,
     )
-    if taken:
-        raise ValidationFailed(MOBILE_TAKEN, code="mobile.taken", field="mobile")
     if User.objects.filter(username__iexact=mobile).exists():
         raise ValidationFailed(USERNAME_TAKEN, code="username.taken", field="mobile")
 
 
 def _claim(*, mobile: str, holder: str, expires_at: datetime.datetime | None, actor: Any) -> None:
-    try:
-        accounts.mobile_claim_acquire(
-            organisation_key=NATURAL_PERSON_CLAIM_KEY,
-            mobile=mobile,
-            holder=holder,
-            expires_at=expires_at,
-            actor=actor,
-        )
-    except MobileTaken:
-        raise ValidationFailed(MOBILE_TAKEN, code="mobile.taken", field="mobile") from None
+    mobile_claim_take(
+        organisation_key=NATURAL_PERSON_CLAIM_KEY,
+        mobile=mobile,
+        holder=holder,
+        expires_at=expires_at,
+        actor=actor,
+        message=MOBILE_TAKEN,
+    )
 
 
 # --- the form ----------------------------------------------------------------------------------
@@ -228,7 +224,7 @@ def natural_registration_submit(
     """
     if id_type not in NaturalIdType.values:
         raise ValidationFailed("请选择证件类型", code="id_type.empty", field="id_type")
-    real_name = _required(real_name, field="real_name", label="姓名")
+    real_name = required_text(real_name, field="real_name", label="姓名")
     number = natural_id_number_validate(id_type=id_type, number=id_number)
     valid_from, valid_until = validity_validate(
         valid_from=valid_from, valid_until=valid_until, long_term=long_term
@@ -241,7 +237,7 @@ def natural_registration_submit(
     if not (sms_code or "").strip():
         raise ValidationFailed("请填写短信验证码", code="sms_code.empty", field="sms_code")
     verification_code_check(mobile=phone, purpose=SMS_CODE_PURPOSE, code=sms_code)
-    expires_at = _new_expiry()
+    expires_at = draft_expiry()
     with transaction.atomic():
         draft = NaturalPersonDraft.objects.create(
             id_type=id_type,
@@ -289,7 +285,7 @@ def natural_face_start(*, draft: NaturalPersonDraft, actor: Any = None) -> FaceC
         raise ValidationFailed("注册已完成", code="registration.wrong_step")
     if draft.is_expired:
         raise DraftExpired()
-    session = _identity().start_check(
+    session = identity_provider().start_check(
         FaceCheckRequest(
             name=draft.real_name,
             id_type=account_id_type(draft.id_type),
@@ -316,7 +312,7 @@ def natural_face_poll(*, draft: NaturalPersonDraft, actor: Any = None) -> FaceCh
         return FaceCheckResult(status=FaceCheckStatus.FAILED, reason=draft.face_failure_reason)
     if not draft.face_token:
         raise ValidationFailed("请先开始实名认证", code="registration.face_not_started")
-    result = _identity().get_result(draft.face_token)
+    result = identity_provider().get_result(draft.face_token)
     if result.is_passed:
         natural_registration_complete(draft=draft, actor=actor)
     elif result.status == FaceCheckStatus.FAILED:
@@ -375,7 +371,7 @@ def natural_registration_complete(
 ) -> NaturalPersonDraft:
     """Face check passed: open the account in one transaction; SMS
     ``registration.natural_succeeded`` after commit."""
-    result = _identity().get_result(draft.face_token) if draft.face_token else None
+    result = identity_provider().get_result(draft.face_token) if draft.face_token else None
     if result is None or not result.is_passed:
         raise ValidationFailed("请先完成实名认证", code="registration.face_required")
     try:
@@ -439,7 +435,7 @@ def natural_person_review_submit(
         raise ValidationFailed("注册已完成", code="registration.wrong_step")
     if draft.is_expired:
         raise DraftExpired()
-    result = _identity().get_result(draft.face_token) if draft.face_token else None
+    result = identity_provider().get_result(draft.face_token) if draft.face_token else None
     if result is None or result.status != FaceCheckStatus.FAILED:
         raise ValidationFailed("人脸识别未通过时才可申请人工审核", code="review.face_not_failed")
     now = timezone.now()

@@ -16,7 +16,8 @@ from zhengwu.notifications.models import SmsMessage
 from zhengwu.registrations.errors import ApplicationLimit
 from zhengwu.registrations.models import OperatorApplication
 from zhengwu.registrations.tests.factories import OperatorApplicationFactory
-from zhengwu.registrations.wizard import selectors, services
+from zhengwu.registrations.wizard import reviews as services
+from zhengwu.registrations.wizard import selectors
 
 pytestmark = pytest.mark.django_db
 

@@ -135,3 +135,23 @@ def test_expired_draft_cannot_continue(start, submit_user, time_machine):
     time_machine.move_to(draft.expires_at)
     with pytest.raises(DraftExpired):
         services.draft_get(draft_id=draft.pk, token=token)
+
+
+def test_a_passing_face_poll_asks_the_identity_provider_once(
+    start, submit_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    """REG-6: the poll that sees the pass completes with that result; it does not ask again."""
+    from zhengwu.integrations.loading import get_provider
+
+    provider = get_provider("ZHENGWU_IDENTITY_BACKEND")
+    draft = start()
+    submit_user(draft, as_legal_rep=True)
+    services.registration_face_start(draft=draft)
+    asked = []
+    real = provider.get_result
+    monkeypatch.setattr(provider, "get_result", lambda token: asked.append(token) or real(token))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.registration_face_poll(draft=draft).is_passed
+    assert len(asked) == 1
+    draft.refresh_from_db()
+    assert draft.step == "done"

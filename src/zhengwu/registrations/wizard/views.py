@@ -23,7 +23,7 @@ from ..common.face import FaceStep
 from ..constants import DraftOutcome, DraftStep
 from ..errors import DraftExpired
 from ..models import RegistrationDraft
-from . import draft_store, selectors, services
+from . import draft_store, reviews, selectors, services
 from .forms import InfoForm, RejectForm, UserForm
 
 SESSION_KEY = "registration_draft"
@@ -199,7 +199,7 @@ def application_approve(request: HttpRequest, pk: int) -> HttpResponse:
     """同意: start the approver's own face check and show its QR code (REG-7)."""
     application = _application_or_404(request, pk)
     try:
-        session = services.operator_application_approval_face_start(
+        session = reviews.operator_application_approval_face_start(
             application=application,
             actor=request.user,  # type: ignore[arg-type]
         )
@@ -220,7 +220,7 @@ def application_approve(request: HttpRequest, pk: int) -> HttpResponse:
 def application_approve_status(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application_or_404(request, pk)
     try:
-        result = services.operator_application_approval_face_poll(
+        result = reviews.operator_application_approval_face_poll(
             application=application,
             actor=request.user,  # type: ignore[arg-type]
         )
@@ -250,7 +250,7 @@ def application_approve_status(request: HttpRequest, pk: int) -> HttpResponse:
 def application_reject(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application_or_404(request, pk)
     try:
-        services.operator_application_reject(
+        reviews.operator_application_reject(
             application=application,
             actor=request.user,  # type: ignore[arg-type]
             reason=request.POST.get("reason", ""),

@@ -92,7 +92,7 @@ def face_status(
 
 def identity_provider() -> IdentityProvider:
     """The identity provider (``ZHENGWU_IDENTITY_BACKEND``) every face step asks."""
-    provider: IdentityProvider = get_provider("ZHENGWU_IDENTITY_BACKEND")
+    provider: IdentityProvider = get_provider("ZHENGWU_IDENTITY_BACKEND", IdentityProvider)
     return provider
 
 

@@ -37,7 +37,7 @@ _FORM_FIELDS = {
 
 
 def _registry() -> RegistryProvider:
-    provider: RegistryProvider = get_provider("ZHENGWU_REGISTRY_BACKEND")
+    provider: RegistryProvider = get_provider("ZHENGWU_REGISTRY_BACKEND", RegistryProvider)
     return provider
 
 

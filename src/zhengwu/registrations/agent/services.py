@@ -16,9 +16,10 @@ PAdES signature by the ``esign`` provider; 签名中 → 待审核) or ``agent_l
 ``agent_signatures_expire`` (task and command) and by ``agent_registration_expire_if_due`` on
 every read, so it holds even when the worker is late.
 
-The reviewer (``zhengwu.reviews`` checks the permission): ``agent_registration_approve`` /
-``agent_registration_reject``. Every move goes through ``core.workflow.transition``; SMS leave
-after commit; providers (face, e-signature) are never called inside a transaction.
+The reviewer's decisions (``agent_registration_approve`` / ``agent_registration_reject``) and
+the 代理注册 queue are in ``agent.reviews``. Every move goes through
+``core.workflow.transition``; SMS leave after commit; providers (face, e-signature) are
+never called inside a transaction.
 """
 
 from __future__ import annotations
@@ -38,8 +39,7 @@ from django.utils import timezone
 
 from zhengwu import identifiers
 from zhengwu.accounts import services as accounts
-from zhengwu.accounts.constants import IdType, Location, Role
-from zhengwu.accounts.errors import MobileTaken
+from zhengwu.accounts.constants import IdType, Location
 from zhengwu.accounts.identity import (
     birth_date_of,
     id_number_hash,
@@ -47,7 +47,7 @@ from zhengwu.accounts.identity import (
     mobile_hash,
     mobile_validate,
 )
-from zhengwu.accounts.models import Membership, User, organisation_claim_key
+from zhengwu.accounts.models import User, organisation_claim_key
 from zhengwu.audit.services import record_event
 from zhengwu.core.errors import IllegalTransition, NotFound, ValidationFailed
 from zhengwu.core.masking import mask_mobile
@@ -72,7 +72,6 @@ from ..common.organisations import (
     organisation_validate,
     required_text,
 )
-from ..common.reasons import rejection_reason
 from ..common.registry import registry_check
 from ..common.usernames import username_available, username_taken_error
 from ..constants import FACE_PURPOSE_REGISTRATION, SMS_CODE_PURPOSE
@@ -84,7 +83,6 @@ from .constants import (
     RESIGN_FIELDS,
     SIGN_LINK_SALT,
     SIGNING_HOURS,
-    AgentRejectionReason,
     AgentReviewRule,
     AgentStatus,
 )
@@ -889,91 +887,3 @@ def agent_letter_refuse(
 
 def _user_or_none(actor: Any) -> User | None:
     return actor if isinstance(actor, User) else None
-
-
-def agent_registration_approve(*, application: AgentRegistration, actor: Any) -> AgentRegistration:
-    """通过 (待审核 → 通过): the agent's account becomes active and joins the unit like the
-    wizard's (the organisation created from the verified data if new); the first member of a
-    unit becomes its administrator (the legal representative authorised account management,
-    decision 0009), a later one an operator; the mobile is bound to the account (REG-8); SMS
-    ``registration.succeeded``. A second decision is refused by the transition helper."""
-    with transaction.atomic():
-        locked = AgentRegistration.objects.select_for_update().get(pk=application.pk)
-        application = transition(
-            locked,
-            AgentStatus.APPROVED,
-            actor=actor,
-            changes={"decided_by": _user_or_none(actor), "decided_at": timezone.now()},
-        )
-        organisation = accounts.organisation_get_or_create(
-            uscc=application.uscc,
-            name=application.organisation_name,
-            legal_person_type=application.legal_person_type,
-            location=application.location,
-            legal_rep_name=application.legal_rep_name,
-            legal_rep_id_type=application.legal_rep_id_type,
-            legal_rep_id_number=application.legal_rep_id_number,
-            actor=actor,
-        )
-        user = application.user
-        assert user is not None  # created on submission
-        has_members = Membership.objects.filter(organisation=organisation, is_active=True).exists()
-        User.objects.filter(pk=user.pk).update(is_active=True)
-        user.is_active = True
-        record_event("user.activated", actor=actor, subject=user, after={"active": True})
-        accounts.membership_create(
-            organisation=organisation,
-            user=user,
-            role=Role.OPERATOR if has_members else Role.ADMINISTRATOR,
-            actor=actor,
-        )
-        try:
-            accounts.mobile_claim_transfer(
-                organisation_key=organisation.claim_key,
-                mobile=application.agent_mobile,
-                from_holder=application.claim_holder,
-                to_holder=f"accounts.user:{user.pk}",
-                user=user,
-            )
-        except MobileTaken:
-            raise ValidationFailed(MOBILE_TAKEN, code="mobile.taken", field="mobile") from None
-        AgentRegistration.objects.filter(pk=application.pk).update(organisation=organisation)
-        application.organisation = organisation
-        sms_send(
-            mobile=application.agent_mobile,
-            template="registration.succeeded",
-            params={"organisation": organisation.name, "username": user.username},
-            actor=actor,
-            subject=application,
-        )
-    return application
-
-
-def agent_registration_reject(
-    *, application: AgentRegistration, actor: Any, reason_code: str, reason_text: str = ""
-) -> AgentRegistration:
-    """不通过 with a reason template plus free text (``其他`` needs the text); frees the mobile
-    (REG-8) until the agent resubmits; SMS ``registration.rejected`` with the reason."""
-    reason = rejection_reason(reason_code, reason_text, reasons=AgentRejectionReason)
-    with transaction.atomic():
-        application = transition(
-            application,
-            AgentStatus.REJECTED,
-            actor=actor,
-            reason=reason,
-            changes={
-                "reason": reason,
-                "reason_code": reason_code,
-                "decided_by": _user_or_none(actor),
-                "decided_at": timezone.now(),
-            },
-        )
-        accounts.mobile_claim_release(holder=application.claim_holder)
-        sms_send(
-            mobile=application.agent_mobile,
-            template="registration.rejected",
-            params={"organisation": application.organisation_name, "reason": reason},
-            actor=actor,
-            subject=application,
-        )
-    return application

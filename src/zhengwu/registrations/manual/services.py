@@ -5,7 +5,7 @@ code, then in one transaction creates the applicant's account (kind legal_person
 membership yet), the case with its working-day deadline (CAL-1), stores and attaches the
 uploads, and queues the 已受理 SMS. ``manual_verification_resubmit`` (不通过 → 待审核) keeps the
 uploads the rejection did not ask for again. The reviewer's decisions are in
-``zhengwu.reviews.services`` (dependencies point one way: reviews → registrations). Every
+``manual.reviews``, which plugs the queue into ``zhengwu.reviews``. Every
 move goes through ``core.workflow.transition`` (history row, audit event); SMS after commit.
 """
 

@@ -4,7 +4,7 @@
 code, password) → ``natural_face_start`` / ``natural_face_poll`` (实名认证, bound to the ID
 number) → an active ``natural_person`` account, or, when the face check fails,
 ``natural_person_review_submit`` (人工审核, 48 working hours) decided by the back office with
-``natural_person_review_approve`` / ``natural_person_review_reject``; a returned review can be
+``natural.reviews.natural_review_approve`` / ``natural_review_reject``; a returned review can be
 resubmitted (``natural_person_review_resubmit``).
 
 One account per mobile among natural persons: a ``MobileClaim`` under
@@ -466,73 +466,6 @@ def natural_person_review_submit(
         )
         _received_sms(review, mobile=locked.mobile, actor=actor)
     draft.refresh_from_db()
-    return review
-
-
-def natural_person_review_approve(
-    *, review: NaturalPersonReview, actor: Any
-) -> NaturalPersonReview:
-    """Back office: approve (待审核 → 审核通过); opens the account, SMS
-    ``manual_review.approved`` after commit."""
-    with transaction.atomic():
-        locked = NaturalPersonReview.objects.select_for_update().get(pk=review.pk)
-        draft = locked.draft
-        user = None
-        if locked.status == NaturalReviewStatus.PENDING:
-            user = _user_create(draft=draft, actor=actor)
-        review = transition(
-            locked,
-            NaturalReviewStatus.APPROVED,
-            actor=actor,
-            changes={
-                "user": user,
-                "decided_by": _user_or_none(actor),
-                "decided_at": timezone.now(),
-            },
-        )
-        assert user is not None  # transition() refused anything but pending → approved
-        _claim_to_user(mobile=draft.mobile, from_holder=locked.claim_holder, user=user)
-        NaturalPersonDraft.objects.filter(pk=draft.pk).update(user=user)
-        sms_send(
-            mobile=draft.mobile,
-            template="manual_review.approved",
-            params={"reference": review.reference},
-            actor=actor,
-            subject=review,
-        )
-    return review
-
-
-def natural_person_review_reject(
-    *, review: NaturalPersonReview, actor: Any, reason: str
-) -> NaturalPersonReview:
-    """Back office: return with reasons (待审核 → 已退回); frees the mobile; SMS
-    ``manual_review.rejected`` with the reason after commit."""
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise ValidationFailed("请填写退回原因", code="reason.empty", field="reason")
-    if len(reason) > 200:
-        raise ValidationFailed("退回原因不能超过200个字", code="reason.too_long", field="reason")
-    with transaction.atomic():
-        review = transition(
-            review,
-            NaturalReviewStatus.RETURNED,
-            actor=actor,
-            reason=reason,
-            changes={
-                "reason": reason,
-                "decided_by": _user_or_none(actor),
-                "decided_at": timezone.now(),
-            },
-        )
-        accounts.mobile_claim_release(holder=review.claim_holder)
-        sms_send(
-            mobile=review.draft.mobile,
-            template="manual_review.rejected",
-            params={"reference": review.reference, "reason": reason},
-            actor=actor,
-            subject=review,
-        )
     return review
 
 

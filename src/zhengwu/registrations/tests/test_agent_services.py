@@ -21,6 +21,7 @@ from zhengwu.core.models import Transition
 from zhengwu.integrations.esign import get_esign
 from zhengwu.integrations.esign.pades import _asn1_certificate
 from zhengwu.notifications.models import SmsMessage
+from zhengwu.registrations.agent import reviews as agent_reviews
 from zhengwu.registrations.agent import services
 from zhengwu.registrations.agent.constants import AgentStatus
 from zhengwu.registrations.models import AgentRegistration
@@ -258,7 +259,7 @@ def test_resubmission_after_a_timeout(submitted, time_machine):
 def _rejected(submitted, reviewer):
     application = submitted()
     application = sign(application, link_token())
-    return services.agent_registration_reject(
+    return agent_reviews.agent_registration_reject(
         application=application, actor=reviewer, reason_code="other", reason_text="请核对"
     )
 
@@ -347,7 +348,7 @@ def test_approval_activates_the_account_and_creates_the_membership(
     application = submitted()
     application = sign(application, link_token())
     with django_capture_on_commit_callbacks(execute=True):
-        application = services.agent_registration_approve(
+        application = agent_reviews.agent_registration_approve(
             application=application, actor=personas.reviewer
         )
     user = User.objects.get(username="agent_user")
@@ -357,4 +358,4 @@ def test_approval_activates_the_account_and_creates_the_membership(
     assert membership.role == "administrator"
     assert SmsMessage.objects.filter(template_code="registration.succeeded").exists()
     with pytest.raises(IllegalTransition):
-        services.agent_registration_approve(application=application, actor=personas.reviewer)
+        agent_reviews.agent_registration_approve(application=application, actor=personas.reviewer)

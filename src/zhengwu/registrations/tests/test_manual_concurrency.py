@@ -7,8 +7,8 @@ from django.db import connection
 from zhengwu.core.errors import IllegalTransition
 from zhengwu.core.testing import run_together
 from zhengwu.core.workflow import history
+from zhengwu.registrations.manual import reviews as review_services
 from zhengwu.registrations.models import ManualVerification
-from zhengwu.reviews import services as review_services
 from zhengwu.reviews.tests.factories import ManualVerificationFactory, make_reviewer
 
 pytestmark = [

@@ -9,9 +9,9 @@ from zhengwu.accounts.tests.factories import OrganisationFactory, UserFactory
 from zhengwu.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
 from zhengwu.core.workflow import history
 from zhengwu.notifications.models import SmsMessage
+from zhengwu.registrations.manual import reviews as review_services
 from zhengwu.registrations.manual import services as manual_services
 from zhengwu.registrations.manual.constants import ManualStatus
-from zhengwu.reviews import services as review_services
 from zhengwu.reviews.tests.factories import (
     ManualVerificationFactory,
     jpeg_file,

@@ -16,6 +16,7 @@ from zhengwu.notifications.models import SmsMessage
 from zhengwu.notifications.services import verification_code_send
 from zhengwu.registrations.models import NaturalPersonDraft, NaturalPersonReview
 from zhengwu.registrations.models.natural import NATURAL_PERSON_CLAIM_KEY
+from zhengwu.registrations.natural import reviews as natural_reviews
 from zhengwu.registrations.natural import services
 from zhengwu.workdays.selectors import add_working_hours
 
@@ -371,7 +372,7 @@ def test_review_deadline_is_configurable(settings, submit, django_capture_on_com
 def test_approve_opens_the_account(review, personas, django_capture_on_commit_callbacks):
     """通过 → active account, history row, audit, SMS after commit."""
     with django_capture_on_commit_callbacks(execute=True):
-        services.natural_person_review_approve(review=review, actor=personas.reviewer)
+        natural_reviews.natural_review_approve(review=review, actor=personas.reviewer)
     review.refresh_from_db()
     user = User.objects.get(kind="natural_person")
     assert review.status == "approved" and review.user == user and user.is_active
@@ -386,10 +387,15 @@ def test_reject_needs_a_reason_and_frees_the_mobile(
 ):
     """退回 with reasons: SMS with the reason; the mobile is no longer held."""
     with pytest.raises(ValidationFailed):
-        services.natural_person_review_reject(review=review, actor=personas.reviewer, reason=" ")
+        natural_reviews.natural_review_reject(
+            review=review, actor=personas.reviewer, reason_code="other", reason_text=" "
+        )
     with django_capture_on_commit_callbacks(execute=True):
-        services.natural_person_review_reject(
-            review=review, actor=personas.reviewer, reason="证件照片不清晰"
+        natural_reviews.natural_review_reject(
+            review=review,
+            actor=personas.reviewer,
+            reason_code="other",
+            reason_text="证件照片不清晰",
         )
     review.refresh_from_db()
     assert review.status == "returned" and review.reason == "证件照片不清晰"
@@ -401,7 +407,9 @@ def test_reject_needs_a_reason_and_frees_the_mobile(
 
 def test_resubmit_after_return(review, personas, django_capture_on_commit_callbacks):
     """退回 → 重新提交: pending again with a new deadline and the mobile held again."""
-    services.natural_person_review_reject(review=review, actor=personas.reviewer, reason="不清晰")
+    natural_reviews.natural_review_reject(
+        review=review, actor=personas.reviewer, reason_code="other", reason_text="不清晰"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.natural_person_review_resubmit(review=review)
     review.refresh_from_db()
@@ -414,9 +422,11 @@ def test_illegal_moves_are_refused(review, personas):
     """TRANSITIONS: an approved review cannot be returned."""
     from zhengwu.core.errors import IllegalTransition
 
-    services.natural_person_review_approve(review=review, actor=personas.reviewer)
+    natural_reviews.natural_review_approve(review=review, actor=personas.reviewer)
     with pytest.raises(IllegalTransition):
-        services.natural_person_review_reject(review=review, actor=personas.reviewer, reason="x")
+        natural_reviews.natural_review_reject(
+            review=review, actor=personas.reviewer, reason_code="other", reason_text="x"
+        )
     assert NaturalPersonReview.objects.get().status == "approved"
 
 

@@ -108,7 +108,7 @@ def test_returned_review_shows_reasons_and_resubmits(
     client, personas, django_capture_on_commit_callbacks
 ):
     """退回: the result page shows the reason; 重新提交 puts the review back to 待审核."""
-    from zhengwu.registrations.natural import services as natural_services
+    from zhengwu.registrations.natural import reviews as natural_reviews
 
     with django_capture_on_commit_callbacks(execute=True):
         code = _sms_code(client)
@@ -117,8 +117,8 @@ def test_returned_review_shows_reasons_and_resubmits(
     client.get(reverse("registrations:natural_face_status"))
     client.post(reverse("registrations:natural_review"))
     review = NaturalPersonReview.objects.get()
-    natural_services.natural_person_review_reject(
-        review=review, actor=personas.reviewer, reason="证件照片不清晰"
+    natural_reviews.natural_review_reject(
+        review=review, actor=personas.reviewer, reason_code="other", reason_text="证件照片不清晰"
     )
     html = client.get(reverse("registrations:natural_result")).content.decode()
     assert "已退回" in html and "证件照片不清晰" in html and "重新提交" in html

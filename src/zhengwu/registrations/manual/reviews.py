@@ -1,9 +1,10 @@
-"""Writes of the back office (journey 6): the reviewer's decisions on manual verifications.
+"""The manual channel's review decisions and its back-office queue (REG-9, journey 6).
 
 ``manual_verification_approve`` / ``manual_verification_reject`` check that the actor is a
 reviewer, move the case through ``core.workflow.transition`` (row lock, refusal of a second
 decision naming the current state, history row, audit event) and queue the SMS, which leaves
-after commit (NTF-1).
+after commit (NTF-1). ``register`` plugs the 人工认证（法人） queue into ``zhengwu.reviews``
+(called from ``RegistrationsConfig.ready``).
 """
 
 from __future__ import annotations
@@ -11,33 +12,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from zhengwu.accounts import services as accounts
 from zhengwu.accounts.constants import Role
 from zhengwu.accounts.models import Membership, Organisation, User
 from zhengwu.audit.services import record_event
-from zhengwu.core.errors import PermissionDenied
 from zhengwu.core.workflow import transition
 from zhengwu.notifications.services import sms_send
-from zhengwu.registrations.agent import services as agent_services
-from zhengwu.registrations.common.reasons import rejection_reason
-from zhengwu.registrations.manual.constants import (
-    MANUAL_UPLOAD_KINDS,
-    REASON_REUPLOAD,
-    ManualStatus,
-    RejectionReason,
-)
-from zhengwu.registrations.models import AgentRegistration, ManualVerification, NaturalPersonReview
-from zhengwu.registrations.natural import services as natural_services
+from zhengwu.reviews.permissions import reviewer_required
+from zhengwu.reviews.queues import UNIT_CASE_FIELDS, Queue, QueueItem, register_queue
 
-from .forms import NaturalReturnReason
-from .permissions import is_reviewer
-
-
-def _check_reviewer(actor: Any) -> None:
-    if not is_reviewer(actor):
-        raise PermissionDenied("只有审核人员可以审核人工认证申请")
+from ..common.reasons import rejection_reason
+from ..models import ManualVerification
+from .constants import MANUAL_UPLOAD_KINDS, REASON_REUPLOAD, ManualStatus, RejectionReason
 
 
 def manual_verification_approve(*, case: ManualVerification, actor: User) -> ManualVerification:
@@ -48,7 +38,7 @@ def manual_verification_approve(*, case: ManualVerification, actor: User) -> Man
     operators, REG-7); joining an organisation that already has members makes an operator.
     A second decision is refused by the transition helper.
     """
-    _check_reviewer(actor)
+    reviewer_required(actor)
     with transaction.atomic():
         locked = ManualVerification.objects.select_for_update().get(pk=case.pk)
         uscc = (
@@ -139,7 +129,7 @@ def manual_verification_reject(
 ) -> ManualVerification:
     """不通过 with a reason template plus free text (``其他`` needs the text); the material to
     upload again defaults to what the template names. Sends ``manual_review.rejected``."""
-    _check_reviewer(actor)
+    reviewer_required(actor)
     reason = rejection_reason(reason_code, reason_text, reasons=RejectionReason)
     kinds = (
         [k for k in reupload_kinds if k in MANUAL_UPLOAD_KINDS]
@@ -170,38 +160,38 @@ def manual_verification_reject(
     return case
 
 
-def natural_review_approve(*, review: NaturalPersonReview, actor: User) -> NaturalPersonReview:
-    """通过 a natural-person manual review (REG-11): the account opens and the applicant gets
-    ``manual_review.approved`` (sent by the registrations service). Reviewers only; a second
-    decision is refused by the transition helper."""
-    _check_reviewer(actor)
-    return natural_services.natural_person_review_approve(review=review, actor=actor)
+def _manual_items(status: str) -> list[QueueItem]:
+    """Manual verifications, earliest deadline first: one query whatever the length."""
+    now = timezone.now()
+    cases = ManualVerification.objects.only(*UNIT_CASE_FIELDS, "applicant_kind").order_by(
+        "deadline_at", "pk"
+    )
+    if status:
+        cases = cases.filter(status=status)
+    return [
+        QueueItem(
+            pk=case.pk,
+            reference=case.reference,
+            title=case.organisation_name,
+            kind_label=case.get_applicant_kind_display(),
+            status=case.status,
+            status_label=case.get_status_display(),
+            submitted_at=case.submitted_at,
+            deadline_at=case.deadline_at,
+            is_overdue=case.status == ManualStatus.PENDING and case.deadline_at < now,
+            url=reverse("reviews:manual_case", args=[case.pk]),
+        )
+        for case in cases
+    ]
 
 
-def natural_review_reject(
-    *, review: NaturalPersonReview, actor: User, reason_code: str, reason_text: str = ""
-) -> NaturalPersonReview:
-    """退回 with a reason template plus free text (``其他`` needs the text); the applicant gets
-    ``manual_review.rejected`` with the reason. Reviewers only."""
-    _check_reviewer(actor)
-    reason = rejection_reason(reason_code, reason_text, reasons=NaturalReturnReason)
-    return natural_services.natural_person_review_reject(review=review, actor=actor, reason=reason)
-
-
-def agent_registration_approve(*, application: AgentRegistration, actor: User) -> AgentRegistration:
-    """通过 an agent registration (REG-10): the agent's account becomes active and joins the
-    unit; SMS ``registration.succeeded`` (sent by the registrations service). Reviewers only;
-    a second decision is refused by the transition helper."""
-    _check_reviewer(actor)
-    return agent_services.agent_registration_approve(application=application, actor=actor)
-
-
-def agent_registration_reject(
-    *, application: AgentRegistration, actor: User, reason_code: str, reason_text: str = ""
-) -> AgentRegistration:
-    """不通过 with a reason template plus free text; SMS ``registration.rejected``. Reviewers
-    only."""
-    _check_reviewer(actor)
-    return agent_services.agent_registration_reject(
-        application=application, actor=actor, reason_code=reason_code, reason_text=reason_text
+def register() -> None:
+    register_queue(
+        Queue(
+            key="manual",
+            label=_("人工认证（法人）"),
+            statuses=ManualStatus.choices,
+            default_status=ManualStatus.PENDING,
+            items=_manual_items,
+        )
     )

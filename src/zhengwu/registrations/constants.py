@@ -14,6 +14,16 @@ class DraftStep(models.TextChoices):
     DONE = "done", _("注册成功")
 
 
+#: The wizard's steps as a workflow (``core.workflow.transition`` on ``RegistrationDraft.step``):
+#: 创建用户 → 实名认证 → 注册成功. Step 1 writes no row (decision 0017): a draft's row starts at
+#: 创建用户 and moves on from there.
+DRAFT_TRANSITIONS: dict[str, frozenset[str]] = {
+    DraftStep.USER: frozenset({DraftStep.FACE}),
+    DraftStep.FACE: frozenset({DraftStep.DONE}),
+    DraftStep.DONE: frozenset(),
+}
+
+
 class DraftOutcome(models.TextChoices):
     NONE = "", _("未完成")
     ACTIVE = "active", _("账号已开通")

@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 
 from zhengwu import identifiers
@@ -22,6 +23,7 @@ from zhengwu.core.context import client_ip
 from zhengwu.core.errors import NotFound, RateLimited, ValidationFailed
 
 from .. import conf
+from ..errors import DraftExpired
 from ..models import AgentRegistration
 from .constants import AgentStatus
 from .services import agent_registration_expire_if_due
@@ -117,3 +119,18 @@ def agent_letter_for_applicant(*, application: AgentRegistration, request: Any) 
         request=request,
     )
     return signed or bytes(application.letter_pdf)
+
+
+def agent_draft_get(*, pk: Any) -> AgentRegistration:
+    """The agent registration ``pk`` (from the agent's session); a draft expires. A read: the
+    caller applies 签名超时 (``services.agent_registration_expire_if_due``)."""
+    try:
+        application = AgentRegistration.objects.get(pk=pk)
+    except (AgentRegistration.DoesNotExist, ValueError, TypeError, DjangoValidationError):
+        raise NotFound("注册申请不存在，请重新填写", code="agent_registration.not_found") from None
+    if application.is_draft_expired:
+        raise DraftExpired()
+    return application
+
+
+# --- the agent's face check -------------------------------------------------------------------

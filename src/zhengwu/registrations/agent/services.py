@@ -32,7 +32,6 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.core import signing
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -333,20 +332,6 @@ def agent_draft_cancel(*, application: AgentRegistration, actor: Any = None) -> 
         accounts.mobile_claim_release(holder=locked.claim_holder)
         record_event("agent_registration.cancelled", actor=actor, subject=locked)
         locked.delete()
-
-
-def agent_draft_get(*, pk: Any) -> AgentRegistration:
-    """The agent registration ``pk`` (from the agent's session); a draft expires."""
-    try:
-        application = AgentRegistration.objects.get(pk=pk)
-    except (AgentRegistration.DoesNotExist, ValueError, TypeError, DjangoValidationError):
-        raise NotFound("注册申请不存在，请重新填写", code="agent_registration.not_found") from None
-    if application.is_draft_expired:
-        raise DraftExpired()
-    return agent_registration_expire_if_due(application=application)
-
-
-# --- the agent's face check -------------------------------------------------------------------
 
 
 def agent_face_start(*, application: AgentRegistration, actor: Any = None) -> FaceCheckSession:

@@ -48,10 +48,11 @@ def _application(request: HttpRequest) -> AgentRegistration | None:
     if not pk:
         return None
     try:
-        return services.agent_draft_get(pk=pk)
+        application = selectors.agent_draft_get(pk=pk)
     except (NotFound, DraftExpired):
         request.session.pop(SESSION_KEY, None)
         return None
+    return services.agent_registration_expire_if_due(application=application)
 
 
 def _page(request: HttpRequest, template: str, step: str, **context: Any) -> HttpResponse:

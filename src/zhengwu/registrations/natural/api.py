@@ -19,7 +19,7 @@ from zhengwu.core.errors import NotFound
 
 from ..models.natural import NaturalPersonDraft, NaturalPersonReview
 from ..wizard.api import FaceStartOut, FaceStatusOut, MobileIn
-from . import services
+from . import selectors, services
 
 router = Router(tags=["registrations: natural person"])
 
@@ -126,7 +126,7 @@ def submit(request: HttpRequest, payload: NaturalIn) -> Status[NaturalDraftOut]:
     summary="实名认证: start the face check bound to the ID number",
 )
 def face_start(request: HttpRequest, draft_id: UUID) -> FaceStartOut:
-    draft = services.natural_draft_get(draft_id=draft_id)
+    draft = selectors.natural_draft_get(draft_id=draft_id)
     session = services.natural_face_start(draft=draft, actor=request.user)
     return FaceStartOut(qr_payload=session.qr_payload, expires_at=session.expires_at)
 
@@ -137,7 +137,7 @@ def face_start(request: HttpRequest, draft_id: UUID) -> FaceStartOut:
     summary="Poll the face check; opens the account when passed",
 )
 def face_status(request: HttpRequest, draft_id: UUID) -> FaceStatusOut:
-    draft = services.natural_draft_get(draft_id=draft_id)
+    draft = selectors.natural_draft_get(draft_id=draft_id)
     result = services.natural_face_poll(draft=draft, actor=request.user)
     draft.refresh_from_db()
     return FaceStatusOut(
@@ -151,7 +151,7 @@ def face_status(request: HttpRequest, draft_id: UUID) -> FaceStatusOut:
     summary="申请人工审核 after a failed face check",
 )
 def review_submit(request: HttpRequest, draft_id: UUID) -> Status[ReviewOut]:
-    draft = services.natural_draft_get(draft_id=draft_id)
+    draft = selectors.natural_draft_get(draft_id=draft_id)
     review = services.natural_person_review_submit(draft=draft, actor=request.user)
     return Status(201, _review_out(review))
 

@@ -30,7 +30,7 @@ from zhengwu.accounts.errors import MobileTaken
 from zhengwu.accounts.identity import birth_date_of, id_number_hash, mobile_hash, mobile_validate
 from zhengwu.accounts.models import User
 from zhengwu.audit.services import record_event
-from zhengwu.core.errors import NotFound, ValidationFailed
+from zhengwu.core.errors import ValidationFailed
 from zhengwu.core.masking import mask_mobile
 from zhengwu.core.workflow import transition
 from zhengwu.integrations.identity.base import (
@@ -263,22 +263,6 @@ def natural_registration_submit(
     return draft
 
 
-def natural_draft_get(*, draft_id: Any) -> NaturalPersonDraft:
-    """The draft ``draft_id``; ``NotFound`` / ``DraftExpired`` (a finished one never expires)."""
-    from django.core.exceptions import ValidationError as DjangoValidationError
-
-    try:
-        draft = NaturalPersonDraft.objects.get(pk=draft_id)
-    except (NaturalPersonDraft.DoesNotExist, ValueError, TypeError, DjangoValidationError):
-        raise NotFound("注册信息不存在，请重新填写", code="registration.not_found") from None
-    if draft.step != NaturalPersonDraft.Step.DONE and draft.is_expired:
-        raise DraftExpired()
-    return draft
-
-
-# --- 实名认证 -----------------------------------------------------------------------------------
-
-
 def natural_face_start(*, draft: NaturalPersonDraft, actor: Any = None) -> FaceCheckSession:
     """Start the face check bound to the draft's ID number (the token stays on the server)."""
     if draft.step != NaturalPersonDraft.Step.FACE:
@@ -383,8 +367,11 @@ def natural_registration_complete(
                 raise ValidationFailed("实名认证已失效，请重新认证", code="registration.face_stale")
             user = _user_create(draft=locked, actor=actor)
             _claim_to_user(mobile=locked.mobile, from_holder=locked.claim_holder, user=user)
-            NaturalPersonDraft.objects.filter(pk=locked.pk).update(
-                step=NaturalPersonDraft.Step.DONE, outcome=NaturalDraftOutcome.ACTIVE, user=user
+            transition(
+                locked,
+                NaturalPersonDraft.Step.DONE,
+                actor=user,
+                changes={"outcome": NaturalDraftOutcome.ACTIVE, "user": user},
             )
             record_event(
                 "natural_registration.completed",
@@ -455,8 +442,11 @@ def natural_person_review_submit(
             )
         except MobileTaken:
             raise ValidationFailed(MOBILE_TAKEN, code="mobile.taken", field="mobile") from None
-        NaturalPersonDraft.objects.filter(pk=locked.pk).update(
-            step=NaturalPersonDraft.Step.DONE, outcome=NaturalDraftOutcome.REVIEW
+        transition(
+            locked,
+            NaturalPersonDraft.Step.DONE,
+            actor=actor,
+            changes={"outcome": NaturalDraftOutcome.REVIEW},
         )
         record_event(
             "natural_review.submitted",

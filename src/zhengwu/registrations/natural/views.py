@@ -17,7 +17,7 @@ from ..common.face import FaceStep, face_page
 from ..common.face import face_status as face_poll
 from ..errors import DraftExpired
 from ..models.natural import NaturalDraftOutcome, NaturalPersonDraft, NaturalPersonReview
-from . import services
+from . import selectors, services
 from .forms import NaturalRegistrationForm
 
 SESSION_KEY = "natural_registration_draft"
@@ -29,7 +29,7 @@ def _draft(request: HttpRequest) -> NaturalPersonDraft | None:
     if not draft_id:
         return None
     try:
-        return services.natural_draft_get(draft_id=draft_id)
+        return selectors.natural_draft_get(draft_id=draft_id)
     except (NotFound, DraftExpired):
         request.session.pop(SESSION_KEY, None)
         return None

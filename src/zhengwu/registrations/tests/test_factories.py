@@ -23,13 +23,17 @@ STATES = [(model, state) for model in WORKFLOW_FACTORIES for state in model.TRAN
 
 
 def test_every_workflow_model_of_registrations_has_a_factory():
-    """A new TRANSITIONS table in registrations needs its factory here (agent: elsewhere)."""
+    """A new TRANSITIONS table of decisions (``status``) in registrations needs its factory
+    here (agent: elsewhere). The drafts' steps (``STATE_FIELD = "step"``) have their step
+    traits, tested below."""
     from django.apps import apps
 
     models = {
         m
         for m in apps.get_app_config("registrations").get_models()
-        if hasattr(m, "TRANSITIONS") and not m.__module__.endswith(".agent")
+        if hasattr(m, "TRANSITIONS")
+        and getattr(m, "STATE_FIELD", "status") == "status"
+        and not m.__module__.endswith(".agent")
     }
     assert models <= set(WORKFLOW_FACTORIES)
 

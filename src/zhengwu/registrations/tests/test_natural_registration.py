@@ -17,7 +17,7 @@ from zhengwu.notifications.services import verification_code_send
 from zhengwu.registrations.models import NaturalPersonDraft, NaturalPersonReview
 from zhengwu.registrations.models.natural import NATURAL_PERSON_CLAIM_KEY
 from zhengwu.registrations.natural import reviews as natural_reviews
-from zhengwu.registrations.natural import services
+from zhengwu.registrations.natural import selectors, services
 from zhengwu.workdays.selectors import add_working_hours
 
 pytestmark = pytest.mark.django_db
@@ -440,7 +440,7 @@ def test_an_expired_draft_cannot_continue(submit):
     with pytest.raises(DraftExpired):
         services.natural_face_start(draft=draft)
     with pytest.raises(DraftExpired):
-        services.natural_draft_get(draft_id=draft.pk)
+        selectors.natural_draft_get(draft_id=draft.pk)
 
 
 def test_back_office_queue_is_sorted_by_deadline(

@@ -9,7 +9,7 @@ from zhengwu.core.errors import ValidationFailed
 from zhengwu.integrations.identity.base import FaceCheckStatus
 from zhengwu.notifications.models import SmsMessage
 from zhengwu.registrations.models import OperatorApplication
-from zhengwu.registrations.wizard import draft_store, services
+from zhengwu.registrations.wizard import draft_store, selectors, services
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +134,7 @@ def test_expired_draft_cannot_continue(start, submit_user, time_machine):
     token = draft_store.seal(draft)
     time_machine.move_to(draft.expires_at)
     with pytest.raises(DraftExpired):
-        services.draft_get(draft_id=draft.pk, token=token)
+        selectors.draft_get(draft_id=draft.pk, token=token)
 
 
 def test_a_passing_face_poll_asks_the_identity_provider_once(
@@ -155,3 +155,13 @@ def test_a_passing_face_poll_asks_the_identity_provider_once(
     assert len(asked) == 1
     draft.refresh_from_db()
     assert draft.step == "done"
+
+
+def test_the_wizard_steps_are_recorded_as_transitions(register):
+    """Every step move goes through core.workflow.transition: the draft's history reads
+    创建用户 → 实名认证 → 注册成功."""
+    from zhengwu.core.workflow import history
+
+    draft = register()
+    moves = [(row.from_state, row.to_state) for row in history(draft).order_by("at", "pk")]
+    assert moves == [("user", "face"), ("face", "done")]

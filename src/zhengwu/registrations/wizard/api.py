@@ -21,7 +21,7 @@ from ninja.responses import Status
 
 from zhengwu.api.errors import ErrorOut, captcha_check
 
-from . import draft_store, services
+from . import draft_store, selectors, services
 
 router = Router(tags=["registrations"])
 
@@ -122,7 +122,7 @@ def captcha(request: HttpRequest) -> CaptchaOut:
     summary="Send the step-2 SMS code",
 )
 def sms_code(request: HttpRequest, draft_id: UUID, payload: MobileIn) -> Status[None]:
-    draft = services.draft_get(draft_id=draft_id, token=payload.draft_token)
+    draft = selectors.draft_get(draft_id=draft_id, token=payload.draft_token)
     services.registration_sms_code_send(draft=draft, mobile=payload.mobile, actor=request.user)
     return Status(204, None)
 
@@ -135,7 +135,7 @@ def sms_code(request: HttpRequest, draft_id: UUID, payload: MobileIn) -> Status[
 def user(request: HttpRequest, draft_id: UUID, payload: UserIn) -> DraftOut:
     """REG-4/REG-5/REG-8; the image captcha and the SMS code are both required."""
     data = payload.dict()
-    draft = services.draft_get(draft_id=draft_id, token=data.pop("draft_token"))
+    draft = selectors.draft_get(draft_id=draft_id, token=data.pop("draft_token"))
     captcha_check(data.pop("captcha_key"), data.pop("captcha"))
     services.registration_user_submit(draft=draft, **data, actor=request.user)
     return _out(draft)
@@ -147,7 +147,7 @@ def user(request: HttpRequest, draft_id: UUID, payload: UserIn) -> DraftOut:
     summary="Step 3 实名认证: start the operator's face check",
 )
 def face_start(request: HttpRequest, draft_id: UUID) -> FaceStartOut:
-    draft = services.draft_get(draft_id=draft_id)
+    draft = selectors.draft_get(draft_id=draft_id)
     session = services.registration_face_start(draft=draft, actor=request.user)
     return FaceStartOut(qr_payload=session.qr_payload, expires_at=session.expires_at)
 
@@ -158,7 +158,7 @@ def face_start(request: HttpRequest, draft_id: UUID) -> FaceStartOut:
     summary="Step 3: poll the face check; completes the registration when passed",
 )
 def face_status(request: HttpRequest, draft_id: UUID) -> FaceStatusOut:
-    draft = services.draft_get(draft_id=draft_id)
+    draft = selectors.draft_get(draft_id=draft_id)
     result = services.registration_face_poll(draft=draft, actor=request.user)
     draft.refresh_from_db()
     return FaceStatusOut(

@@ -14,7 +14,6 @@ import uuid
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -31,8 +30,9 @@ from zhengwu.accounts.identity import (
 from zhengwu.accounts.models import Organisation, User, organisation_claim_key
 from zhengwu.accounts.selectors import approvers_of
 from zhengwu.audit.services import record_event
-from zhengwu.core.errors import NotFound, ValidationFailed
+from zhengwu.core.errors import ValidationFailed
 from zhengwu.core.masking import mask_mobile
+from zhengwu.core.workflow import transition
 from zhengwu.integrations.identity.base import (
     FaceCheckRequest,
     FaceCheckResult,
@@ -65,7 +65,6 @@ from ..constants import (
 )
 from ..errors import ApplicationLimit, DraftExpired
 from ..models import OperatorApplication, RegistrationDraft
-from . import draft_store
 
 PENDING_EXISTS = "您在该企业下已有一条经办人账号申请还在审核中，请耐心等待法定代表人或管理员审核"
 DAILY_LIMIT = "您的经办人账号申请当天已达次数限制，请明天再尝试"
@@ -138,29 +137,6 @@ def registration_start(
     record_event(
         "registration.info_verified", actor=actor, subject=draft, after={"uscc": organisation.uscc}
     )
-    return draft
-
-
-def draft_get(*, draft_id: Any, step: str | None = None, token: str = "") -> RegistrationDraft:
-    """The live draft ``draft_id`` (optionally at ``step``), or ``NotFound`` / ``DraftExpired``.
-
-    The database row, else the step-1 draft sealed in ``token`` (``draft_store``: an unsaved
-    instance, written by the first step-2 submission)."""
-    draft: RegistrationDraft | None
-    try:
-        draft = RegistrationDraft.objects.get(pk=draft_id)
-    except RegistrationDraft.DoesNotExist:
-        draft = draft_store.unseal(draft_id, token)
-    except (ValueError, TypeError, DjangoValidationError):
-        draft = None
-    if draft is None:
-        raise NotFound("注册信息不存在，请从第一步重新填写", code="registration.not_found")
-    if draft.step != DraftStep.DONE and draft.is_expired:
-        raise DraftExpired()
-    if step is not None and draft.step != step:
-        raise ValidationFailed(
-            f"当前步骤为“{draft.get_step_display()}”", code="registration.wrong_step"
-        )
     return draft
 
 
@@ -279,7 +255,6 @@ def registration_user_submit(
             actor=actor,
         )
         values = {
-            "step": DraftStep.FACE,
             "username": username,
             "password_hash": make_password(password),
             "operator_name": operator_name,
@@ -297,6 +272,8 @@ def registration_user_submit(
         for name, value in values.items():
             setattr(draft, name, value)
         draft.save(update_fields=list(values))
+        if locked.step == DraftStep.USER:
+            transition(draft, DraftStep.FACE, actor=actor)
         record_event(
             "registration.user_submitted",
             actor=actor,
@@ -423,8 +400,8 @@ def _complete_as_legal_rep(
         to_holder=f"accounts.user:{user.pk}",
         user=user,
     )
-    RegistrationDraft.objects.filter(pk=draft.pk).update(
-        step=DraftStep.DONE, outcome=DraftOutcome.ACTIVE, user=user
+    transition(
+        draft, DraftStep.DONE, actor=user, changes={"outcome": DraftOutcome.ACTIVE, "user": user}
     )
     record_event("registration.completed", actor=user, subject=draft, after={"user": user.pk})
     sms_send(
@@ -465,8 +442,11 @@ def _complete_as_application(
         from_holder=draft.claim_holder,
         to_holder=application.claim_holder,
     )
-    RegistrationDraft.objects.filter(pk=draft.pk).update(
-        step=DraftStep.DONE, outcome=DraftOutcome.PENDING_APPROVAL, application=application
+    transition(
+        draft,
+        DraftStep.DONE,
+        actor=actor,
+        changes={"outcome": DraftOutcome.PENDING_APPROVAL, "application": application},
     )
     record_event(
         "operator_application.submitted",

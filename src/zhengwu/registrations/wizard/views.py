@@ -47,7 +47,7 @@ def _draft(request: HttpRequest, step: str | None = None) -> RegistrationDraft |
         return None
     try:
         token = request.session.get(TOKEN_SESSION_KEY, "")
-        draft = services.draft_get(draft_id=draft_id, token=token)
+        draft = selectors.draft_get(draft_id=draft_id, token=token)
     except (NotFound, DraftExpired):
         request.session.pop(SESSION_KEY, None)
         request.session.pop(TOKEN_SESSION_KEY, None)

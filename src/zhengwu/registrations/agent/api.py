@@ -22,7 +22,7 @@ from zhengwu.core.errors import NotFound
 from ..errors import DraftExpired
 from ..models import AgentRegistration
 from ..wizard.api import FaceStartOut, MobileIn
-from . import selectors, services
+from . import selectors, services, signing
 from .constants import AgentStatus
 
 router = Router(tags=["registrations: agent (e-signature)"])
@@ -101,11 +101,11 @@ def _get(application_id: UUID) -> AgentRegistration:
         raise NotFound("注册申请不存在", code="agent_registration.not_found") from None
     if application.is_draft_expired:
         raise DraftExpired()
-    return services.agent_registration_expire_if_due(application=application)
+    return signing.agent_registration_expire_if_due(application=application)
 
 
 def _out(application: AgentRegistration) -> AgentOut:
-    signing = application.status == AgentStatus.SIGNING
+    is_signing = application.status == AgentStatus.SIGNING
     return AgentOut(
         application_id=application.public_id,
         reference=application.reference,
@@ -113,8 +113,8 @@ def _out(application: AgentRegistration) -> AgentOut:
         status_label=str(application.get_status_display()),
         organisation_name=application.organisation_name,
         legal_rep_mobile=application.masked_legal_rep_mobile,
-        sign_link=services.sign_link(application) if signing else "",
-        sign_deadline_at=application.sign_deadline_at if signing else None,
+        sign_link=signing.sign_link(application) if is_signing else "",
+        sign_deadline_at=application.sign_deadline_at if is_signing else None,
         deadline_at=application.deadline_at,
         reason=application.reason,
     )

@@ -29,7 +29,8 @@ from zhengwu.reviews.queues import UNIT_CASE_FIELDS, Queue, QueueItem, register_
 from ..common.reasons import rejection_reason
 from ..models import AgentRegistration
 from .constants import AgentRejectionReason, AgentStatus
-from .services import MOBILE_TAKEN, _user_or_none
+from .services import MOBILE_TAKEN
+from .signing import _user_or_none
 
 #: The states a reviewer filters the 代理注册 queue by (the agent's own steps before the
 #: signature are not the back office's business).

@@ -26,7 +26,7 @@ from .. import conf
 from ..errors import DraftExpired
 from ..models import AgentRegistration
 from .constants import AgentStatus
-from .services import agent_registration_expire_if_due
+from .signing import agent_registration_expire_if_due
 
 EVENT_RESULT_QUERIED = "agent_registration.result_queried"
 RESULT_WINDOW = datetime.timedelta(minutes=10)
@@ -123,7 +123,7 @@ def agent_letter_for_applicant(*, application: AgentRegistration, request: Any) 
 
 def agent_draft_get(*, pk: Any) -> AgentRegistration:
     """The agent registration ``pk`` (from the agent's session); a draft expires. A read: the
-    caller applies 签名超时 (``services.agent_registration_expire_if_due``)."""
+    caller applies 签名超时 (``signing.agent_registration_expire_if_due``)."""
     try:
         application = AgentRegistration.objects.get(pk=pk)
     except (AgentRegistration.DoesNotExist, ValueError, TypeError, DjangoValidationError):

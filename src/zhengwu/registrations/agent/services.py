@@ -31,9 +31,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
-from django.core import signing
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from zhengwu import identifiers
@@ -48,11 +46,9 @@ from zhengwu.accounts.identity import (
 )
 from zhengwu.accounts.models import User, organisation_claim_key
 from zhengwu.audit.services import record_event
-from zhengwu.core.errors import IllegalTransition, NotFound, ValidationFailed
+from zhengwu.core.errors import IllegalTransition, ValidationFailed
 from zhengwu.core.masking import mask_mobile
 from zhengwu.core.workflow import transition
-from zhengwu.integrations.conf import site_url
-from zhengwu.integrations.esign import ESignError, SignRequest, get_esign
 from zhengwu.integrations.identity.base import (
     FaceCheckRequest,
     FaceCheckResult,
@@ -60,7 +56,6 @@ from zhengwu.integrations.identity.base import (
     FaceCheckStatus,
 )
 from zhengwu.notifications.services import sms_send, verification_code_check
-from zhengwu.workdays.selectors import deadline
 
 from .. import conf
 from ..common import rules
@@ -78,16 +73,19 @@ from ..errors import DraftExpired
 from ..models import AgentRegistration
 from .constants import (
     EDITABLE_STATES,
-    FACE_PURPOSE_MANDATE,
     RESIGN_FIELDS,
-    SIGN_LINK_SALT,
     SIGNING_HOURS,
-    AgentReviewRule,
     AgentStatus,
 )
-from .letter import SIGN_REASON, authorisation_letter_pdf
+from .letter import authorisation_letter_pdf
+from .signing import (
+    _new_token,
+    _token_hash,
+    agent_registration_expire_if_due,
+    agent_review_deadline,
+    sign_link,
+)
 
-SYSTEM_ACTOR = "system:agent_signature_timeout"
 #: Submitted and not approved: one per unit and agent (a database constraint as well).
 OPEN_STATES = [*sorted(EDITABLE_STATES), AgentStatus.PENDING]
 NOT_RESIDENT_ID = (
@@ -96,22 +94,7 @@ NOT_RESIDENT_ID = (
 AGENT_IS_LEGAL_REP = "您是该单位的法定代表人，请选择“我是法定代表人”注册"
 SAME_MOBILE = "法定代表人手机号不能与代理人手机号相同，请填写法定代表人本人的手机号"
 OPEN_EXISTS = "您已为该单位提交过代理人注册申请，请在原申请中继续办理"
-LINK_DEAD = "签名链接无效或已失效，请联系代理人重新发送"
 MOBILE_TAKEN = "该手机号已绑定该单位的其他账号，请更换"
-
-
-# --- settings ---------------------------------------------------------------------------------
-
-
-def agent_review_deadline(start: datetime.datetime) -> datetime.datetime:
-    """The review deadline of a case that entered 待审核 at ``start`` (REG-10, CAL-1),
-    per ``ZHENGWU_AGENT_REVIEW_RULE``. Raises ``CalendarNotCovered`` for an unencoded year."""
-    if conf.agent_review_rule() == AgentReviewRule.WORKING_HOURS_48:
-        return deadline(start, working_hours=48)
-    return deadline(start, working_days=1)
-
-
-# --- validation -------------------------------------------------------------------------------
 
 
 def agent_unit_validate(
@@ -383,25 +366,6 @@ def agent_face_poll(*, application: AgentRegistration, actor: Any = None) -> Fac
     return result
 
 
-# --- the signing link -------------------------------------------------------------------------
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _new_token() -> str:
-    """A random token signed with the site's key (no personal data in the URL)."""
-    return signing.Signer(salt=SIGN_LINK_SALT, sep=".").sign(secrets.token_urlsafe(24))
-
-
-def sign_link(application: AgentRegistration) -> str:
-    """The absolute signing link of the current token ("" when there is none)."""
-    if not application.sign_token:
-        return ""
-    return site_url() + reverse("registrations:agent_sign", args=[application.sign_token])
-
-
 def _letter(application: AgentRegistration, values: Mapping[str, Any] | None = None) -> bytes:
     data = {
         name: getattr(application, name)
@@ -653,222 +617,3 @@ _UNIT_FIELDS = (
     "legal_rep_mobile",
     "landline",
 )
-
-
-# --- 签名超时 -----------------------------------------------------------------------------------
-
-
-def _link_close(
-    application: AgentRegistration,
-    status: str,
-    *,
-    actor: Any,
-    sms_actor: Any,
-    event_type: str,
-    template: str,
-) -> AgentRegistration:
-    """签名中 → 签名超时 / 拒签 inside the caller's transaction: the signing link dies and the
-    agent is told by SMS ``template``."""
-    moved = transition(
-        application,
-        status,
-        actor=actor,
-        event_type=event_type,
-        changes={"sign_token": "", "sign_token_hash": "", "sign_face_token": ""},
-    )
-    sms_send(
-        mobile=moved.agent_mobile,
-        template=template,
-        params={"organisation": moved.organisation_name},
-        actor=sms_actor,
-        subject=moved,
-    )
-    return moved
-
-
-def _time_out(application: AgentRegistration) -> AgentRegistration | None:
-    try:
-        with transaction.atomic():
-            locked = AgentRegistration.objects.select_for_update().get(pk=application.pk)
-            if not locked.is_signing_overdue:
-                return None
-            return _link_close(
-                locked,
-                AgentStatus.TIMED_OUT,
-                actor=SYSTEM_ACTOR,
-                sms_actor=SYSTEM_ACTOR,
-                event_type="agent_registration.signature_timed_out",
-                template="mandate.signature_timed_out",
-            )
-    except IllegalTransition:  # signed or moved by somebody else meanwhile
-        return None
-
-
-def agent_registration_expire_if_due(*, application: AgentRegistration) -> AgentRegistration:
-    """On read: a signing past its 48-hour deadline becomes 签名超时 now (REG-10), whether or
-    not the worker has run. Returns the current row."""
-    if application.is_signing_overdue:
-        moved = _time_out(application)
-        if moved is not None:
-            return moved
-        application.refresh_from_db()
-    return application
-
-
-def agent_signatures_expire(*, now: datetime.datetime | None = None) -> int:
-    """Move every signing past its deadline to 签名超时 and tell the agent (task/command)."""
-    moment = now or timezone.now()
-    count = 0
-    for application in AgentRegistration.objects.filter(
-        status=AgentStatus.SIGNING, sign_deadline_at__lte=moment
-    ).only("pk"):
-        if _time_out(application) is not None:
-            count += 1
-    return count
-
-
-# --- the legal representative's side ----------------------------------------------------------
-
-
-def agent_sign_get(*, token: str) -> AgentRegistration:
-    """The application whose current signing link is ``token``; ``NotFound`` for a forged,
-    replaced, used or timed-out link (the same message: nothing to learn from a guess)."""
-    try:
-        signing.Signer(salt=SIGN_LINK_SALT, sep=".").unsign(token)
-    except signing.BadSignature:
-        raise NotFound(LINK_DEAD, code="agent_sign.link_dead") from None
-    application = AgentRegistration.objects.filter(sign_token_hash=_token_hash(token)).first()
-    if application is None:
-        raise NotFound(LINK_DEAD, code="agent_sign.link_dead")
-    application = agent_registration_expire_if_due(application=application)
-    if application.status != AgentStatus.SIGNING or application.sign_token_hash != _token_hash(
-        token
-    ):
-        raise NotFound(LINK_DEAD, code="agent_sign.link_dead")
-    return application
-
-
-def _check_link(application: AgentRegistration, token: str) -> None:
-    if application.status != AgentStatus.SIGNING or application.sign_token_hash != _token_hash(
-        token
-    ):
-        raise NotFound(LINK_DEAD, code="agent_sign.link_dead")
-    if application.is_signing_overdue:
-        raise NotFound(LINK_DEAD, code="agent_sign.link_dead")
-
-
-def agent_sign_face_start(
-    *, application: AgentRegistration, token: str, actor: Any = None
-) -> FaceCheckSession:
-    """The legal representative's face check, bound to their resident ID number."""
-    _check_link(application, token)
-    session = identity_provider().start_check(
-        FaceCheckRequest(
-            name=application.legal_rep_name,
-            id_type=IdType.RESIDENT_ID,
-            id_number=application.legal_rep_id_number,
-            purpose=FACE_PURPOSE_MANDATE,
-            subject=application.claim_holder,
-        )
-    )
-    AgentRegistration.objects.filter(
-        pk=application.pk, sign_token_hash=_token_hash(token), status=AgentStatus.SIGNING
-    ).update(sign_face_token=session.token, sign_face_qr_payload=session.qr_payload)
-    application.sign_face_token = session.token
-    application.sign_face_qr_payload = session.qr_payload
-    record_event("agent_registration.signer_face_started", actor=actor, subject=application)
-    return session
-
-
-def agent_sign_face_poll(
-    *, application: AgentRegistration, token: str, actor: Any = None
-) -> FaceCheckResult:
-    """The legal representative's face-check result (signing is a separate, explicit step)."""
-    _check_link(application, token)
-    if not application.sign_face_token:
-        raise ValidationFailed("请先开始人脸识别", code="registration.face_not_started")
-    result = identity_provider().get_result(application.sign_face_token)
-    if result.is_final and not result.is_passed:
-        face_failed_record(
-            "agent_registration.signer_face_failed", actor=actor, subject=application, result=result
-        )
-    return result
-
-
-def agent_letter_sign(
-    *, application: AgentRegistration, token: str, actor: Any = None
-) -> AgentRegistration:
-    """签署 (签名中 → 待审核): after the legal representative's face check passed, a PAdES
-    signature in their name by the ``esign`` provider; the signed letter is stored, the link
-    dies, the review deadline starts (``ZHENGWU_AGENT_REVIEW_RULE``)."""
-    _check_link(application, token)
-    face_token = application.sign_face_token
-    if not face_token or not identity_provider().get_result(face_token).is_passed:
-        raise ValidationFailed("请先完成法定代表人人脸识别", code="agent_sign.face_required")
-    now = timezone.now()
-    due = agent_review_deadline(now)
-    try:
-        signed = get_esign().sign_pdf(
-            SignRequest(
-                pdf=bytes(application.letter_pdf),
-                signer_name=application.legal_rep_name,
-                signer_id_number=application.legal_rep_id_number,
-                reason=SIGN_REASON,
-            )
-        )
-    except ESignError as exc:
-        record_event(
-            "agent_registration.signing_failed",
-            actor=actor,
-            subject=application,
-            after={"provider_code": exc.provider_code or "", "permanent": exc.permanent},
-            outcome="failure",
-            durable=True,
-        )
-        raise
-    with transaction.atomic():
-        locked = AgentRegistration.objects.select_for_update().get(pk=application.pk)
-        _check_link(locked, token)
-        if locked.sign_face_token != face_token:
-            raise ValidationFailed("人脸识别已失效，请重新识别", code="agent_sign.face_stale")
-        application = transition(
-            locked,
-            AgentStatus.PENDING,
-            actor=actor or f"legal_representative:{application.masked_legal_rep_name}",
-            event_type="agent_registration.signed",
-            changes={
-                "signed_pdf": signed.pdf,
-                "signed_at": signed.signed_at,
-                "signer_subject": signed.signer_certificate_subject[:300],
-                "sign_token": "",
-                "sign_token_hash": "",
-                "sign_face_token": "",
-                "sign_face_qr_payload": "",
-                "submitted_at": now,
-                "deadline_at": due,
-            },
-        )
-    return application
-
-
-def agent_letter_refuse(
-    *, application: AgentRegistration, token: str, actor: Any = None
-) -> AgentRegistration:
-    """拒签 (签名中 → 拒签): the link dies; SMS ``mandate.signature_refused`` to the agent."""
-    _check_link(application, token)
-    with transaction.atomic():
-        return _link_close(
-            application,
-            AgentStatus.REFUSED,
-            actor=actor or f"legal_representative:{application.masked_legal_rep_name}",
-            sms_actor=actor,
-            event_type="agent_registration.refused",
-            template="mandate.signature_refused",
-        )
-
-
-# --- the reviewer's decisions -----------------------------------------------------------------
-
-
-def _user_or_none(actor: Any) -> User | None:
-    return actor if isinstance(actor, User) else None

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from .services import agent_signatures_expire
+from .signing import agent_signatures_expire
 
 
 @task

@@ -23,7 +23,7 @@ from zhengwu.core.errors import NotFound, ZhengwuError
 from ..common.face import FaceStep, face_page, face_status
 from ..errors import DraftExpired
 from ..models import AgentRegistration
-from . import selectors, services
+from . import selectors, services, signing
 from .constants import EDITABLE_FIELDS, AgentStatus
 from .forms import AgentForm, AgentResultForm, AgentUnitForm
 
@@ -52,7 +52,7 @@ def _application(request: HttpRequest) -> AgentRegistration | None:
     except (NotFound, DraftExpired):
         request.session.pop(SESSION_KEY, None)
         return None
-    return services.agent_registration_expire_if_due(application=application)
+    return signing.agent_registration_expire_if_due(application=application)
 
 
 def _page(request: HttpRequest, template: str, step: str, **context: Any) -> HttpResponse:
@@ -197,7 +197,7 @@ def agent_status(request: HttpRequest, error: str = "") -> HttpResponse:
         "registrations/agent_status.html",
         step,
         application=application,
-        link=services.sign_link(application) if application.status == AgentStatus.SIGNING else "",
+        link=signing.sign_link(application) if application.status == AgentStatus.SIGNING else "",
         can_resend=application.status
         in (AgentStatus.SIGNING, AgentStatus.TIMED_OUT, AgentStatus.REFUSED),
         can_edit=application.status
@@ -264,7 +264,7 @@ def agent_letter(request: HttpRequest) -> HttpResponse:
 
 def _signing(token: str) -> AgentRegistration | None:
     try:
-        return services.agent_sign_get(token=token)
+        return signing.agent_sign_get(token=token)
     except NotFound:
         return None
 
@@ -311,10 +311,10 @@ def agent_sign_letter(request: HttpRequest, token: str) -> HttpResponse:
 
 def _sign_face_step(request: HttpRequest, token: str) -> FaceStep:
     return FaceStep(
-        start=lambda app: services.agent_sign_face_start(
+        start=lambda app: signing.agent_sign_face_start(
             application=app, token=token, actor=request.user
         ),
-        poll=lambda app: services.agent_sign_face_poll(
+        poll=lambda app: signing.agent_sign_face_poll(
             application=app, token=token, actor=request.user
         ),
         payload=lambda app: app.sign_face_qr_payload if app.sign_face_token else "",
@@ -362,11 +362,11 @@ def agent_sign_decide(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("action") == "refuse":
-                services.agent_letter_refuse(
+                signing.agent_letter_refuse(
                     application=application, token=token, actor=request.user
                 )
                 return render(request, "registrations/agent_sign_done.html", {"refused": True})
-            services.agent_letter_sign(application=application, token=token, actor=request.user)
+            signing.agent_letter_sign(application=application, token=token, actor=request.user)
         except ZhengwuError as exc:
             error = exc.message
         else:

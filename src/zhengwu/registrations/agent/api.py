@@ -19,9 +19,9 @@ from ninja.responses import Status
 from zhengwu.api.errors import ErrorOut, captcha_check
 from zhengwu.core.errors import NotFound
 
+from ..common.api import FaceStartOut, MobileIn, face_start_out
 from ..errors import DraftExpired
 from ..models import AgentRegistration
-from ..wizard.api import FaceStartOut, MobileIn
 from . import selectors, services, signing
 from .constants import AgentStatus
 
@@ -175,7 +175,7 @@ def status(request: HttpRequest, application_id: UUID) -> AgentOut:
 )
 def face_start(request: HttpRequest, application_id: UUID) -> FaceStartOut:
     session = services.agent_face_start(application=_get(application_id), actor=request.user)
-    return FaceStartOut(qr_payload=session.qr_payload, expires_at=session.expires_at)
+    return face_start_out(session)
 
 
 @router.get(

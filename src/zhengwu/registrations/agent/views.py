@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from zhengwu.core.errors import NotFound, ZhengwuError
 
 from ..common.face import FaceStep, face_page, face_status
+from ..common.sms import sms_code_sent
 from ..errors import DraftExpired
 from ..models import AgentRegistration
 from . import selectors, services, signing
@@ -102,13 +103,9 @@ def agent_start(request: HttpRequest) -> HttpResponse:
 @require_POST
 def agent_sms_code(request: HttpRequest) -> HttpResponse:
     """htmx: send the registration SMS code to the agent's mobile."""
-    try:
-        services.agent_sms_code_send(mobile=request.POST.get("mobile", ""), actor=request.user)
-    except ZhengwuError as exc:
-        return render(
-            request, "registrations/_sms_sent.html", {"error": exc.message}, status=exc.status
-        )
-    return render(request, "registrations/_sms_sent.html", {"error": ""})
+    return sms_code_sent(
+        request, lambda mobile: services.agent_sms_code_send(mobile=mobile, actor=request.user)
+    )
 
 
 def _agent_face_step(request: HttpRequest) -> FaceStep:

@@ -17,8 +17,8 @@ from ninja.responses import Status
 from zhengwu.api.errors import ErrorOut, captcha_check
 from zhengwu.core.errors import NotFound
 
+from ..common.api import FaceStartOut, FaceStatusOut, MobileIn, face_start_out
 from ..models.natural import NaturalPersonDraft, NaturalPersonReview
-from ..wizard.api import FaceStartOut, FaceStatusOut, MobileIn
 from . import selectors, services
 
 router = Router(tags=["registrations: natural person"])
@@ -128,7 +128,7 @@ def submit(request: HttpRequest, payload: NaturalIn) -> Status[NaturalDraftOut]:
 def face_start(request: HttpRequest, draft_id: UUID) -> FaceStartOut:
     draft = selectors.natural_draft_get(draft_id=draft_id)
     session = services.natural_face_start(draft=draft, actor=request.user)
-    return FaceStartOut(qr_payload=session.qr_payload, expires_at=session.expires_at)
+    return face_start_out(session)
 
 
 @router.get(

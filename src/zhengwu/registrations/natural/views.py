@@ -15,6 +15,7 @@ from zhengwu.core.errors import NotFound, ZhengwuError
 
 from ..common.face import FaceStep, face_page
 from ..common.face import face_status as face_poll
+from ..common.sms import sms_code_sent
 from ..errors import DraftExpired
 from ..models.natural import NaturalDraftOutcome, NaturalPersonDraft, NaturalPersonReview
 from . import selectors, services
@@ -112,13 +113,9 @@ def regions(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sms_code_send(request: HttpRequest) -> HttpResponse:
     """htmx: send the registration SMS code to the mobile typed in the form."""
-    try:
-        services.natural_sms_code_send(mobile=request.POST.get("mobile", ""), actor=request.user)
-    except ZhengwuError as exc:
-        return render(
-            request, "registrations/_sms_sent.html", {"error": exc.message}, status=exc.status
-        )
-    return render(request, "registrations/_sms_sent.html", {"error": ""})
+    return sms_code_sent(
+        request, lambda mobile: services.natural_sms_code_send(mobile=mobile, actor=request.user)
+    )
 
 
 def _face_step(request: HttpRequest) -> FaceStep:

@@ -21,6 +21,7 @@ from ninja.responses import Status
 
 from zhengwu.api.errors import ErrorOut, captcha_check
 
+from ..common.api import DraftToken, FaceStartOut, FaceStatusOut, MobileIn, face_start_out
 from . import draft_store, selectors, services
 
 router = Router(tags=["registrations"])
@@ -54,18 +55,6 @@ class CaptchaOut(Schema):
     image_url: str
 
 
-DraftToken = Field(
-    "",
-    max_length=draft_store.MAX_TOKEN_LENGTH,
-    description="The draft_token of step 1 (needed until step 2 has been submitted).",
-)
-
-
-class MobileIn(Schema):
-    mobile: str
-    draft_token: str = DraftToken
-
-
 class UserIn(Schema):
     username: str
     password: str
@@ -79,18 +68,6 @@ class UserIn(Schema):
     captcha: str
     sms_code: str
     draft_token: str = DraftToken
-
-
-class FaceStartOut(Schema):
-    qr_payload: str
-    expires_at: datetime
-
-
-class FaceStatusOut(Schema):
-    status: str
-    reason: str = ""
-    step: str
-    outcome: str
 
 
 def _out(draft: services.RegistrationDraft, token: str | None = None) -> DraftOut:
@@ -149,7 +126,7 @@ def user(request: HttpRequest, draft_id: UUID, payload: UserIn) -> DraftOut:
 def face_start(request: HttpRequest, draft_id: UUID) -> FaceStartOut:
     draft = selectors.draft_get(draft_id=draft_id)
     session = services.registration_face_start(draft=draft, actor=request.user)
-    return FaceStartOut(qr_payload=session.qr_payload, expires_at=session.expires_at)
+    return face_start_out(session)
 
 
 @router.get(

@@ -23,11 +23,12 @@ from typing import Any
 
 from zhengwu.core.crypto import DecryptionError, decrypt_str, encrypt_str
 
+from ..common.api import DRAFT_TOKEN_MAX_LENGTH
 from ..constants import DraftStep
 from ..models import RegistrationDraft
 
 PURPOSE = "registrations.draft.v1"
-MAX_TOKEN_LENGTH = 4096  # a sealed step-1 draft is about 700 characters
+MAX_TOKEN_LENGTH = DRAFT_TOKEN_MAX_LENGTH  # a sealed step-1 draft is about 700 characters
 # What step 1 knows: the verified unit and its legal representative.
 FIELDS = (
     "location",

@@ -20,6 +20,7 @@ from zhengwu.integrations.identity.qr import qr_svg
 
 from ..common import face
 from ..common.face import FaceStep
+from ..common.sms import sms_code_sent
 from ..constants import DraftOutcome, DraftStep
 from ..errors import DraftExpired
 from ..models import RegistrationDraft
@@ -119,15 +120,12 @@ def sms_code_send(request: HttpRequest) -> HttpResponse:
     draft = _draft(request)
     if draft is None:
         return HttpResponse(gettext_now("注册信息已过期，请重新填写"), status=410)
-    try:
-        services.registration_sms_code_send(
-            draft=draft, mobile=request.POST.get("mobile", ""), actor=request.user
-        )
-    except ZhengwuError as exc:
-        return render(
-            request, "registrations/_sms_sent.html", {"error": exc.message}, status=exc.status
-        )
-    return render(request, "registrations/_sms_sent.html", {"error": ""})
+    return sms_code_sent(
+        request,
+        lambda mobile: services.registration_sms_code_send(
+            draft=draft, mobile=mobile, actor=request.user
+        ),
+    )
 
 
 def _face_step(request: HttpRequest) -> FaceStep:

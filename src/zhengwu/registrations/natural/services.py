@@ -298,7 +298,7 @@ def natural_face_poll(*, draft: NaturalPersonDraft, actor: Any = None) -> FaceCh
         raise ValidationFailed("请先开始实名认证", code="registration.face_not_started")
     result = identity_provider().get_result(draft.face_token)
     if result.is_passed:
-        natural_registration_complete(draft=draft, actor=actor)
+        natural_registration_complete(draft=draft, actor=actor, result=result)
     elif result.status == FaceCheckStatus.FAILED:
         reason = (result.reason or "人脸识别未通过")[:200]
         NaturalPersonDraft.objects.filter(pk=draft.pk, face_token=draft.face_token).update(
@@ -351,11 +351,13 @@ def _claim_to_user(*, mobile: str, from_holder: str, user: User) -> None:
 
 
 def natural_registration_complete(
-    *, draft: NaturalPersonDraft, actor: Any = None
+    *, draft: NaturalPersonDraft, actor: Any = None, result: FaceCheckResult | None = None
 ) -> NaturalPersonDraft:
     """Face check passed: open the account in one transaction; SMS
-    ``registration.natural_succeeded`` after commit."""
-    result = identity_provider().get_result(draft.face_token) if draft.face_token else None
+    ``registration.natural_succeeded`` after commit. The poll hands over the result it asked
+    for (the provider is asked once)."""
+    if result is None and draft.face_token:
+        result = identity_provider().get_result(draft.face_token)
     if result is None or not result.is_passed:
         raise ValidationFailed("请先完成实名认证", code="registration.face_required")
     try:

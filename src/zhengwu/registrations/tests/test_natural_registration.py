@@ -456,3 +456,23 @@ def test_back_office_queue_is_sorted_by_deadline(
     queue = list(natural_person_reviews_pending())
     assert [r.pk for r in queue] == [second.pk, review.pk]
     assert queue[0].is_overdue and not queue[1].is_overdue
+
+
+def test_a_passing_face_poll_asks_once_and_moves_the_step_by_transition(
+    submit, monkeypatch, django_capture_on_commit_callbacks
+):
+    """REG-11: the poll that sees the pass opens the account with that result (one provider
+    call); the draft's step moves through core.workflow.transition (face → done)."""
+    from zhengwu.core.workflow import history
+    from zhengwu.integrations.loading import get_provider
+
+    provider = get_provider("ZHENGWU_IDENTITY_BACKEND")
+    draft = submit()
+    services.natural_face_start(draft=draft)
+    asked = []
+    real = provider.get_result
+    monkeypatch.setattr(provider, "get_result", lambda token: asked.append(token) or real(token))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.natural_face_poll(draft=draft).is_passed
+    assert len(asked) == 1
+    assert [(r.from_state, r.to_state) for r in history(draft)] == [("face", "done")]

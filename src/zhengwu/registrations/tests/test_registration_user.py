@@ -104,9 +104,18 @@ def test_wrong_sms_code_is_refused(start, submit_user, send_code, entity):
 
 
 def test_username_taken(start, submit_user, personas):
+    """With the right SMS code, a taken username is named."""
     with pytest.raises(ValidationFailed) as exc:
-        submit_user(start(), username="legal_rep", sms_code="1")
-    assert exc.value.code == "username.taken"
+        submit_user(start(), username="legal_rep")
+    assert exc.value.code == "username.taken" and exc.value.field == "username"
+
+
+def test_without_the_sms_code_a_taken_username_is_not_revealed(start, submit_user, personas):
+    """Issue 11: the SMS code is checked before the username is looked up, so nobody learns
+    which usernames exist without the code of a mobile they hold."""
+    with pytest.raises(ValidationFailed) as exc:
+        submit_user(start(), username="legal_rep", sms_code="000000")
+    assert exc.value.field == "sms_code"
 
 
 # --- REG-5 ---------------------------------------------------------------------------------------

@@ -192,7 +192,6 @@ def registration_user_submit(
     if draft.is_expired:
         raise DraftExpired()
     username = rules.username_validate(username)
-    username_available(username)
     operator_name = required_text(operator_name, field="operator_name", label="经办人姓名")
     if operator_id_type not in IdType.values:
         raise ValidationFailed(
@@ -238,6 +237,8 @@ def registration_user_submit(
     if not (sms_code or "").strip():
         raise ValidationFailed("请填写短信验证码", code="sms_code.empty", field="sms_code")
     verification_code_check(mobile=number, purpose=SMS_CODE_PURPOSE, code=sms_code)
+    # After the code: without the SMS code nobody learns whether a username is taken.
+    username_available(username)
     expires_at = draft_expiry()
     with transaction.atomic():
         if draft._state.adding:  # a step-1 draft from its token: its row starts here

@@ -28,19 +28,28 @@ def _taken(message: str | None) -> ValidationFailed:
 
 
 def mobile_claim_free(
-    *, organisation_key: str, mobile: str, holder: str = "", message: str | None = None
+    *,
+    organisation_key: str,
+    mobile: str,
+    holder: str = "",
+    message: str | None = None,
+    passing: str = "",
 ) -> None:
     """Raise when a live claim of somebody other than ``holder`` binds ``mobile`` within
     ``organisation_key``: ``MobileTaken`` (REG-8 wording), or ``ValidationFailed(message,
-    code="mobile.taken")`` when the channel words it itself."""
-    taken = (
+    code="mobile.taken")`` when the channel words it itself. Claims whose holder starts with
+    ``passing`` (e.g. other wizard drafts, which the same person may be replacing) do not
+    count."""
+    claims = (
         MobileClaim.objects.filter(
             organisation_key=organisation_key, mobile_hash=mobile_hash(mobile)
         )
         .exclude(holder=holder)
         .exclude(expires_at__lte=timezone.now())
-        .exists()
     )
+    if passing:
+        claims = claims.exclude(holder__startswith=passing)
+    taken = claims.exists()
     if taken:
         raise _taken(message)
 

@@ -195,3 +195,25 @@ def test_abandoned_wizard_frees_the_mobile_after_expiry(start, submit_user, time
     assert MobileClaim.objects.get().holder == second.claim_holder
     assert not User.objects.exists()
     assert timezone.now() > first.expires_at
+
+
+def test_no_sms_code_is_sent_to_a_mobile_bound_in_the_unit(start, entity):
+    """Issue 11 / REG-8: the mobile is checked before the code leaves, not after the person
+    typed it in."""
+    from zhengwu.accounts.errors import MobileTaken
+    from zhengwu.accounts.identity import mobile_hash
+    from zhengwu.accounts.models import organisation_claim_key
+    from zhengwu.notifications.models import VerificationCode
+
+    draft = start()
+    mobile = entity.registered_phone
+    MobileClaim.objects.create(
+        organisation_key=organisation_claim_key(uscc=draft.uscc),
+        mobile_hash=mobile_hash(mobile),
+        holder="registrations.operatorapplication:1",
+    )
+    with pytest.raises(MobileTaken):
+        services.registration_sms_code_send(draft=draft, mobile=mobile)
+    assert not VerificationCode.objects.exists()
+    services.registration_sms_code_send(draft=draft, mobile="13957100777")  # a free one
+    assert VerificationCode.objects.count() == 1

@@ -66,6 +66,8 @@ from ..constants import (
 from ..errors import ApplicationLimit, DraftExpired
 from ..models import OperatorApplication, RegistrationDraft
 
+#: The claim holders of wizard drafts (``RegistrationDraft.claim_holder``).
+DRAFT_CLAIM_PREFIX = "registrations.draft:"
 PENDING_EXISTS = "您在该企业下已有一条经办人账号申请还在审核中，请耐心等待法定代表人或管理员审核"
 DAILY_LIMIT = "您的经办人账号申请当天已达次数限制，请明天再尝试"
 
@@ -141,10 +143,20 @@ def registration_start(
 
 
 def registration_sms_code_send(*, draft: RegistrationDraft, mobile: str, actor: Any = None) -> None:
-    """Send the step-2 SMS code to ``mobile`` (rate limits of ``verification_code_send``)."""
+    """Send the step-2 SMS code to ``mobile`` (rate limits of ``verification_code_send``);
+    ``MobileTaken`` first when the mobile is bound in the unit (REG-8)."""
     if draft.step == DraftStep.DONE:
         raise ValidationFailed("注册已完成", code="registration.wrong_step")
     number = mobile_validate(number=mobile)
+    # REG-8 before the code leaves: a mobile bound to an account or a pending application of
+    # the unit would be refused at step 2. Another live draft's claim is left to step 2, which
+    # knows whose it is.
+    mobile_claim_free(
+        organisation_key=organisation_claim_key(uscc=draft.uscc),
+        mobile=number,
+        holder=draft.claim_holder,
+        passing=DRAFT_CLAIM_PREFIX,
+    )
     from zhengwu.notifications.services import verification_code_send
 
     verification_code_send(mobile=number, purpose=SMS_CODE_PURPOSE, actor=actor)

@@ -10,6 +10,7 @@ channel's own message.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from django.utils import timezone
@@ -34,12 +35,13 @@ def mobile_claim_free(
     holder: str = "",
     message: str | None = None,
     passing: str = "",
+    also_mine: Sequence[str] = (),
 ) -> None:
     """Raise when a live claim of somebody other than ``holder`` binds ``mobile`` within
     ``organisation_key``: ``MobileTaken`` (REG-8 wording), or ``ValidationFailed(message,
     code="mobile.taken")`` when the channel words it itself. Claims whose holder starts with
     ``passing`` (e.g. other wizard drafts, which the same person may be replacing) do not
-    count."""
+    count, nor do the holders in ``also_mine`` (the same person's other drafts)."""
     claims = (
         MobileClaim.objects.filter(
             organisation_key=organisation_key, mobile_hash=mobile_hash(mobile)
@@ -49,6 +51,8 @@ def mobile_claim_free(
     )
     if passing:
         claims = claims.exclude(holder__startswith=passing)
+    if also_mine:
+        claims = claims.exclude(holder__in=list(also_mine))
     taken = claims.exists()
     if taken:
         raise _taken(message)

@@ -9,10 +9,10 @@ from zhengwu.accounts.models import MobileClaim
 from zhengwu.core.errors import ValidationFailed
 from zhengwu.notifications.errors import VerificationCodeInvalid
 from zhengwu.registrations.common import rules
-from zhengwu.registrations.errors import RegistryMobileRefused
+from zhengwu.registrations.errors import DraftExpired, RegistryMobileRefused
 from zhengwu.registrations.tests.conftest import step1_data
 from zhengwu.registrations.tests.factories import MarketEntityFactory
-from zhengwu.registrations.wizard import services
+from zhengwu.registrations.wizard import selectors, services
 
 pytestmark = pytest.mark.django_db
 
@@ -217,3 +217,18 @@ def test_no_sms_code_is_sent_to_a_mobile_bound_in_the_unit(start, entity):
     assert not VerificationCode.objects.exists()
     services.registration_sms_code_send(draft=draft, mobile="13957100777")  # a free one
     assert VerificationCode.objects.count() == 1
+
+
+def test_the_same_person_coming_back_replaces_their_own_draft(start, submit_user, time_machine):
+    """Issue 11 / REG-8: the tab closed at the face check; the same operator (same ID number)
+    starts again with the same mobile: the new draft takes the mobile, the old one ends."""
+    from django.utils import timezone
+
+    first = submit_user(start(), as_legal_rep=False)
+    time_machine.move_to(timezone.now() + datetime.timedelta(seconds=61))  # SMS rate limit
+    second = submit_user(start(), as_legal_rep=False, username="second_try")
+    assert MobileClaim.objects.get().holder == second.claim_holder
+    first.refresh_from_db()
+    assert first.is_expired
+    with pytest.raises(DraftExpired):
+        selectors.draft_get(draft_id=first.pk)

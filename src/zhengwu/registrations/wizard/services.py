@@ -245,7 +245,14 @@ def registration_user_submit(
         organisation = Organisation.objects.filter(uscc=draft.uscc).first()
         _application_limits(organisation=organisation, operator_hash=operator_hash)
     claim_key = organisation_claim_key(uscc=draft.uscc)
-    mobile_claim_free(organisation_key=claim_key, mobile=number, holder=draft.claim_holder)
+    # The same person coming back (a closed tab, a new step 1): their own earlier draft's hold
+    # on the mobile is no reason to refuse them; it is replaced below, after the SMS code.
+    replaced = _own_draft_holders(
+        claim_key=claim_key, mobile=number, operator_hash=operator_hash, draft=draft
+    )
+    mobile_claim_free(
+        organisation_key=claim_key, mobile=number, holder=draft.claim_holder, also_mine=replaced
+    )
     if not (sms_code or "").strip():
         raise ValidationFailed("请填写短信验证码", code="sms_code.empty", field="sms_code")
     verification_code_check(mobile=number, purpose=SMS_CODE_PURPOSE, code=sms_code)
@@ -260,6 +267,8 @@ def registration_user_submit(
             raise ValidationFailed("注册已完成", code="registration.wrong_step")
         if locked.mobile and locked.mobile != number:
             accounts.mobile_claim_release(holder=draft.claim_holder)
+        for holder in replaced:
+            _draft_replace(holder=holder, by=draft, actor=actor)
         accounts.mobile_claim_acquire(
             organisation_key=claim_key,
             mobile=number,
@@ -294,6 +303,49 @@ def registration_user_submit(
             after={"mobile": mask_mobile(number), "operator_is_legal_rep": is_legal_rep},
         )
     return draft
+
+
+def _own_draft_holders(
+    *, claim_key: str, mobile: str, operator_hash: str, draft: RegistrationDraft
+) -> list[str]:
+    """The claim holders of the live drafts in which the same operator (by ID number) holds
+    ``mobile`` in the unit: a person who left a wizard and started again."""
+    from zhengwu.accounts.models import MobileClaim
+
+    holders = (
+        MobileClaim.objects.filter(
+            organisation_key=claim_key,
+            mobile_hash=mobile_hash(mobile),
+            holder__startswith=DRAFT_CLAIM_PREFIX,
+        )
+        .exclude(holder=draft.claim_holder)
+        .exclude(expires_at__lte=timezone.now())
+        .values_list("holder", flat=True)
+    )
+    ids = [holder.removeprefix(DRAFT_CLAIM_PREFIX) for holder in holders]
+    if not ids:
+        return []
+    mine = (
+        RegistrationDraft.objects.filter(pk__in=ids, operator_id_number_hash=operator_hash)
+        .exclude(step=DraftStep.DONE)
+        .values_list("pk", flat=True)
+    )
+    return [f"{DRAFT_CLAIM_PREFIX}{pk}" for pk in mine]
+
+
+def _draft_replace(*, holder: str, by: RegistrationDraft, actor: Any) -> None:
+    """End the same person's earlier draft ``holder``: its claim goes, it expires now."""
+    accounts.mobile_claim_release(holder=holder)
+    pk = holder.removeprefix(DRAFT_CLAIM_PREFIX)
+    RegistrationDraft.objects.filter(pk=pk).exclude(step=DraftStep.DONE).update(
+        expires_at=timezone.now()
+    )
+    record_event(
+        "registration.draft_replaced",
+        actor=actor,
+        subject=("registrations.registrationdraft", pk),
+        after={"by": str(by.pk)},
+    )
 
 
 def _draft_row_create(draft: RegistrationDraft) -> None:

@@ -45,6 +45,7 @@ def test_journey_5_natural_person_registers(page):
     page.get_by_label("短信验证码").fill(_read_sms_code(page, MOBILE))
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_label("确认密码").fill(PASSWORD)
+    page.get_by_label("我已阅读并同意《政务服务网用户注册协议》").check()  # seed 003
     page.get_by_role("button", name="立即注册").click()
     page.wait_for_url("**/register/person/face/")
     assert page.locator(".qr svg").is_visible()

@@ -21,6 +21,11 @@ PASSWORD_HINT = (
     "密码8-20位，含数字、大写字母、小写字母、特殊字符中的三种及以上（不能含用户名），"
     "且不能含手机号、出生日期"
 )
+#: A natural person has no username of their own (they sign in with the mobile): the hint of
+#: 个人注册 names what their password is checked against.
+NATURAL_PASSWORD_HINT = (
+    "密码8-20位，含数字、大写字母、小写字母、特殊字符中的三种及以上，且不能含手机号、出生日期"
+)
 _USERNAME = re.compile(r"[A-Za-z0-9_]{6,18}")
 _SPECIALS = frozenset(string.punctuation)
 

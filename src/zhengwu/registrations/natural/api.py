@@ -41,6 +41,7 @@ class NaturalIn(Schema):
     sms_code: str
     password: str
     password_confirm: str
+    agreement_accepted: bool
     captcha_key: str
     captcha: str
 

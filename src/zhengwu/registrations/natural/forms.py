@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ..common import rules
 from ..models.natural import NaturalIdType
 from ..wizard.forms import _text as text_field
-from ..wizard.forms import captcha_field, new_password_field, sms_code_field
+from ..wizard.forms import agreement_field, captcha_field, new_password_field, sms_code_field
 
 
 def _text(label: Any, *, required: bool = True, **attrs: str) -> forms.CharField:
@@ -37,7 +37,8 @@ def province_choices() -> list[tuple[str, str]]:
 
 
 class NaturalRegistrationForm(forms.Form):
-    """个人注册 (REG-11): identity, validity period, region, mobile, SMS code, password."""
+    """个人注册 (REG-11): identity, validity period, region, mobile, SMS code, password, and
+    the registration agreement (seed 003)."""
 
     id_type = forms.ChoiceField(
         label=_("证件类型"),
@@ -61,8 +62,9 @@ class NaturalRegistrationForm(forms.Form):
     sms_code = sms_code_field()
     password = new_password_field(_("密码"), _("请填写密码"))
     password_confirm = new_password_field(_("确认密码"), _("请再次输入密码"))
+    agreement = agreement_field()  # seed 003: 并勾选下边的协议
 
-    PASSWORD_HINT = rules.PASSWORD_HINT
+    PASSWORD_HINT = rules.NATURAL_PASSWORD_HINT
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -70,5 +72,6 @@ class NaturalRegistrationForm(forms.Form):
 
     def service_data(self) -> dict[str, Any]:
         """The cleaned values ``natural_registration_submit`` takes."""
-        skip = {"captcha", "province", "city"}
-        return {k: v for k, v in self.cleaned_data.items() if k not in skip}
+        skip = {"captcha", "province", "city", "agreement"}
+        data = {k: v for k, v in self.cleaned_data.items() if k not in skip}
+        return {**data, "agreement_accepted": bool(self.cleaned_data.get("agreement"))}

@@ -215,10 +215,12 @@ def natural_registration_submit(
     sms_code: str,
     password: str,
     password_confirm: str,
+    agreement_accepted: bool = False,
     actor: Any = None,
 ) -> NaturalPersonDraft:
-    """Check every field of 个人注册 (REG-11, REG-4), the SMS code, then hold the mobile for
-    the draft until it expires. The image captcha is checked by the caller.
+    """Check every field of 个人注册 (REG-11, REG-4) and the agreement (seed 003), the SMS code,
+    then hold the mobile for the draft until it expires. The image captcha is checked by the
+    caller.
 
     Must not run inside a transaction (the SMS code check keeps its own).
     """
@@ -233,6 +235,10 @@ def natural_registration_submit(
     phone = mobile_validate(number=mobile)
     natural_password_validate(password, mobile=phone, id_type=id_type, id_number=number)
     rules.password_confirm_validate(password, password_confirm)
+    if not agreement_accepted:
+        raise ValidationFailed(
+            "请阅读并同意《用户注册协议》", code="agreement.required", field="agreement"
+        )
     _mobile_free_or_mine(mobile=phone)
     if not (sms_code or "").strip():
         raise ValidationFailed("请填写短信验证码", code="sms_code.empty", field="sms_code")

@@ -38,6 +38,7 @@ def data(**overrides):
         "mobile": MOBILE,
         "password": PASSWORD,
         "password_confirm": PASSWORD,
+        "agreement_accepted": True,
     }
     return {**values, **overrides}
 
@@ -476,3 +477,11 @@ def test_a_passing_face_poll_asks_once_and_moves_the_step_by_transition(
         assert services.natural_face_poll(draft=draft).is_passed
     assert len(asked) == 1
     assert [(r.from_state, r.to_state) for r in history(draft)] == [("face", "done")]
+
+
+def test_the_agreement_must_be_accepted(code):
+    """Seed 003: 个人注册 ends with the registration agreement to tick."""
+    with pytest.raises(ValidationFailed) as info:
+        services.natural_registration_submit(**data(sms_code=code(), agreement_accepted=False))
+    assert (info.value.code, info.value.field) == ("agreement.required", "agreement")
+    assert not NaturalPersonDraft.objects.exists()

@@ -29,6 +29,7 @@ def _form(**overrides):
         "captcha_1": "PASSED",
         "password": PASSWORD,
         "password_confirm": PASSWORD,
+        "agreement": "on",
     }
     return {**data, **overrides}
 
@@ -126,3 +127,13 @@ def test_returned_review_shows_reasons_and_resubmits(
     review.refresh_from_db()
     assert review.status == "pending"
     assert "待审核" in client.get(reverse("registrations:natural_result")).content.decode()
+
+
+def test_the_page_asks_for_the_agreement_and_no_username_hint(client):
+    """Seed 003: the agreement checkbox is on the page; the password hint does not speak of a
+    username a natural person does not have."""
+    html = client.get(reverse("registrations:natural")).content.decode()
+    assert "我已阅读并同意《政务服务网用户注册协议》" in html and 'name="agreement"' in html
+    assert "不能含用户名" not in html
+    response = client.post(reverse("registrations:natural"), _form(agreement=""))
+    assert "请阅读并同意《用户注册协议》" in response.content.decode()

@@ -53,6 +53,7 @@ def test_two_simultaneous_registrations_with_one_mobile_one_wins(monkeypatch):
                     sms_code="1",
                     password=PASSWORD,
                     password_confirm=PASSWORD,
+                    agreement_accepted=True,
                 )
             )
         except Exception as exc:  # collected for the assertion

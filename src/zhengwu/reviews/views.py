@@ -18,7 +18,7 @@ from zhengwu.core.workflow import history
 from zhengwu.registrations.agent import reviews as agent_reviews
 from zhengwu.registrations.agent.constants import AgentStatus
 from zhengwu.registrations.manual import reviews as manual_reviews
-from zhengwu.registrations.manual import services as manual_services
+from zhengwu.registrations.manual import selectors as manual_selectors
 from zhengwu.registrations.manual.constants import MANUAL_UPLOAD_KINDS, ManualStatus
 from zhengwu.registrations.models.natural import NaturalReviewStatus
 from zhengwu.registrations.natural import reviews as natural_reviews
@@ -147,7 +147,7 @@ def _decided(
 
 
 def _case_context(case: Any, form: DecisionForm) -> dict[str, Any]:
-    uploads = manual_services.manual_uploads(case)
+    uploads = manual_selectors.manual_uploads(case)
     return {
         "case": case,
         "form": form,

@@ -31,6 +31,7 @@ from zhengwu.uploads.models import UploadKind
 
 from ..constants import SMS_CODE_PURPOSE
 from ..models import ManualVerification
+from . import selectors as manual_selectors
 from . import services as manual_services
 from .constants import MANUAL_UPLOAD_KINDS
 from .forms import ManualInfoForm
@@ -106,7 +107,7 @@ INFO_FIELDS = tuple(ManualInfoIn.model_fields)
 
 
 def _case_out(case: ManualVerification) -> ManualCaseOut:
-    uploads = manual_services.manual_uploads(case)
+    uploads = manual_selectors.manual_uploads(case)
     return ManualCaseOut(
         reference=case.reference,
         status=case.status,

@@ -56,6 +56,7 @@ from .constants import (
     ManualReviewRule,
     ManualStatus,
 )
+from .selectors import manual_uploads
 
 REASON_MAX = 200
 
@@ -384,16 +385,6 @@ def manual_verification_submit(
             raise username_taken_error() from exc
         raise
     return case
-
-
-def manual_uploads(case: ManualVerification) -> dict[str, PrivateUpload]:
-    """The current upload of each kind attached to ``case`` (the newest one)."""
-    current: dict[str, PrivateUpload] = {}
-    for upload in PrivateUpload.objects.filter(
-        subject_type=SUBJECT_TYPE, subject_id=str(case.pk)
-    ).order_by("created_at"):
-        current[upload.kind] = upload
-    return current
 
 
 def manual_verification_resubmit(

@@ -19,6 +19,7 @@ from zhengwu.uploads.models import UploadKind
 
 from ..constants import SMS_CODE_PURPOSE
 from ..models import ManualVerification
+from . import selectors as manual_selectors
 from . import services as manual_services
 from .constants import MANUAL_UPLOAD_KINDS, ManualStatus
 from .forms import ManualForm, ManualInfoForm
@@ -114,7 +115,7 @@ def manual_status(request: HttpRequest) -> HttpResponse:
             "reupload_labels": [UploadKind(k).label for k in case.reupload_kinds or []],
             "uploads": [
                 (UploadKind(kind).label, upload)
-                for kind, upload in manual_services.manual_uploads(case).items()
+                for kind, upload in manual_selectors.manual_uploads(case).items()
             ],
         },
     )
@@ -141,7 +142,7 @@ def manual_resubmit(request: HttpRequest) -> HttpResponse:
             _add_error(form, exc)
         else:
             return redirect("registrations:manual_status")
-    kept = manual_services.manual_uploads(case)
+    kept = manual_selectors.manual_uploads(case)
     return render(
         request,
         "registrations/manual/resubmit.html",

@@ -10,6 +10,7 @@ from zhengwu.core.errors import IllegalTransition, PermissionDenied, ValidationF
 from zhengwu.core.workflow import history
 from zhengwu.notifications.models import SmsMessage
 from zhengwu.registrations.manual import reviews as review_services
+from zhengwu.registrations.manual import selectors as manual_selectors
 from zhengwu.registrations.manual import services as manual_services
 from zhengwu.registrations.manual.constants import ManualStatus
 from zhengwu.reviews.tests.factories import (
@@ -168,7 +169,7 @@ def test_resubmit_keeps_the_uploads_that_were_right(
 ):
     """The ID page was fine and is kept; the licence page is replaced (old file deleted); the
     case is pending again with a new deadline, history, and the 已受理 SMS again."""
-    before = manual_services.manual_uploads(case)
+    before = manual_selectors.manual_uploads(case)
     _reject(case, reviewer, django_capture_on_commit_callbacks)
     case.refresh_from_db()
     _resubmit(
@@ -178,7 +179,7 @@ def test_resubmit_keeps_the_uploads_that_were_right(
         organisation_name="上海浦江贸易有限公司（更正）",
     )
     case.refresh_from_db()
-    after = manual_services.manual_uploads(case)
+    after = manual_selectors.manual_uploads(case)
     assert case.status == ManualStatus.PENDING and case.submission_count == 2
     assert case.organisation_name.endswith("（更正）") and case.reason == ""
     assert after["id_document"].pk == before["id_document"].pk

@@ -111,7 +111,7 @@ def test_case_page_masks_personal_data_shows_uploads_and_is_audited(
 
 
 def case_upload(case):
-    from zhengwu.registrations.manual.services import manual_uploads
+    from zhengwu.registrations.manual.selectors import manual_uploads
 
     return manual_uploads(case)["licence_page"]
 

@@ -4,7 +4,7 @@ With ``ZHENGWU_BENCH_STEP1_PROPOSAL=1`` (set by ``bench/registration.py --propos
 second gunicorn only) the workers would apply a what-if change to step 1 defined here, to be
 measured against the shipped code in the same run without the portal's code changing. None is
 pending. Shipped after being measured here: one ``verify`` call instead of ``lookup`` then
-``verify`` (``registrations.services._registry_check``); the step-1 draft in a sealed token
+``verify`` (``registrations.common.registry.registry_check``); the step-1 draft in a sealed token
 instead of a row (a Redis entry measured 10 % slower), with the audit INSERT built once
 (decision 0017).
 

@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from tests.browser.phone import pass_face_check
 from zhengwu.accounts.identity import id_number_hash
 from zhengwu.accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from zhengwu.licences.keys import create_keys
@@ -54,11 +55,7 @@ def test_legal_representative_downloads_and_verifies_a_licence(page, tmp_path) -
     page.get_by_role("button", name="人脸识别后查看证照").click()
     assert page.locator(".qr svg").is_visible()
 
-    phone = page.context.new_page()
-    phone.goto(page.base_url + "/sandbox/identity/")
-    phone.locator("tr", has_text="林**").get_by_role("button", name="通过", exact=True).click()
-    phone.wait_for_timeout(300)
-    phone.close()
+    pass_face_check(page, "林**")
 
     page.locator("#face-passed").wait_for()
     page.locator("#face-passed").get_by_role("link", name="返回我的证照").click()

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.contrib.auth.hashers import make_password
 
+from tests.browser.phone import pass_face_check
 from zhengwu.accounts.constants import Role
 from zhengwu.accounts.models import Membership
 from zhengwu.accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
@@ -28,11 +29,7 @@ def _sign_in(page, username):
 
 
 def _pass_face_check(page, masked_name):
-    phone = page.context.new_page()
-    phone.goto(page.base_url + "/sandbox/identity/")
-    phone.locator("tr", has_text=masked_name).get_by_role("button", name="通过", exact=True).click()
-    phone.wait_for_timeout(300)
-    phone.close()
+    pass_face_check(page, masked_name)
 
 
 def test_legal_representative_makes_an_administrator_who_approves_an_application(page):

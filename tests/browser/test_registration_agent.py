@@ -8,6 +8,7 @@ import re
 import pytest
 from django.contrib.auth.hashers import make_password
 
+from tests.browser.phone import pass_face_check
 from zhengwu.accounts.models import Membership, User
 from zhengwu.accounts.tests.factories import resident_id
 from zhengwu.registrations.models import AgentRegistration
@@ -45,11 +46,7 @@ def _sms_text(page, mobile, pattern):
 
 
 def _pass_face_check(page, masked_name):
-    phone = page.context.new_page()
-    phone.goto(page.base_url + "/sandbox/identity/")
-    phone.locator("tr", has_text=masked_name).get_by_role("button", name="通过", exact=True).click()
-    phone.wait_for_timeout(300)
-    phone.close()
+    pass_face_check(page, masked_name)
 
 
 def _sign_in(page, username, next_url):

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.contrib.auth.hashers import make_password
 
+from tests.browser.phone import pass_face_check
 from zhengwu.accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from zhengwu.registrations.tests.factories import MarketEntityFactory, OperatorApplicationFactory
 
@@ -22,11 +23,7 @@ def _read_sms_code(page, mobile):
 
 
 def _pass_face_check(page, masked_name):
-    phone = page.context.new_page()
-    phone.goto(page.base_url + "/sandbox/identity/")
-    phone.locator("tr", has_text=masked_name).get_by_role("button", name="通过", exact=True).click()
-    phone.wait_for_timeout(300)
-    phone.close()
+    pass_face_check(page, masked_name)
 
 
 def _step_1(page, entity):

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from tests.browser.phone import pass_face_check
 from zhengwu.accounts.models import User
 from zhengwu.accounts.tests.factories import resident_id
 
@@ -44,14 +45,11 @@ def test_journey_5_natural_person_registers(page):
     page.get_by_label("短信验证码").fill(_read_sms_code(page, MOBILE))
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_label("确认密码").fill(PASSWORD)
+    page.get_by_label("我已阅读并同意《政务服务网用户注册协议》").check()  # seed 003
     page.get_by_role("button", name="立即注册").click()
     page.wait_for_url("**/register/person/face/")
     assert page.locator(".qr svg").is_visible()
-    phone = page.context.new_page()
-    phone.goto(page.base_url + "/sandbox/identity/")
-    phone.locator("tr", has_text="孙**").get_by_role("button", name="通过", exact=True).click()
-    phone.wait_for_timeout(300)
-    phone.close()
+    pass_face_check(page, "孙**")
     page.wait_for_url("**/register/person/result/")
     assert page.get_by_role("heading", name="注册成功").is_visible()
     user = User.objects.get(username=MOBILE)

@@ -146,7 +146,9 @@ def commitment(request: HttpRequest) -> CommitmentOut:
     return CommitmentOut(id=text.pk, body=text.body)
 
 
-@router.post("/commitment", response={200: AgencyUnitOut, **ERRORS}, summary="Accept the commitment")
+@router.post(
+    "/commitment", response={200: AgencyUnitOut, **ERRORS}, summary="Accept the commitment"
+)
 def accept_commitment(request: HttpRequest) -> AgencyUnitOut:
     image = _image(request, commitment=False)
     text = login.current_commitment()

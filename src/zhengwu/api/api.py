@@ -39,12 +39,12 @@ install_handlers(api)
 
 
 def _mount_routers() -> None:
-    from zhengwu.registrations.api import router as registrations_router
-    from zhengwu.registrations.manual_api import router as manual_router
-    from zhengwu.registrations.natural_api import router as natural_router
+    from zhengwu.registrations.manual.api import router as manual_router
+    from zhengwu.registrations.natural.api import router as natural_router
+    from zhengwu.registrations.wizard.api import router as registrations_router
 
     api.add_router("/registrations/natural/", natural_router)  # REG-11, before {draft_id}
-    from zhengwu.registrations.agent_api import router as agent_router
+    from zhengwu.registrations.agent.api import router as agent_router
 
     api.add_router("/registrations/agent/", agent_router)  # REG-10, before {draft_id}
     api.add_router("/registrations/manual/", manual_router)  # REG-9, before {draft_id}

@@ -2,7 +2,7 @@
 
 A workflow model declares its states as ``TextChoices`` and its legal moves as a mapping
 ``TRANSITIONS = {from_state: {to_state, ...}}`` (the diagram is data), with a ``status``
-field. ``transition()``:
+field (or the field its ``STATE_FIELD`` names, e.g. a wizard's ``step``). ``transition()``:
 
 1. locks the row (``SELECT ... FOR UPDATE``) inside the caller's transaction, or its own;
 2. refuses a move the mapping does not allow, naming the current state in Chinese;
@@ -42,8 +42,12 @@ def allowed_moves(model: type[Any], state: str) -> frozenset[str]:
     return frozenset(model.TRANSITIONS.get(state, ()))
 
 
+def _state_field(model: type[Any]) -> str:
+    return str(getattr(model, "STATE_FIELD", "status"))
+
+
 def _label(model: type[Any], state: str) -> str:
-    status_field = model._meta.get_field("status")
+    status_field = model._meta.get_field(_state_field(model))
     return str(dict(status_field.flatchoices).get(state, state))
 
 
@@ -65,14 +69,15 @@ def transition[M: models.Model](
     model = type(obj)
     with transaction.atomic():
         locked = model._default_manager.select_for_update().get(pk=obj.pk)
-        current = locked.status  # type: ignore[attr-defined]
+        field = _state_field(model)
+        current = getattr(locked, field)
         if to not in allowed_moves(model, current):
             raise IllegalTransition(
                 f"当前状态为“{_label(model, current)}”，不能变更为“{_label(model, to)}”",
                 code="illegal_transition",
             )
-        values = {"status": to, **(changes or {})}
-        updated = model._default_manager.filter(pk=obj.pk, status=current).update(**values)
+        values = {field: to, **(changes or {})}
+        updated = model._default_manager.filter(pk=obj.pk, **{field: current}).update(**values)
         if updated != 1:  # changed under our feet (no row locks on SQLite)
             raise IllegalTransition("记录已被他人修改，请刷新后重试", code="concurrent_change")
         for name, value in values.items():

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.accounts.constants import IdType
-from zhengwu.registrations import rules
+from zhengwu.registrations.common import rules
 
 
 def _text(label: Any, *, required: bool = True, **attrs: str) -> forms.CharField:

@@ -60,7 +60,8 @@ from zhengwu.notifications.services import (
     verification_code_check,
     verification_code_send,
 )
-from zhengwu.registrations import rules
+from zhengwu.registrations.common import rules
+from zhengwu.registrations.common.usernames import username_available as _username_available
 from zhengwu.registrations.constants import ApplicationStatus
 from zhengwu.registrations.models import OperatorApplication
 
@@ -164,16 +165,6 @@ def _already_member(*, organisation: Organisation, id_hash: str, exclude_user: A
         raise ValidationFailed(
             "该证件号码的人员已是本单位的经办人", code="operator.already_member", field="id_number"
         )
-
-
-def _username_available(username: str) -> None:
-    taken = User.objects.filter(username__iexact=username).exists() or (
-        OperatorApplication.objects.filter(
-            username__iexact=username, status=ApplicationStatus.PENDING
-        ).exists()
-    )
-    if taken:
-        raise ValidationFailed(USERNAME_TAKEN, code="username.taken", field="username")
 
 
 def _send_activation(*, user: User, organisation: Organisation, actor: User) -> None:

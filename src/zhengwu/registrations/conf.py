@@ -23,7 +23,7 @@ def agent_review_rule() -> str:
     ``working_hours_48`` (48 working hours), counted from the signature."""
     from zhengwu.core.errors import ConfigurationError
 
-    from .agent_constants import AgentReviewRule
+    from .agent.constants import AgentReviewRule
 
     rule = str(getattr(settings, "ZHENGWU_AGENT_REVIEW_RULE", "") or AgentReviewRule.WORKING_DAY_1)
     if rule not in AgentReviewRule.values:

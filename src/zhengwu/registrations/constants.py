@@ -5,8 +5,6 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from zhengwu.accounts.constants import LegalPersonType
-
 
 class DraftStep(models.TextChoices):
     """Where a wizard stands: the step the person is on (seed 001 step indicator)."""
@@ -14,6 +12,16 @@ class DraftStep(models.TextChoices):
     USER = "user", _("创建用户")
     FACE = "face", _("实名认证")
     DONE = "done", _("注册成功")
+
+
+#: The wizard's steps as a workflow (``core.workflow.transition`` on ``RegistrationDraft.step``):
+#: 创建用户 → 实名认证 → 注册成功. Step 1 writes no row (decision 0017): a draft's row starts at
+#: 创建用户 and moves on from there.
+DRAFT_TRANSITIONS: dict[str, frozenset[str]] = {
+    DraftStep.USER: frozenset({DraftStep.FACE}),
+    DraftStep.FACE: frozenset({DraftStep.DONE}),
+    DraftStep.DONE: frozenset(),
+}
 
 
 class DraftOutcome(models.TextChoices):
@@ -46,20 +54,6 @@ APPLICATION_SMS: dict[str, tuple[str, str]] = {
     ApplicationStatus.APPROVED: ("operator_application.approved", "applicant"),
     ApplicationStatus.REJECTED: ("operator_application.rejected", "applicant"),
 }
-
-#: REG-5: types registered by market supervision, whose registry mobile is checked. Social
-#: organisations, agencies and public institutions are exempt (seed 003: 社团法人、机关事业单位
-#: 不校验手机号码); cooperatives are registered like enterprises (seed 001: 企业、农专社).
-REGISTRY_MOBILE_CHECKED_TYPES = frozenset(
-    {
-        LegalPersonType.ENTERPRISE,
-        LegalPersonType.COOPERATIVE,
-        LegalPersonType.INDIVIDUAL_BUSINESS,
-    }
-)
-
-#: Types whose unit name is an enterprise name in the seed's form labels.
-ENTERPRISE_NAME_TYPES = REGISTRY_MOBILE_CHECKED_TYPES
 
 FACE_PURPOSE_REGISTRATION = "registration"
 FACE_PURPOSE_APPROVAL = "approval"

@@ -50,14 +50,14 @@ def natural_person_review_mermaid() -> str:
 
 def manual_verification_mermaid() -> str:
     """The diagram of ``ManualVerification`` (REG-9 人工认证渠道)."""
-    from .manual_constants import MANUAL_SMS, MANUAL_TRANSITIONS, ManualStatus
+    from .manual.constants import MANUAL_SMS, MANUAL_TRANSITIONS, ManualStatus
 
     return workflow_mermaid(ManualStatus, MANUAL_TRANSITIONS, MANUAL_SMS, ManualStatus.PENDING)
 
 
 def agent_registration_mermaid() -> str:
     """The diagram of ``AgentRegistration`` (REG-10 代理人注册 with the e-signature)."""
-    from .agent_constants import AGENT_SMS, AGENT_TRANSITIONS, AgentStatus
+    from .agent.constants import AGENT_SMS, AGENT_TRANSITIONS, AgentStatus
 
     return workflow_mermaid(AgentStatus, AGENT_TRANSITIONS, AGENT_SMS, AgentStatus.DRAFT)
 

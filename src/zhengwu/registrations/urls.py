@@ -1,6 +1,9 @@
 from django.urls import path
 
-from . import agent_views, manual_views, natural_views, views
+from .agent import views as agent_views
+from .manual import views as manual_views
+from .natural import views as natural_views
+from .wizard import views
 
 app_name = "registrations"
 urlpatterns = [

@@ -9,8 +9,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from zhengwu.registrations.agent_constants import AgentRejectionReason
-from zhengwu.registrations.manual_constants import MANUAL_UPLOAD_KINDS, RejectionReason
+from zhengwu.registrations.agent.constants import AgentRejectionReason
+from zhengwu.registrations.manual.constants import MANUAL_UPLOAD_KINDS, RejectionReason
+from zhengwu.registrations.natural.constants import NaturalReturnReason
 from zhengwu.uploads.models import UploadKind
 
 
@@ -53,15 +54,6 @@ class DecisionForm(_ReasonDecisionForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-
-
-class NaturalReturnReason(models.TextChoices):
-    """Templates of the 退回原因 of a natural-person manual review (REG-11)."""
-
-    ID_UNCLEAR = "id_unclear", _("证件信息无法核实")
-    ID_MISMATCH = "id_mismatch", _("姓名与证件号码不一致")
-    ID_EXPIRED = "id_expired", _("证件已过期")
-    OTHER = "other", _("其他")
 
 
 class NaturalDecisionForm(_ReasonDecisionForm):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from zhengwu.core.errors import PermissionDenied
+
 from .constants import REVIEW_PERMISSION
 
 
@@ -16,3 +18,10 @@ def is_reviewer(user: Any) -> bool:
         and user.is_staff
         and user.has_perm(REVIEW_PERMISSION)
     )
+
+
+def reviewer_required(actor: Any) -> None:
+    """``PermissionDenied`` unless ``actor`` is a reviewer: every channel's review decisions
+    start with it."""
+    if not is_reviewer(actor):
+        raise PermissionDenied("只有审核人员可以审核人工认证申请")

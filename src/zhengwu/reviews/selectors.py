@@ -5,12 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from zhengwu.core.errors import NotFound
-from zhengwu.registrations.manual_constants import SUBJECT_TYPE as MANUAL_SUBJECT_TYPE
-from zhengwu.registrations.models import (
-    AgentRegistration,
-    ManualVerification,
-    NaturalPersonReview,
-)
+from zhengwu.registrations.manual.constants import SUBJECT_TYPE as MANUAL_SUBJECT_TYPE
+from zhengwu.registrations.models import AgentRegistration, ManualVerification, NaturalPersonReview
 
 from .permissions import is_reviewer
 

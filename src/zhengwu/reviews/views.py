@@ -15,13 +15,15 @@ from django.views.decorators.http import require_POST
 from zhengwu.audit.services import record_event
 from zhengwu.core.errors import NotFound, ZhengwuError
 from zhengwu.core.workflow import history
-from zhengwu.registrations import manual_services
-from zhengwu.registrations.agent_constants import AgentStatus
-from zhengwu.registrations.manual_constants import MANUAL_UPLOAD_KINDS, ManualStatus
+from zhengwu.registrations.agent import reviews as agent_reviews
+from zhengwu.registrations.agent.constants import AgentStatus
+from zhengwu.registrations.manual import reviews as manual_reviews
+from zhengwu.registrations.manual import selectors as manual_selectors
+from zhengwu.registrations.manual.constants import MANUAL_UPLOAD_KINDS, ManualStatus
 from zhengwu.registrations.models.natural import NaturalReviewStatus
+from zhengwu.registrations.natural import reviews as natural_reviews
 from zhengwu.uploads.models import UploadKind
 
-from . import services as review_services
 from .constants import EVENT_CASE_VIEWED
 from .forms import AgentDecisionForm, DecisionForm, NaturalDecisionForm
 from .permissions import is_reviewer
@@ -145,7 +147,7 @@ def _decided(
 
 
 def _case_context(case: Any, form: DecisionForm) -> dict[str, Any]:
-    uploads = manual_services.manual_uploads(case)
+    uploads = manual_selectors.manual_uploads(case)
     return {
         "case": case,
         "form": form,
@@ -175,8 +177,8 @@ def manual_decide(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         case,
         DecisionForm(request.POST),
-        approve=lambda: review_services.manual_verification_approve(case=case, actor=actor),
-        reject=lambda data: review_services.manual_verification_reject(
+        approve=lambda: manual_reviews.manual_verification_approve(case=case, actor=actor),
+        reject=lambda data: manual_reviews.manual_verification_reject(
             case=case,
             actor=actor,
             reason_code=data["reason_code"],
@@ -218,8 +220,8 @@ def natural_decide(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         review,
         NaturalDecisionForm(request.POST),
-        approve=lambda: review_services.natural_review_approve(review=review, actor=actor),
-        reject=lambda data: review_services.natural_review_reject(
+        approve=lambda: natural_reviews.natural_review_approve(review=review, actor=actor),
+        reject=lambda data: natural_reviews.natural_review_reject(
             review=review,
             actor=actor,
             reason_code=data["reason_code"],
@@ -275,10 +277,10 @@ def agent_decide(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         application,
         AgentDecisionForm(request.POST),
-        approve=lambda: review_services.agent_registration_approve(
+        approve=lambda: agent_reviews.agent_registration_approve(
             application=application, actor=actor
         ),
-        reject=lambda data: review_services.agent_registration_reject(
+        reject=lambda data: agent_reviews.agent_registration_reject(
             application=application,
             actor=actor,
             reason_code=data["reason_code"],

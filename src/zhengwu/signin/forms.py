@@ -8,8 +8,8 @@ from captcha.fields import CaptchaField
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zhengwu.registrations import rules
-from zhengwu.registrations.forms import new_password_field
+from zhengwu.registrations.common import rules
+from zhengwu.registrations.wizard.forms import new_password_field
 
 from .constants import Tab
 

@@ -43,7 +43,7 @@ from zhengwu.notifications import conf as sms_conf
 from zhengwu.notifications.errors import SmsRateLimited, VerificationCodeInvalid
 from zhengwu.notifications.models import SmsMessage, VerificationCode
 from zhengwu.notifications.services import verification_code_check, verification_code_send
-from zhengwu.registrations import rules
+from zhengwu.registrations.common import rules
 
 from . import conf, constants, services, throttle
 

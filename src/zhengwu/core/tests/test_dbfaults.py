@@ -145,7 +145,7 @@ def test_a_session_save_that_meets_a_lost_database_answers_503_not_500(client, e
 
 @pytest.mark.django_db
 def test_other_errors_still_answer_500(client, entity, monkeypatch):
-    from zhengwu.registrations import services
+    from zhengwu.registrations.wizard import services
 
     def bug(**kwargs):
         raise ValueError("a bug, not an outage")

@@ -11,10 +11,7 @@ Interface in ``base``, PAdES plumbing in ``pades``, the offline sandbox in ``san
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
-
-from zhengwu.integrations.loading import _instance
+from zhengwu.integrations.loading import get_provider
 
 from .base import ESignError, ESignProvider, SignatureReport, SignedDocument, SignRequest
 
@@ -23,9 +20,9 @@ DEFAULT_BACKEND = "zhengwu.integrations.esign.sandbox.SandboxESignProvider"
 
 def get_esign() -> ESignProvider:
     """The provider named by ``ZHENGWU_ESIGN_BACKEND`` (one shared instance per class path)."""
-    provider = _instance(getattr(settings, "ZHENGWU_ESIGN_BACKEND", DEFAULT_BACKEND))
-    if not isinstance(provider, ESignProvider):
-        raise ImproperlyConfigured("ZHENGWU_ESIGN_BACKEND must name an ESignProvider subclass.")
+    provider: ESignProvider = get_provider(
+        "ZHENGWU_ESIGN_BACKEND", ESignProvider, default=DEFAULT_BACKEND
+    )
     return provider
 
 

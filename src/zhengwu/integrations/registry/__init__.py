@@ -27,7 +27,7 @@ from .base import (
 
 def get_registry() -> RegistryProvider:
     """The provider named by ``ZHENGWU_REGISTRY_BACKEND`` (one shared instance)."""
-    provider: RegistryProvider = get_provider("ZHENGWU_REGISTRY_BACKEND")
+    provider: RegistryProvider = get_provider("ZHENGWU_REGISTRY_BACKEND", RegistryProvider)
     return provider
 
 

@@ -9,8 +9,11 @@ Two methods:
   存续), and the REG-5 facts: the registered mobile, whether the register holds a landline
   or a legacy 15-digit ID.
 
-REG-5 applies to enterprises and individual businesses only (``RegistryEntity.requires_
-registered_mobile``); the registration service decides whether to apply ``mobile_problems``.
+The provider's verdict is the only verdict (decision 0018): ``RegistryCheck.refusal`` is the
+REG-3 mismatch a registration stops on, ``RegistryCheck.mobile_refusal`` the REG-5 problem, each
+with the one wording and code the pages and the API show. REG-5 applies to the market entities
+(enterprises, farmers' cooperatives 农专社, individual businesses:
+``RegistryEntity.requires_registered_mobile``, ``MARKET_ENTITY_TYPES``).
 
 Errors are ``RegistryError`` with ``permanent`` (``False``: the register is unreachable, try
 again; ``True``: the request can never be answered). "Not found" is not an error: ``lookup``
@@ -49,12 +52,30 @@ class CheckField(enum.StrEnum):
 
 
 class MobileProblem(enum.StrEnum):
-    """Why the REG-5 registered-mobile check fails; each has its own actionable message."""
+    """Why the REG-5 registered-mobile check fails; each has its own actionable message. The
+    values are the API's error codes."""
 
-    MISMATCH = "mobile_mismatch"
-    REGISTRY_LANDLINE = "registry_landline"
-    REGISTRY_LEGACY_ID = "registry_legacy_id"
-    REGISTRY_NO_PHONE = "registry_no_phone"
+    MISMATCH = "registry_mobile.differs"
+    REGISTRY_LANDLINE = "registry_mobile.landline"
+    REGISTRY_LEGACY_ID = "registry_mobile.legacy_id"
+    REGISTRY_NO_PHONE = "registry_mobile.missing"
+
+
+#: The legal-person types (REG-1 keys) registered by market supervision: REG-5 checks their
+#: registered mobile, and seed 001 calls their name 企业名称. Seed 001 lists
+#: 企业、农专社、个体工商户 together; seed 003 (6) exempts only 社团法人、机关事业单位
+#: (decision 0018).
+MARKET_ENTITY_TYPES = frozenset({"enterprise", "cooperative", "individual_business"})
+
+
+def registered_mobile_required(legal_person_type: str) -> bool:
+    """REG-5: whether units of ``legal_person_type`` must register with the registered mobile."""
+    return legal_person_type in MARKET_ENTITY_TYPES
+
+
+def unit_name_label(legal_person_type: str) -> str:
+    """Seed 001 calls the unit name 企业名称 for market entities, 单位名称 otherwise."""
+    return "企业名称" if legal_person_type in MARKET_ENTITY_TYPES else "单位名称"
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,16 +114,17 @@ class RegistryEntity:
 
     @property
     def requires_registered_mobile(self) -> bool:
-        """REG-5: enterprises and individual businesses must use the registered mobile; social
-        organisations, agencies and the others are exempt."""
-        return self.legal_person_type in ("enterprise", "individual_business")
+        """REG-5: market entities (enterprises, cooperatives, individual businesses) must use
+        the registered mobile; social organisations, agencies and the others are exempt."""
+        return registered_mobile_required(self.legal_person_type)
 
 
 @dataclass(frozen=True, slots=True)
 class RegistryQuery:
     """What the applicant typed in step 1 (REG-1). ``legal_rep_id_type`` and ``mobile`` are
     optional: without them the ID number is read with the register's ID type and the mobile
-    is not compared."""
+    is not compared. ``legal_person_type``, when given, names the unit in messages as the
+    applicant's page does (``unit_name_label``); else the register's type does."""
 
     uscc: str
     name: str
@@ -110,12 +132,14 @@ class RegistryQuery:
     legal_rep_id_number: str = field(repr=False)
     legal_rep_id_type: str | None = None
     mobile: str | None = field(default=None, repr=False)
+    legal_person_type: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class FieldMismatch:
     """One field that does not agree with the register: its key, a Chinese message naming it,
-    and a stable code (``registry.name``, ``registry.not_found``, a ``MobileProblem``, ...)."""
+    and a stable code (``registry.name_mismatch``, ``registry.not_found``, a ``MobileProblem``,
+    ...): the API's error code."""
 
     field: str  # a CheckField value
     message: str
@@ -126,11 +150,13 @@ class FieldMismatch:
 class RegistryCheck:
     """The outcome of ``verify``.
 
-    ``mismatches`` lists, in form order, every REG-3 field that fails (``uscc`` alone when the
-    unit is not in the register; ``status`` when it is deregistered or revoked). ``passed`` is
-    ``True`` when there is none. The REG-5 facts are reported whatever the legal-person type;
-    ``mobile_problems`` says what is wrong with the mobile for the REG-5 rule (empty when it
-    matches, or when the query carried no mobile and the register is fine).
+    ``mismatches`` lists every REG-3 field that fails, the decisive first (``uscc`` alone when
+    the unit is not in the register; ``status`` before the fields when it is deregistered or
+    revoked; then in form order). ``passed`` is ``True`` when there is none. The REG-5 facts
+    are reported whatever the legal-person type; ``mobile_problems`` says what is wrong with
+    the mobile for the REG-5 rule, most actionable first (empty when it matches, or when the
+    query carried no mobile and the register is fine). ``refusal`` and ``mobile_refusal`` are
+    the verdicts a registration acts on.
     """
 
     found: bool
@@ -145,6 +171,19 @@ class RegistryCheck:
     @property
     def passed(self) -> bool:
         return self.found and not self.mismatches
+
+    @property
+    def refusal(self) -> FieldMismatch | None:
+        """REG-3: the mismatch a registration stops on (the first), or ``None``."""
+        return self.mismatches[0] if self.mismatches else None
+
+    @property
+    def mobile_refusal(self) -> FieldMismatch | None:
+        """REG-5: the mobile problem a registration stops on, or ``None`` (none, or an exempt
+        legal-person type)."""
+        if self.entity is None or not self.entity.requires_registered_mobile:
+            return None
+        return self.mobile_problems[0] if self.mobile_problems else None
 
     @property
     def failed_fields(self) -> tuple[str, ...]:

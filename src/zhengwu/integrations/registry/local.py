@@ -36,15 +36,24 @@ from .base import (
     RegistryProvider,
     RegistryQuery,
     masked_id,
+    unit_name_label,
 )
 
 _PERMITS: dict[str, ModuleType] = {IdType.HKMO_PERMIT: hkmo_permit, IdType.TW_PERMIT: tw_permit}
 # Separators people type between the parts of a minority or foreign name (买买提·艾力).
 _NAME_DOTS = dict.fromkeys(map(ord, "•・．.。･‧∙"), "·")
 
-NOT_FOUND = "统一社会信用代码在市场主体登记信息中不存在，请核对；如确认无误，可选择人工认证"
-NAME_MISMATCH = "单位名称与登记信息不一致，请按营业执照（登记证书）上的名称填写"
+# The one wording of each REG-3 verdict (decision 0018): the pages and the API show these.
+NOT_FOUND = "统一社会信用代码未在登记信息中查到，统一社会信用代码实名认证失败"
 LEGAL_REP_FAILED = "法定代表人信息实名认证失败"
+
+
+def name_mismatch(label: str) -> str:
+    return f"{label}与登记信息不一致，{label}实名认证失败"
+
+
+def inactive(status_label: str) -> str:
+    return f"该单位登记状态为“{status_label}”，不能注册法人账号"
 
 
 def comparable_name(text: str) -> str:
@@ -68,39 +77,35 @@ class LocalRegistry(RegistryProvider):
                 mismatches=(FieldMismatch(CheckField.USCC, NOT_FOUND, "registry.not_found"),),
             )
         entity = _entity(row)
+        label = unit_name_label(query.legal_person_type or row.legal_person_type)
         mismatches: list[FieldMismatch] = []
+        if row.status != Status.ACTIVE:
+            status_label = str(Status(row.status).label)
+            mismatches.append(
+                FieldMismatch(CheckField.STATUS, inactive(status_label), "registry.inactive")
+            )
         if comparable_name(query.name) != comparable_name(row.name):
-            mismatches.append(FieldMismatch(CheckField.NAME, NAME_MISMATCH, "registry.name"))
+            mismatches.append(
+                FieldMismatch(CheckField.NAME, name_mismatch(label), "registry.name_mismatch")
+            )
+        # One message for every part of the legal representative (seed 001: 法定代表人信息实名
+        # 认证失败): the register does not say which part of a person's data it holds.
         if comparable_name(query.legal_rep_name) != comparable_name(row.legal_rep_name):
             mismatches.append(
                 FieldMismatch(
-                    CheckField.LEGAL_REP_NAME,
-                    f"{LEGAL_REP_FAILED}：法定代表人姓名与登记信息不一致",
-                    "registry.legal_rep_name",
+                    CheckField.LEGAL_REP_NAME, LEGAL_REP_FAILED, "registry.legal_rep_mismatch"
                 )
             )
         if query.legal_rep_id_type and query.legal_rep_id_type != row.legal_rep_id_type:
             mismatches.append(
                 FieldMismatch(
-                    CheckField.LEGAL_REP_ID_TYPE,
-                    f"{LEGAL_REP_FAILED}：证件类型与登记信息不一致",
-                    "registry.legal_rep_id_type",
+                    CheckField.LEGAL_REP_ID_TYPE, LEGAL_REP_FAILED, "registry.legal_rep_mismatch"
                 )
             )
         if not self._same_id(row, query.legal_rep_id_number):
             mismatches.append(
                 FieldMismatch(
-                    CheckField.LEGAL_REP_ID_NUMBER,
-                    f"{LEGAL_REP_FAILED}：证件号码与登记信息不一致",
-                    "registry.legal_rep_id_number",
-                )
-            )
-        if row.status != Status.ACTIVE:
-            mismatches.append(
-                FieldMismatch(
-                    CheckField.STATUS,
-                    f"该单位的登记状态为“{Status(row.status).label}”，不能注册",
-                    "registry.inactive",
+                    CheckField.LEGAL_REP_ID_NUMBER, LEGAL_REP_FAILED, "registry.legal_rep_mismatch"
                 )
             )
         mobile_matches = None
@@ -221,23 +226,25 @@ def _entity(row: MarketEntity) -> RegistryEntity:
 
 
 def _mobile_problems(row: MarketEntity, matches: bool | None) -> tuple[FieldMismatch, ...]:
-    """REG-5 problems, most actionable first. Wording after seed S3 (“市监局备案号码为座机号 …”)."""
+    """REG-5 problems, most actionable first, each on the ``mobile`` field (seed 003 (8):
+    “市监局备案号码为座机号 …”, “备案法人身份证号码为15位”)."""
     problems: list[FieldMismatch] = []
     if row.is_id_number_legacy:
         problems.append(
             FieldMismatch(
-                CheckField.LEGAL_REP_ID_NUMBER,
-                "市场监管部门登记的法定代表人身份证号码为 15 位旧号码，请先到当地市场监管部门"
-                "更新为 18 位号码后再注册",
+                CheckField.MOBILE,
+                "市场监管部门登记的法定代表人身份证号码为15位旧号码，请先到当地市场监管部门"
+                "将其更新为18位号码后再注册",
                 MobileProblem.REGISTRY_LEGACY_ID,
             )
         )
-    if row.is_phone_landline:
+    phone = row.registered_phone or ""
+    if row.is_phone_landline or (phone and mobile.is_landline(phone)):
         problems.append(
             FieldMismatch(
                 CheckField.MOBILE,
-                "市场监管部门登记的联系电话是固定电话，请先到当地市场监管部门变更为 11 位手机号码"
-                "后再注册",
+                "市场监管部门登记的联系电话为固定电话，无法接收短信验证码。请先到当地市场监管部门"
+                "将其变更为11位在用手机号后再注册",
                 MobileProblem.REGISTRY_LANDLINE,
             )
         )
@@ -245,7 +252,7 @@ def _mobile_problems(row: MarketEntity, matches: bool | None) -> tuple[FieldMism
         problems.append(
             FieldMismatch(
                 CheckField.MOBILE,
-                "未查到市场监管部门登记的手机号码，请先到当地市场监管部门登记手机号码后再注册",
+                "未查到您在市场监管部门登记的手机号，请先到当地市场监管部门登记手机号后再注册",
                 MobileProblem.REGISTRY_NO_PHONE,
             )
         )
@@ -253,8 +260,8 @@ def _mobile_problems(row: MarketEntity, matches: bool | None) -> tuple[FieldMism
         problems.append(
             FieldMismatch(
                 CheckField.MOBILE,
-                f"手机号码与市场监管部门登记的手机号码（{mask_mobile(row.registered_phone or '')}）"
-                "不一致：请使用登记的手机号码，或先到当地市场监管部门变更",
+                f"手机号与市场监管部门登记的手机号（{mask_mobile(phone)}）不一致，请使用登记的"
+                "手机号注册；如该号码已不再使用，请先到当地市场监管部门变更",
                 MobileProblem.MISMATCH,
             )
         )

@@ -15,7 +15,7 @@ from zhengwu.accounts.models import Organisation
 from zhengwu.core.fields import EncryptedTextField, hash_field
 from zhengwu.core.masking import mask_id_number, mask_mobile, mask_name
 
-from ..agent_constants import AGENT_TRANSITIONS, AgentStatus
+from ..agent.constants import AGENT_TRANSITIONS, AgentStatus
 
 
 class AgentRegistration(models.Model):

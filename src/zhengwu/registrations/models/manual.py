@@ -12,7 +12,7 @@ from zhengwu.accounts.models import Organisation
 from zhengwu.core.fields import EncryptedTextField, hash_field
 from zhengwu.core.masking import mask_id_number, mask_mobile, mask_name
 
-from ..manual_constants import MANUAL_TRANSITIONS, ManualApplicantKind, ManualStatus
+from ..manual.constants import MANUAL_TRANSITIONS, ManualApplicantKind, ManualStatus
 
 
 class ManualVerification(models.Model):

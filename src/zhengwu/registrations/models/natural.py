@@ -80,6 +80,10 @@ class NaturalPersonDraft(models.Model):
         FACE = "face", _("实名认证")
         DONE = "done", _("注册完成")
 
+    #: ``step`` moves only through ``core.workflow.transition``.
+    STATE_FIELD = "step"
+    TRANSITIONS = {Step.FACE: frozenset({Step.DONE}), Step.DONE: frozenset()}
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     step = models.CharField("步骤", max_length=8, choices=Step.choices, default=Step.FACE)
     outcome = models.CharField(

@@ -14,17 +14,28 @@ from zhengwu.accounts.models import Organisation
 from zhengwu.core.fields import EncryptedTextField, hash_field
 from zhengwu.core.masking import mask_id_number, mask_mobile, mask_name
 
-from ..constants import APPLICATION_TRANSITIONS, ApplicationStatus, DraftOutcome, DraftStep
+from ..constants import (
+    APPLICATION_TRANSITIONS,
+    DRAFT_TRANSITIONS,
+    ApplicationStatus,
+    DraftOutcome,
+    DraftStep,
+)
 
 
 class RegistrationDraft(models.Model):
-    """A wizard in progress, kept on the server: the page and the API hold only its id.
-
-    Step 1 writes the verified unit data, step 2 the account data (password already hashed),
-    step 3 the face-check token started for the operator. Nothing here is an account: an
+    """A wizard in progress (decision 0017): step 1 writes no row; its verified unit data
+    travel to step 2 in a sealed draft token (``wizard.draft_store``). The first step-2
+    submission writes the row with the unit and the account data (password already hashed);
+    step 3 adds the face-check token started for the operator. Nothing here is an account: an
     abandoned draft expires (``expires_at``) with the lock it holds on the mobile (REG-8).
-    The id is a random UUID: knowing it is what lets a client continue the wizard.
+    The id is a random UUID: knowing it (and, before step 2, the token) is what lets a client
+    continue the wizard. ``step`` moves only through ``core.workflow.transition``
+    (``DRAFT_TRANSITIONS``).
     """
+
+    STATE_FIELD = "step"
+    TRANSITIONS = DRAFT_TRANSITIONS
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     step = models.CharField("步骤", max_length=8, choices=DraftStep.choices)

@@ -14,15 +14,16 @@ from django.utils import timezone
 from zhengwu.accounts.constants import IdType, LegalPersonType, Location
 from zhengwu.accounts.identity import id_number_hash, mobile_hash
 from zhengwu.accounts.models import User
-from zhengwu.accounts.tests.factories import PASSWORD, resident_id, uscc
-from zhengwu.registrations.agent_constants import AgentStatus
+from zhengwu.accounts.tests.factories import PASSWORD, UserFactory, resident_id, uscc
+from zhengwu.registrations.agent.constants import AgentStatus
 from zhengwu.registrations.models import AgentRegistration
+from zhengwu.registrations.tests.factories import workflow_path, write_history
 
 PLACEHOLDER_PDF = b"%PDF-1.4\n% placeholder letter\n%%EOF\n"
 
 
 def _token(n: int) -> str:
-    from zhengwu.registrations.agent_services import _new_token
+    from zhengwu.registrations.agent.services import _new_token
 
     return _new_token()
 
@@ -126,6 +127,7 @@ class AgentRegistrationFactory(factory.django.DjangoModelFactory):
             status=AgentStatus.APPROVED,
             sign_token="",
             signed_pdf=PLACEHOLDER_PDF,
+            decided_by=factory.SubFactory(UserFactory, staff=True),
             decided_at=factory.LazyFunction(timezone.now),
         )
         rejected = factory.Trait(
@@ -134,8 +136,16 @@ class AgentRegistrationFactory(factory.django.DjangoModelFactory):
             signed_pdf=PLACEHOLDER_PDF,
             reason="法定代表人信息有误",
             reason_code="legal_rep_mismatch",
+            decided_by=factory.SubFactory(UserFactory, staff=True),
             decided_at=factory.LazyFunction(timezone.now),
         )
+
+    @factory.post_generation
+    def transitions(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+        """The history the services would have written: the shortest legal path from 待提交."""
+        if create and extracted is not False:
+            path = workflow_path(AgentRegistration, AgentStatus.DRAFT, obj.status)
+            write_history(obj, path, actor=obj.decided_by, reason=obj.reason)
 
     @factory.post_generation
     def account_state(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]

@@ -6,16 +6,23 @@ import pytest
 
 from zhengwu.accounts.tests.factories import PASSWORD, make_personas, resident_id
 from zhengwu.notifications.services import verification_code_send
-from zhengwu.registrations import services
-
-from .factories import MarketEntityFactory
+from zhengwu.registrations.tests.factories import MarketEntityFactory
+from zhengwu.registrations.wizard import services
 
 OPERATOR_ID = resident_id(12345)  # an employee, not the legal representative
 
 
 @pytest.fixture
 def personas(db):
-    return make_personas()
+    """The accounts personas; the reviewer is in 审核人员 (the channels' review decisions
+    check it, ``reviews.permissions.reviewer_required``)."""
+    from django.contrib.auth.models import Group
+
+    from zhengwu.reviews.constants import REVIEWER_GROUP
+
+    people = make_personas()
+    people.reviewer.groups.add(Group.objects.get(name=REVIEWER_GROUP))
+    return people
 
 
 @pytest.fixture

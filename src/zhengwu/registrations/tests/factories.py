@@ -30,7 +30,7 @@ from zhengwu.core.crypto import blind_index
 from zhengwu.core.models import Transition
 from zhengwu.identifiers import mobile
 from zhengwu.registrations.constants import ApplicationStatus, DraftOutcome, DraftStep
-from zhengwu.registrations.manual_constants import (
+from zhengwu.registrations.manual.constants import (
     ManualApplicantKind,
     ManualStatus,
     RejectionReason,
@@ -45,6 +45,7 @@ from zhengwu.registrations.models import (
 from zhengwu.registrations.models.natural import NaturalDraftOutcome, NaturalReviewStatus
 from zhengwu.registry.models import MarketEntity
 from zhengwu.registry.services.rows import ID_PURPOSE, PHONE_PURPOSE, id_number_key
+from zhengwu.uploads.models import UploadKind
 
 ENTITY_TYPES = {
     "enterprise": ("91", "limited_company"),
@@ -96,7 +97,23 @@ class MarketEntityFactory(factory.django.DjangoModelFactory):
     row_hash = "x" * 32
 
 
-def _write_history(obj, path: list[tuple[str, str]], *, actor=None, reason: str = "") -> None:
+def workflow_path(model, start: str, state: str) -> list[tuple[str, str]]:
+    """The shortest chain of legal moves of ``model`` from ``start`` to ``state``."""
+    from collections import deque
+
+    seen, queue = {start: []}, deque([start])
+    while queue:
+        here = queue.popleft()
+        if here == state:
+            return seen[here]
+        for there in sorted(model.TRANSITIONS.get(here, ())):
+            if there not in seen:
+                seen[there] = [*seen[here], (here, there)]
+                queue.append(there)
+    raise ValueError(f"{state} cannot be reached from {start}")
+
+
+def write_history(obj, path: list[tuple[str, str]], *, actor=None, reason: str = "") -> None:
     """``Transition`` rows for each ``(from, to)`` of ``path``, one second apart, ending now;
     the last decision carries ``actor`` (the decider) and ``reason``."""
     now = timezone.now()
@@ -206,7 +223,7 @@ class OperatorApplicationFactory(factory.django.DjangoModelFactory):
     def transitions(obj, create, extracted, **kwargs):
         if create and extracted is not False and obj.status != ApplicationStatus.PENDING:
             actor = getattr(obj, "decided_by", None)
-            _write_history(
+            write_history(
                 obj, [(ApplicationStatus.PENDING, obj.status)], actor=actor, reason=obj.reason
             )
 
@@ -234,7 +251,7 @@ class ManualVerificationFactory(factory.django.DjangoModelFactory):
     operator_id_type = IdType.RESIDENT_ID
     operator_id_number = factory.Sequence(lambda n: resident_id(30000 + n))
     operator_id_number_hash = factory.LazyAttribute(lambda o: id_number_hash(o.operator_id_number))
-    mobile = factory.Sequence(lambda n: f"139575{n:05d}")
+    mobile = factory.Sequence(lambda n: f"139575{n + 1000:05d}")  # not a sandbox failure input
     mobile_hash = factory.LazyAttribute(lambda o: mobile_hash(o.mobile))
     email = factory.Sequence(lambda n: f"manual{n}@example.cn")
     user = factory.SubFactory(
@@ -268,9 +285,12 @@ class ManualVerificationFactory(factory.django.DjangoModelFactory):
             decided=True,
             reason_code=RejectionReason.LICENCE_UNCLEAR,
             reason="证照照片不清晰，请重新上传",
-            reupload_kinds=factory.LazyFunction(lambda: ["licence"]),
+            reupload_kinds=factory.LazyFunction(lambda: [UploadKind.LICENCE_PAGE.value]),
         )
         resubmitted = factory.Trait(status=ManualStatus.PENDING, submission_count=2)
+        overdue = factory.Trait(
+            deadline_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1))
+        )
 
     @factory.post_generation
     def transitions(obj, create, extracted, **kwargs):
@@ -282,7 +302,7 @@ class ManualVerificationFactory(factory.django.DjangoModelFactory):
             path += [(ManualStatus.REJECTED, ManualStatus.PENDING)]
         if obj.status != ManualStatus.PENDING:
             path.append((ManualStatus.PENDING, obj.status))
-        _write_history(obj, path, actor=obj.decided_by, reason=obj.reason)
+        write_history(obj, path, actor=obj.decided_by, reason=obj.reason)
 
 
 class NaturalPersonDraftFactory(factory.django.DjangoModelFactory):
@@ -360,11 +380,14 @@ class NaturalPersonReviewFactory(factory.django.DjangoModelFactory):
         returned = factory.Trait(
             status=NaturalReviewStatus.RETURNED, decided=True, reason="证件照片不清晰"
         )
+        overdue = factory.Trait(
+            deadline=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1))
+        )
 
     @factory.post_generation
     def transitions(obj, create, extracted, **kwargs):
         if create and extracted is not False and obj.status != NaturalReviewStatus.PENDING:
-            _write_history(
+            write_history(
                 obj,
                 [(NaturalReviewStatus.PENDING, obj.status)],
                 actor=obj.decided_by,

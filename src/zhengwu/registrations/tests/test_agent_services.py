@@ -21,11 +21,11 @@ from zhengwu.core.models import Transition
 from zhengwu.integrations.esign import get_esign
 from zhengwu.integrations.esign.pades import _asn1_certificate
 from zhengwu.notifications.models import SmsMessage
-from zhengwu.registrations import agent_services as services
-from zhengwu.registrations.agent_constants import AgentStatus
+from zhengwu.registrations.agent import reviews as agent_reviews
+from zhengwu.registrations.agent import services, signing
+from zhengwu.registrations.agent.constants import AgentStatus
 from zhengwu.registrations.models import AgentRegistration
-
-from .agent_factories import AgentRegistrationFactory
+from zhengwu.registrations.tests.agent_factories import AgentRegistrationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -99,9 +99,9 @@ def link_token(mobile=LEGAL_REP_MOBILE):
 
 
 def sign(application, token):
-    services.agent_sign_face_start(application=application, token=token)
-    assert services.agent_sign_face_poll(application=application, token=token).is_passed
-    return services.agent_letter_sign(application=application, token=token)
+    signing.agent_sign_face_start(application=application, token=token)
+    assert signing.agent_sign_face_poll(application=application, token=token).is_passed
+    return signing.agent_letter_sign(application=application, token=token)
 
 
 def test_submission_sends_the_legal_representative_a_link_without_personal_data(submitted):
@@ -116,18 +116,18 @@ def test_submission_sends_the_legal_representative_a_link_without_personal_data(
     for secret in (AGENT_ID, LEGAL_REP_MOBILE, AGENT_MOBILE, application.legal_rep_id_number):
         assert secret not in token
     assert application.sign_token_hash and application.sign_token_hash != token
-    assert services.agent_sign_get(token=token).pk == application.pk
+    assert signing.agent_sign_get(token=token).pk == application.pk
     assert MobileClaim.objects.filter(holder=application.claim_holder, expires_at=None).exists()
-    assert services.sign_link(application).endswith(f"/register/agent/sign/{token}/")
+    assert signing.sign_link(application).endswith(f"/register/agent/sign/{token}/")
 
 
 def test_forged_or_unknown_tokens_are_refused(submitted):
     application = submitted()
     token = link_token()
     with pytest.raises(NotFound):
-        services.agent_sign_get(token=token[:-1] + ("A" if token[-1] != "A" else "B"))
+        signing.agent_sign_get(token=token[:-1] + ("A" if token[-1] != "A" else "B"))
     with pytest.raises(NotFound):
-        services.agent_sign_get(token="abc.def")
+        signing.agent_sign_get(token="abc.def")
     assert AgentRegistration.objects.get(pk=application.pk).status == AgentStatus.SIGNING
 
 
@@ -160,7 +160,7 @@ def test_signing_produces_a_pades_signature_that_pyhanko_validates(submitted):
 def test_signing_requires_the_legal_representatives_face_check(submitted):
     application = submitted()
     with pytest.raises(ValidationFailed) as exc:
-        services.agent_letter_sign(application=application, token=link_token())
+        signing.agent_letter_sign(application=application, token=link_token())
     assert exc.value.code == "agent_sign.face_required"
 
 
@@ -169,7 +169,7 @@ def test_the_face_check_is_bound_to_the_legal_representatives_id_number(submitte
 
     application = submitted()
     token = link_token()
-    services.agent_sign_face_start(application=application, token=token)
+    signing.agent_sign_face_start(application=application, token=token)
     check = SandboxFaceCheck.objects.get(token=application.sign_face_token)
     assert check.name == application.legal_rep_name
     assert (check.id_type, check.id_number) == ("resident_id", application.legal_rep_id_number)
@@ -185,18 +185,18 @@ def test_signature_times_out_after_48_hours(
     application = submitted()
     token = link_token()
     time_machine.shift(datetime.timedelta(hours=47, minutes=59))
-    assert services.agent_sign_get(token=token).status == AgentStatus.SIGNING
+    assert signing.agent_sign_get(token=token).status == AgentStatus.SIGNING
     time_machine.shift(datetime.timedelta(minutes=1))
     stale = AgentRegistration.objects.get(pk=application.pk)
     assert stale.status == AgentStatus.SIGNING  # the worker has not run …
     assert stale.effective_status == AgentStatus.TIMED_OUT  # … but the state is true on read
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(NotFound):
-        services.agent_sign_get(token=token)
+        signing.agent_sign_get(token=token)
     assert AgentRegistration.objects.get(pk=application.pk).status == AgentStatus.TIMED_OUT
     assert SmsMessage.objects.filter(
         template_code="mandate.signature_timed_out", mobile_hash=_mobile_hash(AGENT_MOBILE)
     ).exists()
-    assert services.agent_signatures_expire() == 0  # already applied
+    assert signing.agent_signatures_expire() == 0  # already applied
 
 
 def _mobile_hash(mobile):
@@ -211,7 +211,7 @@ def test_the_expiry_task_moves_every_overdue_signing(time_machine):
         sign_sent_at=timezone.now() - datetime.timedelta(hours=48, seconds=1)
     )
     fresh = AgentRegistrationFactory()
-    assert services.agent_signatures_expire() == 1
+    assert signing.agent_signatures_expire() == 1
     overdue.refresh_from_db()
     fresh.refresh_from_db()
     assert overdue.status == AgentStatus.TIMED_OUT and fresh.status == AgentStatus.SIGNING
@@ -224,24 +224,24 @@ def test_refusal_tells_the_agent_and_kills_the_link(submitted, django_capture_on
     application = submitted()
     token = link_token()
     with django_capture_on_commit_callbacks(execute=True):
-        application = services.agent_letter_refuse(application=application, token=token)
+        application = signing.agent_letter_refuse(application=application, token=token)
     assert application.status == AgentStatus.REFUSED
     assert SmsMessage.objects.filter(template_code="mandate.signature_refused").count() == 1
     with pytest.raises(NotFound):
-        services.agent_sign_get(token=token)
+        signing.agent_sign_get(token=token)
 
 
 def test_resubmission_sends_a_new_link_and_kills_the_old_one(submitted):
     """重新提交 after 拒签: 签名中 again with a new link; the old link is dead."""
     application = submitted()
     old = link_token()
-    application = services.agent_letter_refuse(application=application, token=old)
+    application = signing.agent_letter_refuse(application=application, token=old)
     application = services.agent_registration_resend(application=application)
     new = link_token()
     assert application.status == AgentStatus.SIGNING and new != old
     with pytest.raises(NotFound):
-        services.agent_sign_get(token=old)
-    assert services.agent_sign_get(token=new).pk == application.pk
+        signing.agent_sign_get(token=old)
+    assert signing.agent_sign_get(token=new).pk == application.pk
     assert sign(application, new).status == AgentStatus.PENDING
 
 
@@ -249,7 +249,7 @@ def test_resubmission_after_a_timeout(submitted, time_machine):
     time_machine.move_to(timezone.now(), tick=False)
     application = submitted()
     time_machine.shift(datetime.timedelta(hours=49))
-    application = services.agent_registration_expire_if_due(application=application)
+    application = signing.agent_registration_expire_if_due(application=application)
     assert application.status == AgentStatus.TIMED_OUT
     application = services.agent_registration_resend(application=application)
     assert application.status == AgentStatus.SIGNING
@@ -259,7 +259,7 @@ def test_resubmission_after_a_timeout(submitted, time_machine):
 def _rejected(submitted, reviewer):
     application = submitted()
     application = sign(application, link_token())
-    return services.agent_registration_reject(
+    return agent_reviews.agent_registration_reject(
         application=application, actor=reviewer, reason_code="other", reason_text="请核对"
     )
 
@@ -348,7 +348,7 @@ def test_approval_activates_the_account_and_creates_the_membership(
     application = submitted()
     application = sign(application, link_token())
     with django_capture_on_commit_callbacks(execute=True):
-        application = services.agent_registration_approve(
+        application = agent_reviews.agent_registration_approve(
             application=application, actor=personas.reviewer
         )
     user = User.objects.get(username="agent_user")
@@ -358,4 +358,4 @@ def test_approval_activates_the_account_and_creates_the_membership(
     assert membership.role == "administrator"
     assert SmsMessage.objects.filter(template_code="registration.succeeded").exists()
     with pytest.raises(IllegalTransition):
-        services.agent_registration_approve(application=application, actor=personas.reviewer)
+        agent_reviews.agent_registration_approve(application=application, actor=personas.reviewer)

@@ -9,10 +9,9 @@ import pytest
 from zhengwu.accounts.tests.factories import PASSWORD, resident_id
 from zhengwu.audit.models import AuditEvent
 from zhengwu.notifications.models import SmsMessage
-from zhengwu.registrations.agent_constants import AgentStatus
+from zhengwu.registrations.agent.constants import AgentStatus
 from zhengwu.registrations.models import AgentRegistration
-
-from .agent_factories import AgentRegistrationFactory
+from zhengwu.registrations.tests.agent_factories import AgentRegistrationFactory
 
 pytestmark = pytest.mark.django_db
 

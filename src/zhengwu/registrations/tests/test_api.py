@@ -3,8 +3,7 @@
 import pytest
 
 from zhengwu.accounts.models import User
-
-from .conftest import step1_data, step2_data
+from zhengwu.registrations.tests.conftest import step1_data, step2_data
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/registrations"
@@ -116,3 +115,19 @@ def test_an_expired_draft_token_is_410(client, entity, time_machine):
     body = {"mobile": entity.registered_phone, "draft_token": step1["draft_token"]}
     response = _post(client, f"/{step1['draft_id']}/sms-code", body)
     assert response.status_code == 410
+
+
+def test_step_1_costs_one_register_query_and_one_audit_insert(
+    client, entity, django_assert_num_queries
+):
+    """bench/registration.py's path: one ``verify`` of the register and the audit event,
+    nothing else (no draft row, decision 0017; one verdict, decision 0018)."""
+    from zhengwu.registrations.tests.factories import MarketEntityFactory
+
+    client.post("/api/v1/registrations/", step1_data(entity), content_type="application/json")
+    other = MarketEntityFactory()
+    with django_assert_num_queries(2):
+        response = client.post(
+            "/api/v1/registrations/", step1_data(other), content_type="application/json"
+        )
+    assert response.status_code == 201

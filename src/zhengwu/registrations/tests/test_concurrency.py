@@ -13,10 +13,9 @@ from django.db import connection
 from zhengwu.accounts.errors import MobileTaken
 from zhengwu.accounts.models import MobileClaim
 from zhengwu.core.testing import run_together
-from zhengwu.registrations import draft_store, services
 from zhengwu.registrations.models import RegistrationDraft
-
-from .conftest import step1_data, step2_data
+from zhengwu.registrations.tests.conftest import step1_data, step2_data
+from zhengwu.registrations.wizard import draft_store, selectors, services
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, databases="__all__"),
@@ -66,7 +65,7 @@ def test_two_simultaneous_first_submissions_of_one_token_write_one_row(entity, m
     token = draft_store.seal(draft)
     results = _submit_together(
         [
-            (services.draft_get(draft_id=draft.pk, token=token), step2_data(entity, username=name))
+            (selectors.draft_get(draft_id=draft.pk, token=token), step2_data(entity, username=name))
             for name in ("double_0", "double_1")
         ]
     )

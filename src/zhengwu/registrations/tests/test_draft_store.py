@@ -7,9 +7,9 @@ import pytest
 from zhengwu.audit.models import AuditEvent
 from zhengwu.core.crypto import decrypt_str, encrypt_str
 from zhengwu.core.errors import NotFound
-from zhengwu.registrations import draft_store, services
 from zhengwu.registrations.errors import DraftExpired
 from zhengwu.registrations.models import RegistrationDraft
+from zhengwu.registrations.wizard import draft_store, selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def test_step1_writes_no_row_and_the_token_carries_the_draft(start, entity):
     draft = start()
     assert not RegistrationDraft.objects.exists()
     token = draft_store.seal(draft)
-    found = services.draft_get(draft_id=draft.pk, step="user", token=token)
+    found = selectors.draft_get(draft_id=draft.pk, step="user", token=token)
     assert found._state.adding  # not a row yet
     assert (found.pk, found.uscc, found.organisation_name) == (draft.pk, entity.uscc, entity.name)
     assert found.legal_rep_id_number == entity.legal_rep_id_number
@@ -38,18 +38,18 @@ def test_the_token_is_opaque(start, entity):
 
 def test_first_step2_submission_writes_the_row(start, submit_user):
     draft = start()
-    submit_user(services.draft_get(draft_id=draft.pk, token=draft_store.seal(draft)))
+    submit_user(selectors.draft_get(draft_id=draft.pk, token=draft_store.seal(draft)))
     row = RegistrationDraft.objects.get(pk=draft.pk)
     assert row.step == "face" and row.legal_rep_id_number == draft.legal_rep_id_number
     # From now on the row answers, with or without the token.
-    assert services.draft_get(draft_id=draft.pk).step == "face"
-    assert not services.draft_get(draft_id=draft.pk, token="")._state.adding
+    assert selectors.draft_get(draft_id=draft.pk).step == "face"
+    assert not selectors.draft_get(draft_id=draft.pk, token="")._state.adding
 
 
 def test_a_token_is_good_only_for_its_own_draft(start):
     draft, other = start(), start()
     with pytest.raises(NotFound):
-        services.draft_get(draft_id=draft.pk, token=draft_store.seal(other))
+        selectors.draft_get(draft_id=draft.pk, token=draft_store.seal(other))
 
 
 def test_a_changed_field_breaks_the_seal(start, entity):
@@ -58,7 +58,7 @@ def test_a_changed_field_breaks_the_seal(start, entity):
     kid, _, body = draft_store.seal(draft).partition("$")
     flipped = body[:20] + ("A" if body[20] != "A" else "B") + body[21:]
     with pytest.raises(NotFound):
-        services.draft_get(draft_id=draft.pk, token=f"{kid}${flipped}")
+        selectors.draft_get(draft_id=draft.pk, token=f"{kid}${flipped}")
 
 
 def test_other_sealed_data_is_not_a_draft_token(start):
@@ -78,7 +78,7 @@ def test_junk_tokens_are_refused(start, token):
     draft = start()
     assert draft_store.unseal(draft.pk, token) is None
     with pytest.raises(NotFound):
-        services.draft_get(draft_id=draft.pk, token=token)
+        selectors.draft_get(draft_id=draft.pk, token=token)
 
 
 @pytest.mark.parametrize(
@@ -86,7 +86,7 @@ def test_junk_tokens_are_refused(start, token):
 )
 def test_unknown_ids_are_not_found(draft_id):
     with pytest.raises(NotFound):
-        services.draft_get(draft_id=draft_id)
+        selectors.draft_get(draft_id=draft_id)
 
 
 def test_an_expired_token_says_expired(start, time_machine):
@@ -94,5 +94,5 @@ def test_an_expired_token_says_expired(start, time_machine):
     token = draft_store.seal(draft)
     time_machine.move_to(draft.expires_at)
     with pytest.raises(DraftExpired):
-        services.draft_get(draft_id=draft.pk, token=token)
+        selectors.draft_get(draft_id=draft.pk, token=token)
     assert not RegistrationDraft.objects.exists()  # abandoned: nothing left behind

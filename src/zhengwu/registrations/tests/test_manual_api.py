@@ -13,9 +13,9 @@ from zhengwu.accounts.models import User
 from zhengwu.core.workflow import history
 from zhengwu.identifiers import generate
 from zhengwu.notifications.models import SmsMessage
-from zhengwu.registrations.manual_constants import ManualStatus
+from zhengwu.registrations.manual import reviews
+from zhengwu.registrations.manual.constants import ManualStatus
 from zhengwu.registrations.models import ManualVerification
-from zhengwu.reviews import services as reviews
 from zhengwu.reviews.tests.factories import (
     APPLICANT_PASSWORD,
     jpeg_file,

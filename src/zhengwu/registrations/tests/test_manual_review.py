@@ -9,9 +9,10 @@ from zhengwu.accounts.tests.factories import OrganisationFactory, UserFactory
 from zhengwu.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
 from zhengwu.core.workflow import history
 from zhengwu.notifications.models import SmsMessage
-from zhengwu.registrations import manual_services
-from zhengwu.registrations.manual_constants import ManualStatus
-from zhengwu.reviews import services as review_services
+from zhengwu.registrations.manual import reviews as review_services
+from zhengwu.registrations.manual import selectors as manual_selectors
+from zhengwu.registrations.manual import services as manual_services
+from zhengwu.registrations.manual.constants import ManualStatus
 from zhengwu.reviews.tests.factories import (
     ManualVerificationFactory,
     jpeg_file,
@@ -67,7 +68,10 @@ def test_reject_records_the_reason_and_sends_it(case, reviewer, django_capture_o
     assert case.status == ManualStatus.REJECTED
     assert case.reason == "证照照片不清晰：四角未拍全"
     assert case.reupload_kinds == ["licence_page"]
-    assert [(t.from_state, t.to_state) for t in history(case)] == [("pending", "rejected")]
+    assert [(t.from_state, t.to_state) for t in history(case)] == [
+        ("", "pending"),  # submitted (the factory writes the history the services would)
+        ("pending", "rejected"),
+    ]
     sms = SmsMessage.objects.get(template_code="manual_review.rejected")
     assert "证照照片不清晰：四角未拍全" in sms.text and sms.status == "sent"
 
@@ -165,7 +169,7 @@ def test_resubmit_keeps_the_uploads_that_were_right(
 ):
     """The ID page was fine and is kept; the licence page is replaced (old file deleted); the
     case is pending again with a new deadline, history, and the 已受理 SMS again."""
-    before = manual_services.manual_uploads(case)
+    before = manual_selectors.manual_uploads(case)
     _reject(case, reviewer, django_capture_on_commit_callbacks)
     case.refresh_from_db()
     _resubmit(
@@ -175,13 +179,13 @@ def test_resubmit_keeps_the_uploads_that_were_right(
         organisation_name="上海浦江贸易有限公司（更正）",
     )
     case.refresh_from_db()
-    after = manual_services.manual_uploads(case)
+    after = manual_selectors.manual_uploads(case)
     assert case.status == ManualStatus.PENDING and case.submission_count == 2
     assert case.organisation_name.endswith("（更正）") and case.reason == ""
     assert after["id_document"].pk == before["id_document"].pk
     assert after["licence_page"].pk != before["licence_page"].pk
     assert not PrivateUpload.objects.filter(pk=before["licence_page"].pk).exists()
-    assert [t.to_state for t in history(case)] == ["rejected", "pending"]
+    assert [t.to_state for t in history(case)] == ["pending", "rejected", "pending"]
     assert SmsMessage.objects.filter(template_code="manual_review.received").count() == 1
 
 

@@ -14,8 +14,8 @@ from zhengwu.core.errors import ConfigurationError, ValidationFailed
 from zhengwu.core.workflow import history
 from zhengwu.notifications.models import SmsMessage
 from zhengwu.notifications.services import verification_code_send
-from zhengwu.registrations import manual_services
-from zhengwu.registrations.manual_constants import ManualStatus
+from zhengwu.registrations.manual import services as manual_services
+from zhengwu.registrations.manual.constants import ManualStatus
 from zhengwu.registrations.models import ManualVerification
 from zhengwu.reviews.tests.factories import (
     APPLICANT_PASSWORD,

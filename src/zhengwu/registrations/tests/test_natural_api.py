@@ -25,6 +25,7 @@ def _payload(**overrides):
         "sms_code": "000000",
         "password": PASSWORD,
         "password_confirm": PASSWORD,
+        "agreement_accepted": True,
         "captcha_key": "x",
         "captcha": "PASSED",
     }

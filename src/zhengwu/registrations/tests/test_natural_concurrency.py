@@ -14,9 +14,9 @@ from django.db import connection, connections
 from zhengwu.accounts.models import MobileClaim
 from zhengwu.accounts.tests.factories import PASSWORD, resident_id
 from zhengwu.core.errors import ValidationFailed
-from zhengwu.registrations import natural_services as services
 from zhengwu.registrations.models import NaturalPersonDraft
 from zhengwu.registrations.models.natural import NATURAL_PERSON_CLAIM_KEY
+from zhengwu.registrations.natural import services
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, databases="__all__"),
@@ -53,6 +53,7 @@ def test_two_simultaneous_registrations_with_one_mobile_one_wins(monkeypatch):
                     sms_code="1",
                     password=PASSWORD,
                     password_confirm=PASSWORD,
+                    agreement_accepted=True,
                 )
             )
         except Exception as exc:  # collected for the assertion

@@ -14,9 +14,10 @@ from zhengwu.core.errors import ValidationFailed
 from zhengwu.core.models import Transition
 from zhengwu.notifications.models import SmsMessage
 from zhengwu.notifications.services import verification_code_send
-from zhengwu.registrations import natural_services as services
 from zhengwu.registrations.models import NaturalPersonDraft, NaturalPersonReview
 from zhengwu.registrations.models.natural import NATURAL_PERSON_CLAIM_KEY
+from zhengwu.registrations.natural import reviews as natural_reviews
+from zhengwu.registrations.natural import selectors, services
 from zhengwu.workdays.selectors import add_working_hours
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +38,7 @@ def data(**overrides):
         "mobile": MOBILE,
         "password": PASSWORD,
         "password_confirm": PASSWORD,
+        "agreement_accepted": True,
     }
     return {**values, **overrides}
 
@@ -371,7 +373,7 @@ def test_review_deadline_is_configurable(settings, submit, django_capture_on_com
 def test_approve_opens_the_account(review, personas, django_capture_on_commit_callbacks):
     """通过 → active account, history row, audit, SMS after commit."""
     with django_capture_on_commit_callbacks(execute=True):
-        services.natural_person_review_approve(review=review, actor=personas.reviewer)
+        natural_reviews.natural_review_approve(review=review, actor=personas.reviewer)
     review.refresh_from_db()
     user = User.objects.get(kind="natural_person")
     assert review.status == "approved" and review.user == user and user.is_active
@@ -386,10 +388,15 @@ def test_reject_needs_a_reason_and_frees_the_mobile(
 ):
     """退回 with reasons: SMS with the reason; the mobile is no longer held."""
     with pytest.raises(ValidationFailed):
-        services.natural_person_review_reject(review=review, actor=personas.reviewer, reason=" ")
+        natural_reviews.natural_review_reject(
+            review=review, actor=personas.reviewer, reason_code="other", reason_text=" "
+        )
     with django_capture_on_commit_callbacks(execute=True):
-        services.natural_person_review_reject(
-            review=review, actor=personas.reviewer, reason="证件照片不清晰"
+        natural_reviews.natural_review_reject(
+            review=review,
+            actor=personas.reviewer,
+            reason_code="other",
+            reason_text="证件照片不清晰",
         )
     review.refresh_from_db()
     assert review.status == "returned" and review.reason == "证件照片不清晰"
@@ -401,7 +408,9 @@ def test_reject_needs_a_reason_and_frees_the_mobile(
 
 def test_resubmit_after_return(review, personas, django_capture_on_commit_callbacks):
     """退回 → 重新提交: pending again with a new deadline and the mobile held again."""
-    services.natural_person_review_reject(review=review, actor=personas.reviewer, reason="不清晰")
+    natural_reviews.natural_review_reject(
+        review=review, actor=personas.reviewer, reason_code="other", reason_text="不清晰"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.natural_person_review_resubmit(review=review)
     review.refresh_from_db()
@@ -414,9 +423,11 @@ def test_illegal_moves_are_refused(review, personas):
     """TRANSITIONS: an approved review cannot be returned."""
     from zhengwu.core.errors import IllegalTransition
 
-    services.natural_person_review_approve(review=review, actor=personas.reviewer)
+    natural_reviews.natural_review_approve(review=review, actor=personas.reviewer)
     with pytest.raises(IllegalTransition):
-        services.natural_person_review_reject(review=review, actor=personas.reviewer, reason="x")
+        natural_reviews.natural_review_reject(
+            review=review, actor=personas.reviewer, reason_code="other", reason_text="x"
+        )
     assert NaturalPersonReview.objects.get().status == "approved"
 
 
@@ -430,14 +441,14 @@ def test_an_expired_draft_cannot_continue(submit):
     with pytest.raises(DraftExpired):
         services.natural_face_start(draft=draft)
     with pytest.raises(DraftExpired):
-        services.natural_draft_get(draft_id=draft.pk)
+        selectors.natural_draft_get(draft_id=draft.pk)
 
 
 def test_back_office_queue_is_sorted_by_deadline(
     review, submit, django_capture_on_commit_callbacks
 ):
     """The queue the reviews app reads: pending only, earliest deadline first, overdue marked."""
-    from zhengwu.registrations.natural_selectors import natural_person_reviews_pending
+    from zhengwu.registrations.natural.selectors import natural_person_reviews_pending
 
     other = submit(real_name="周测试不通过", mobile="13957100001", id_number=resident_id(779))
     _face(other, django_capture_on_commit_callbacks)
@@ -446,3 +457,31 @@ def test_back_office_queue_is_sorted_by_deadline(
     queue = list(natural_person_reviews_pending())
     assert [r.pk for r in queue] == [second.pk, review.pk]
     assert queue[0].is_overdue and not queue[1].is_overdue
+
+
+def test_a_passing_face_poll_asks_once_and_moves_the_step_by_transition(
+    submit, monkeypatch, django_capture_on_commit_callbacks
+):
+    """REG-11: the poll that sees the pass opens the account with that result (one provider
+    call); the draft's step moves through core.workflow.transition (face → done)."""
+    from zhengwu.core.workflow import history
+    from zhengwu.integrations.loading import get_provider
+
+    provider = get_provider("ZHENGWU_IDENTITY_BACKEND")
+    draft = submit()
+    services.natural_face_start(draft=draft)
+    asked = []
+    real = provider.get_result
+    monkeypatch.setattr(provider, "get_result", lambda token: asked.append(token) or real(token))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.natural_face_poll(draft=draft).is_passed
+    assert len(asked) == 1
+    assert [(r.from_state, r.to_state) for r in history(draft)] == [("face", "done")]
+
+
+def test_the_agreement_must_be_accepted(code):
+    """Seed 003: 个人注册 ends with the registration agreement to tick."""
+    with pytest.raises(ValidationFailed) as info:
+        services.natural_registration_submit(**data(sms_code=code(), agreement_accepted=False))
+    assert (info.value.code, info.value.field) == ("agreement.required", "agreement")
+    assert not NaturalPersonDraft.objects.exists()

@@ -29,6 +29,7 @@ def _form(**overrides):
         "captcha_1": "PASSED",
         "password": PASSWORD,
         "password_confirm": PASSWORD,
+        "agreement": "on",
     }
     return {**data, **overrides}
 
@@ -108,7 +109,7 @@ def test_returned_review_shows_reasons_and_resubmits(
     client, personas, django_capture_on_commit_callbacks
 ):
     """退回: the result page shows the reason; 重新提交 puts the review back to 待审核."""
-    from zhengwu.registrations import natural_services
+    from zhengwu.registrations.natural import reviews as natural_reviews
 
     with django_capture_on_commit_callbacks(execute=True):
         code = _sms_code(client)
@@ -117,8 +118,8 @@ def test_returned_review_shows_reasons_and_resubmits(
     client.get(reverse("registrations:natural_face_status"))
     client.post(reverse("registrations:natural_review"))
     review = NaturalPersonReview.objects.get()
-    natural_services.natural_person_review_reject(
-        review=review, actor=personas.reviewer, reason="证件照片不清晰"
+    natural_reviews.natural_review_reject(
+        review=review, actor=personas.reviewer, reason_code="other", reason_text="证件照片不清晰"
     )
     html = client.get(reverse("registrations:natural_result")).content.decode()
     assert "已退回" in html and "证件照片不清晰" in html and "重新提交" in html
@@ -126,3 +127,13 @@ def test_returned_review_shows_reasons_and_resubmits(
     review.refresh_from_db()
     assert review.status == "pending"
     assert "待审核" in client.get(reverse("registrations:natural_result")).content.decode()
+
+
+def test_the_page_asks_for_the_agreement_and_no_username_hint(client):
+    """Seed 003: the agreement checkbox is on the page; the password hint does not speak of a
+    username a natural person does not have."""
+    html = client.get(reverse("registrations:natural")).content.decode()
+    assert "我已阅读并同意《政务服务网用户注册协议》" in html and 'name="agreement"' in html
+    assert "不能含用户名" not in html
+    response = client.post(reverse("registrations:natural"), _form(agreement=""))
+    assert "请阅读并同意《用户注册协议》" in response.content.decode()

@@ -13,11 +13,11 @@ from zhengwu.audit.models import AuditEvent
 from zhengwu.core.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from zhengwu.core.models import Transition
 from zhengwu.notifications.models import SmsMessage
-from zhengwu.registrations import selectors, services
 from zhengwu.registrations.errors import ApplicationLimit
 from zhengwu.registrations.models import OperatorApplication
-
-from .factories import OperatorApplicationFactory
+from zhengwu.registrations.tests.factories import OperatorApplicationFactory
+from zhengwu.registrations.wizard import reviews as services
+from zhengwu.registrations.wizard import selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -196,7 +196,7 @@ def _rejected_today(personas, n, id_number):
 
 def test_three_rejections_a_day_block_new_applications(register, entity, personas):
     """REG-8: rejected 3 times today by this organisation → no new application today."""
-    from .conftest import OPERATOR_ID
+    from zhengwu.registrations.tests.conftest import OPERATOR_ID
 
     _rejected_today(personas, 3, OPERATOR_ID)
     with pytest.raises(ApplicationLimit) as exc:
@@ -205,7 +205,7 @@ def test_three_rejections_a_day_block_new_applications(register, entity, persona
 
 
 def test_two_rejections_still_allow_an_application(register, entity, personas):
-    from .conftest import OPERATOR_ID
+    from zhengwu.registrations.tests.conftest import OPERATOR_ID
 
     _rejected_today(personas, 2, OPERATOR_ID)
     assert _wizard_as(register, entity, personas).outcome == "pending_approval"
@@ -213,7 +213,7 @@ def test_two_rejections_still_allow_an_application(register, entity, personas):
 
 @override_settings(ZHENGWU_REG_MAX_REJECTIONS_PER_DAY=1)
 def test_the_daily_limit_is_configurable(register, entity, personas):
-    from .conftest import OPERATOR_ID
+    from zhengwu.registrations.tests.conftest import OPERATOR_ID
 
     _rejected_today(personas, 1, OPERATOR_ID)
     with pytest.raises(ApplicationLimit):
@@ -221,7 +221,7 @@ def test_the_daily_limit_is_configurable(register, entity, personas):
 
 
 def test_yesterdays_rejections_do_not_count(register, entity, personas):
-    from .conftest import OPERATOR_ID
+    from zhengwu.registrations.tests.conftest import OPERATOR_ID
 
     _rejected_today(personas, 3, OPERATOR_ID)
     OperatorApplication.objects.update(decided_at=timezone.now() - datetime.timedelta(days=1))

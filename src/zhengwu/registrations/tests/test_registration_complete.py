@@ -8,8 +8,8 @@ from zhengwu.audit.models import AuditEvent
 from zhengwu.core.errors import ValidationFailed
 from zhengwu.integrations.identity.base import FaceCheckStatus
 from zhengwu.notifications.models import SmsMessage
-from zhengwu.registrations import draft_store, services
 from zhengwu.registrations.models import OperatorApplication
+from zhengwu.registrations.wizard import draft_store, selectors, services
 
 pytestmark = pytest.mark.django_db
 
@@ -134,4 +134,34 @@ def test_expired_draft_cannot_continue(start, submit_user, time_machine):
     token = draft_store.seal(draft)
     time_machine.move_to(draft.expires_at)
     with pytest.raises(DraftExpired):
-        services.draft_get(draft_id=draft.pk, token=token)
+        selectors.draft_get(draft_id=draft.pk, token=token)
+
+
+def test_a_passing_face_poll_asks_the_identity_provider_once(
+    start, submit_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    """REG-6: the poll that sees the pass completes with that result; it does not ask again."""
+    from zhengwu.integrations.loading import get_provider
+
+    provider = get_provider("ZHENGWU_IDENTITY_BACKEND")
+    draft = start()
+    submit_user(draft, as_legal_rep=True)
+    services.registration_face_start(draft=draft)
+    asked = []
+    real = provider.get_result
+    monkeypatch.setattr(provider, "get_result", lambda token: asked.append(token) or real(token))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.registration_face_poll(draft=draft).is_passed
+    assert len(asked) == 1
+    draft.refresh_from_db()
+    assert draft.step == "done"
+
+
+def test_the_wizard_steps_are_recorded_as_transitions(register):
+    """Every step move goes through core.workflow.transition: the draft's history reads
+    创建用户 → 实名认证 → 注册成功."""
+    from zhengwu.core.workflow import history
+
+    draft = register()
+    moves = [(row.from_state, row.to_state) for row in history(draft).order_by("at", "pk")]
+    assert moves == [("user", "face"), ("face", "done")]

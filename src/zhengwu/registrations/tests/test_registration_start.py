@@ -5,8 +5,7 @@ import pytest
 from zhengwu.core.errors import ValidationFailed
 from zhengwu.registrations.errors import RegistryCheckFailed
 from zhengwu.registrations.models import RegistrationDraft
-
-from .factories import MarketEntityFactory
+from zhengwu.registrations.tests.factories import MarketEntityFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -120,9 +119,8 @@ def test_deregistered_unit_cannot_register(start, entity):
 def test_legacy_15_digit_register_number_matches_the_18_digit_form(db):
     """The register may hold the 15-digit form; the person types the 18-digit one."""
     from zhengwu import identifiers
-    from zhengwu.registrations import services
-
-    from .conftest import step1_data
+    from zhengwu.registrations.tests.conftest import step1_data
+    from zhengwu.registrations.wizard import services
 
     entity = MarketEntityFactory(legal_rep_id_number="330106800101123", is_id_number_legacy=True)
     upgraded = identifiers.resident_id.upgrade_15_to_18("330106800101123")

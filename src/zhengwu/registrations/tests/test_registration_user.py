@@ -8,11 +8,11 @@ from zhengwu.accounts.errors import MobileTaken
 from zhengwu.accounts.models import MobileClaim
 from zhengwu.core.errors import ValidationFailed
 from zhengwu.notifications.errors import VerificationCodeInvalid
-from zhengwu.registrations import rules, services
-from zhengwu.registrations.errors import RegistryMobileRefused
-
-from .conftest import step1_data
-from .factories import MarketEntityFactory
+from zhengwu.registrations.common import rules
+from zhengwu.registrations.errors import DraftExpired, RegistryMobileRefused
+from zhengwu.registrations.tests.conftest import step1_data
+from zhengwu.registrations.tests.factories import MarketEntityFactory
+from zhengwu.registrations.wizard import selectors, services
 
 pytestmark = pytest.mark.django_db
 
@@ -104,9 +104,18 @@ def test_wrong_sms_code_is_refused(start, submit_user, send_code, entity):
 
 
 def test_username_taken(start, submit_user, personas):
+    """With the right SMS code, a taken username is named."""
     with pytest.raises(ValidationFailed) as exc:
-        submit_user(start(), username="legal_rep", sms_code="1")
-    assert exc.value.code == "username.taken"
+        submit_user(start(), username="legal_rep")
+    assert exc.value.code == "username.taken" and exc.value.field == "username"
+
+
+def test_without_the_sms_code_a_taken_username_is_not_revealed(start, submit_user, personas):
+    """Issue 11: the SMS code is checked before the username is looked up, so nobody learns
+    which usernames exist without the code of a mobile they hold."""
+    with pytest.raises(ValidationFailed) as exc:
+        submit_user(start(), username="legal_rep", sms_code="000000")
+    assert exc.value.field == "sms_code"
 
 
 # --- REG-5 ---------------------------------------------------------------------------------------
@@ -186,3 +195,40 @@ def test_abandoned_wizard_frees_the_mobile_after_expiry(start, submit_user, time
     assert MobileClaim.objects.get().holder == second.claim_holder
     assert not User.objects.exists()
     assert timezone.now() > first.expires_at
+
+
+def test_no_sms_code_is_sent_to_a_mobile_bound_in_the_unit(start, entity):
+    """Issue 11 / REG-8: the mobile is checked before the code leaves, not after the person
+    typed it in."""
+    from zhengwu.accounts.errors import MobileTaken
+    from zhengwu.accounts.identity import mobile_hash
+    from zhengwu.accounts.models import organisation_claim_key
+    from zhengwu.notifications.models import VerificationCode
+
+    draft = start()
+    mobile = entity.registered_phone
+    MobileClaim.objects.create(
+        organisation_key=organisation_claim_key(uscc=draft.uscc),
+        mobile_hash=mobile_hash(mobile),
+        holder="registrations.operatorapplication:1",
+    )
+    with pytest.raises(MobileTaken):
+        services.registration_sms_code_send(draft=draft, mobile=mobile)
+    assert not VerificationCode.objects.exists()
+    services.registration_sms_code_send(draft=draft, mobile="13957100777")  # a free one
+    assert VerificationCode.objects.count() == 1
+
+
+def test_the_same_person_coming_back_replaces_their_own_draft(start, submit_user, time_machine):
+    """Issue 11 / REG-8: the tab closed at the face check; the same operator (same ID number)
+    starts again with the same mobile: the new draft takes the mobile, the old one ends."""
+    from django.utils import timezone
+
+    first = submit_user(start(), as_legal_rep=False)
+    time_machine.move_to(timezone.now() + datetime.timedelta(seconds=61))  # SMS rate limit
+    second = submit_user(start(), as_legal_rep=False, username="second_try")
+    assert MobileClaim.objects.get().holder == second.claim_holder
+    first.refresh_from_db()
+    assert first.is_expired
+    with pytest.raises(DraftExpired):
+        selectors.draft_get(draft_id=first.pk)

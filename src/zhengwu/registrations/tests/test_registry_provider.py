@@ -16,18 +16,19 @@ from zhengwu.accounts.tests.factories import resident_id, uscc
 from zhengwu.integrations.registry import (
     CheckField,
     FieldMismatch,
+    MobileProblem,
     RegistryCheck,
     RegistryEntity,
     RegistryError,
     RegistryProvider,
     RegistryQuery,
 )
-from zhengwu.registrations import services
+from zhengwu.registrations.common.registry import registry_mobile_check
 from zhengwu.registrations.errors import RegistryCheckFailed, RegistryMobileRefused
+from zhengwu.registrations.tests.conftest import step1_data
 from zhengwu.registrations.tests.factories import DraftFactory, MarketEntityFactory
+from zhengwu.registrations.wizard import services
 from zhengwu.registry.models import MarketEntity
-
-from .conftest import step1_data
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,8 @@ UNIT = RegistryEntity(
 
 class ScriptedRegistry(RegistryProvider):
     """A remote register stand-in: knows ``UNIT`` (whose legal representative holds
-    ``REP_ID``), or is down when ``down`` is set. Compares like the real providers do."""
+    ``REP_ID``), or is down when ``down`` is set. Compares and words its verdicts like the
+    real providers do (the provider's verdict is the wizard's, decision 0018)."""
 
     entity: RegistryEntity | None = UNIT
     down = False
@@ -71,14 +73,34 @@ class ScriptedRegistry(RegistryProvider):
         entity = self._get(query.uscc)
         if entity is None:
             return RegistryCheck(
-                found=False, mismatches=(FieldMismatch(CheckField.USCC, "不存在", "x"),)
+                found=False,
+                mismatches=(FieldMismatch(CheckField.USCC, "不存在", "registry.not_found"),),
             )
         mismatches = []
+        failed = "法定代表人信息实名认证失败"
         if query.legal_rep_name != entity.legal_rep_name:
-            mismatches.append(FieldMismatch(CheckField.LEGAL_REP_NAME, "姓名不一致"))
+            mismatches.append(
+                FieldMismatch(CheckField.LEGAL_REP_NAME, failed, "registry.legal_rep_mismatch")
+            )
         if query.legal_rep_id_number != REP_ID:
-            mismatches.append(FieldMismatch(CheckField.LEGAL_REP_ID_NUMBER, "号码不一致"))
-        return RegistryCheck(found=True, mismatches=tuple(mismatches), entity=entity)
+            mismatches.append(
+                FieldMismatch(CheckField.LEGAL_REP_ID_NUMBER, failed, "registry.legal_rep_mismatch")
+            )
+        problems = []
+        mobile = CheckField.MOBILE
+        if query.mobile is not None:
+            if entity.is_id_number_legacy:
+                problems.append(FieldMismatch(mobile, "15位", MobileProblem.REGISTRY_LEGACY_ID))
+            if entity.is_phone_landline:
+                problems.append(FieldMismatch(mobile, "座机", MobileProblem.REGISTRY_LANDLINE))
+            elif not entity.registered_phone:
+                problems.append(FieldMismatch(mobile, "无", MobileProblem.REGISTRY_NO_PHONE))
+            elif entity.registered_phone != query.mobile:
+                masked = entity.registered_phone_masked
+                problems.append(FieldMismatch(mobile, masked, MobileProblem.MISMATCH))
+        return RegistryCheck(
+            found=True, mismatches=tuple(mismatches), entity=entity, mobile_problems=tuple(problems)
+        )
 
 
 @pytest.fixture
@@ -130,25 +152,36 @@ def test_the_provider_judges_the_legal_representative(scripted):
     assert exc.value.field == "legal_rep_name"
 
 
+def _mobile_check(draft, mobile):
+    registry_mobile_check(
+        services._organisation_of(draft), rep_number=draft.legal_rep_id_number, mobile=mobile
+    )
+
+
 def test_registry_mobile_comes_from_the_provider(scripted):
     """REG-5: the provider's registered mobile is the one step 2 must match; its landline,
     legacy-ID and no-phone cases each have their own error."""
-    draft = DraftFactory(uscc=UNIT.uscc, legal_person_type="enterprise")
+    draft = DraftFactory(
+        uscc=UNIT.uscc,
+        legal_person_type="enterprise",
+        legal_rep_name=UNIT.legal_rep_name,
+        legal_rep_id_number=REP_ID,
+    )
     with pytest.raises(RegistryMobileRefused) as exc:
-        services._registry_mobile_check(draft=draft, mobile="13957100002")
+        _mobile_check(draft, "13957100002")
     assert exc.value.code == "registry_mobile.differs" and "139****0001" in exc.value.message
-    services._registry_mobile_check(draft=draft, mobile="13957100001")  # no error
+    _mobile_check(draft, "13957100001")  # no error
     scripted.entity = replace(UNIT, registered_phone="0571-87654321", is_phone_landline=True)
     with pytest.raises(RegistryMobileRefused) as exc:
-        services._registry_mobile_check(draft=draft, mobile="13957100001")
+        _mobile_check(draft, "13957100001")
     assert exc.value.code == "registry_mobile.landline"
     scripted.entity = replace(UNIT, is_id_number_legacy=True)
     with pytest.raises(RegistryMobileRefused) as exc:
-        services._registry_mobile_check(draft=draft, mobile="13957100001")
+        _mobile_check(draft, "13957100001")
     assert exc.value.code == "registry_mobile.legacy_id"
     scripted.entity = replace(UNIT, registered_phone="")
     with pytest.raises(RegistryMobileRefused) as exc:
-        services._registry_mobile_check(draft=draft, mobile="13957100001")
+        _mobile_check(draft, "13957100001")
     assert exc.value.code == "registry_mobile.missing"
 
 
@@ -158,7 +191,7 @@ def test_agencies_are_exempt_whatever_the_provider_says(scripted):
     scripted.entity = replace(UNIT, registered_phone="0571-87654321", is_phone_landline=True)
     for kind in ("agency", "social_organisation"):
         draft = DraftFactory(uscc=UNIT.uscc, legal_person_type=kind)
-        services._registry_mobile_check(draft=draft, mobile="13957100009")  # no error
+        _mobile_check(draft, "13957100009")  # no error
     assert scripted.calls == []
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from .conftest import step1_data, step2_data
+from zhengwu.registrations.tests.conftest import step1_data, step2_data
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def test_wizard_pages_follow_the_draft(client, entity, send_code):
 
 
 def test_applications_page_needs_sign_in_and_scopes_to_the_organisation(client, personas):
-    from .factories import OperatorApplicationFactory
+    from zhengwu.registrations.tests.factories import OperatorApplicationFactory
 
     mine = OperatorApplicationFactory(organisation=personas.organisation, real_name="赵六")
     assert client.get("/register/applications/").status_code == 302

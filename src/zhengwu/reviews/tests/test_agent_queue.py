@@ -10,7 +10,7 @@ from zhengwu.accounts.models import Membership
 from zhengwu.accounts.tests.factories import UserFactory
 from zhengwu.audit.models import AuditEvent
 from zhengwu.notifications.models import SmsMessage
-from zhengwu.registrations.agent_constants import AgentStatus
+from zhengwu.registrations.agent.constants import AgentStatus
 from zhengwu.registrations.tests.agent_factories import AgentRegistrationFactory
 
 from .factories import make_reviewer
@@ -104,7 +104,7 @@ def test_reject_needs_a_reason_and_sends_it(reviewer_client, case):
 def test_queue_is_one_query_whatever_its_length(django_assert_num_queries):
     """The list reads its columns in one query, also for a case without 提交时间 (it shows
     the creation time instead, which must be among the columns read)."""
-    from zhengwu.reviews.queues import _agent_items
+    from zhengwu.registrations.agent.reviews import _agent_items
 
     for _ in range(3):
         AgentRegistrationFactory(pending=True)

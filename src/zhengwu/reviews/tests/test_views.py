@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from zhengwu.accounts.tests.factories import UserFactory
 from zhengwu.audit.models import AuditEvent
-from zhengwu.registrations.manual_constants import ManualStatus
+from zhengwu.registrations.manual.constants import ManualStatus
 from zhengwu.reviews.constants import REVIEW_PERMISSION, REVIEWER_GROUP
 from zhengwu.uploads.services import upload_attach, upload_store
 
@@ -111,7 +111,7 @@ def test_case_page_masks_personal_data_shows_uploads_and_is_audited(
 
 
 def case_upload(case):
-    from zhengwu.registrations.manual_services import manual_uploads
+    from zhengwu.registrations.manual.selectors import manual_uploads
 
     return manual_uploads(case)["licence_page"]
 
@@ -157,3 +157,19 @@ def test_the_back_office_entry_leads_to_the_manual_queue(reviewer_client):
 
 def test_an_unknown_queue_is_404(reviewer_client):
     assert reviewer_client.get("/review/nosuchqueue/").status_code == 404
+
+
+def test_channels_plug_their_queues_in_and_reviews_knows_none():
+    """Each registration channel registers its queue from ``RegistrationsConfig.ready``;
+    ``reviews.queues`` itself imports no kind of case."""
+    import ast
+    import inspect
+
+    from zhengwu.reviews import queues as queues_module
+
+    assert [queue.key for queue in queues_module.queues()] == ["manual", "natural", "agent"]
+    tree = ast.parse(inspect.getsource(queues_module))
+    imported = {
+        node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
+    }
+    assert not any(name.startswith("zhengwu.registrations") for name in imported)

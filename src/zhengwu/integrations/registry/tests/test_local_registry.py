@@ -14,7 +14,10 @@ from zhengwu.identifiers import generate
 from zhengwu.integrations.loading import get_provider
 from zhengwu.integrations.registry import (
     CheckField,
+    FieldMismatch,
     MobileProblem,
+    RegistryCheck,
+    RegistryEntity,
     RegistryError,
     RegistryQuery,
     get_registry,
@@ -117,15 +120,15 @@ def test_names_compare_after_normalisation(registry):
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"name": "杭州云栖科技有限公司"}, CheckField.NAME, "单位名称与登记信息不一致"),
+        ({"name": "杭州云栖科技有限公司"}, CheckField.NAME, "企业名称与登记信息不一致"),
         ({"legal_rep_name": "王建军"}, CheckField.LEGAL_REP_NAME, "法定代表人信息实名认证失败"),
         (
             {"legal_rep_id_number": "330106199006222829"},
             CheckField.LEGAL_REP_ID_NUMBER,
             "法定代表人信息实名认证失败",
         ),
-        ({"legal_rep_id_number": "不是号码"}, CheckField.LEGAL_REP_ID_NUMBER, "证件号码"),
-        ({"legal_rep_id_type": "passport"}, CheckField.LEGAL_REP_ID_TYPE, "证件类型"),
+        ({"legal_rep_id_number": "不是号码"}, CheckField.LEGAL_REP_ID_NUMBER, "实名认证失败"),
+        ({"legal_rep_id_type": "passport"}, CheckField.LEGAL_REP_ID_TYPE, "实名认证失败"),
     ],
 )
 def test_each_mismatching_field_is_reported(registry, changes, field, message):
@@ -151,12 +154,13 @@ def test_several_mismatches_are_all_reported_in_form_order(registry):
 
 
 def test_unknown_uscc_fails_on_the_uscc_field(registry):
-    """A code not in the register: not found, one mismatch offering the manual channel."""
+    """A code not in the register: not found, one mismatch (the page offers the manual
+    channel beside it, ``RegistryCheckFailed.offers_manual_channel``)."""
     unknown = generate.uscc(random.Random(1), prefix="91", region="330106")
     check = registry.verify(query_for("company_legal_rep", uscc=unknown))
 
     assert (check.found, check.failed_fields) == (False, ("uscc",))
-    assert "人工认证" in check.mismatches[0].message
+    assert "未在登记信息中查到" in check.mismatches[0].message
     assert check.mismatches[0].code == "registry.not_found"
 
 
@@ -180,7 +184,7 @@ def test_legacy_15_digit_id_matches_its_18_digit_upgrade_and_is_flagged(registry
     assert new.passed and old.passed
     assert new.is_id_number_legacy
     assert [p.code for p in new.mobile_problems] == [MobileProblem.REGISTRY_LEGACY_ID]
-    assert "15 位" in new.mobile_problems[0].message
+    assert "15位" in new.mobile_problems[0].message
 
 
 def test_landline_in_the_register_is_its_own_reg5_problem(registry):
@@ -241,3 +245,38 @@ def test_database_failure_is_a_transient_registry_error(registry):
         registry.lookup(P["company_legal_rep"].uscc)
     assert exc.value.permanent is False
     assert exc.value.code == "registry.failed"
+
+
+@pytest.mark.parametrize(
+    ("legal_person_type", "required"),
+    [
+        ("enterprise", True),
+        ("cooperative", True),  # 农专社: registered by market supervision (decision 0018)
+        ("individual_business", True),
+        ("social_organisation", False),
+        ("agency", False),
+        ("public_institution", False),
+    ],
+)
+def test_reg5_applies_to_the_market_entities_cooperatives_included(legal_person_type, required):
+    """REG-5 has one rule: seed 001 lists 企业、农专社、个体工商户 together and seed 003 (6)
+    exempts only 社团法人、机关事业单位; the provider's verdict follows it."""
+    from zhengwu.integrations.registry.base import registered_mobile_required
+
+    assert registered_mobile_required(legal_person_type) is required
+    entity = RegistryEntity(
+        uscc="x",
+        name="x",
+        entity_type="x",
+        entity_type_label="x",
+        legal_person_type=legal_person_type,
+        status="active",
+        status_label="存续",
+        region_code="",
+        supervision_unit="",
+        legal_rep_name="x",
+        is_phone_landline=True,
+    )
+    problem = FieldMismatch(CheckField.MOBILE, "固定电话", MobileProblem.REGISTRY_LANDLINE)
+    check = RegistryCheck(found=True, entity=entity, mobile_problems=(problem,))
+    assert (check.mobile_refusal is problem) is required

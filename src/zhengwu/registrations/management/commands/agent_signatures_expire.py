@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from zhengwu.registrations.agent_services import agent_signatures_expire
+from zhengwu.registrations.agent.signing import agent_signatures_expire
 
 
 class Command(BaseCommand):

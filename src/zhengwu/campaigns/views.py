@@ -4,17 +4,14 @@ trend per unit, the frozen weekly tables as XLSX, and the counter's 帮办 start
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from zhengwu.audit.services import record_event
+from zhengwu.core.permissions import staff_only
 from zhengwu.identifiers import uscc as uscc_rules
 
 from . import bulletin as bulletins
@@ -28,23 +25,8 @@ from .permissions import can_assist, can_reveal_phone, can_view_figures
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _staff_only(check: Callable[[Any], bool]) -> Callable[..., Any]:
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not check(request.user):
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-viewer_required = _staff_only(can_view_figures)
-assistant_required = _staff_only(can_assist)
+viewer_required = staff_only(can_view_figures)
+assistant_required = staff_only(can_assist)
 
 
 @viewer_required

@@ -9,11 +9,14 @@ Administrators then only add people to the group.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import wraps
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.views import redirect_to_login
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import post_migrate
+from django.http import Http404, HttpRequest, HttpResponse
 
 if TYPE_CHECKING:
     from django.apps import AppConfig
@@ -54,3 +57,22 @@ def connect_staff_group(app_config: AppConfig, name: str, codenames: Iterable[st
         weak=False,
         dispatch_uid=f"zhengwu.staff_group.{app_config.label}.{name}",
     )
+
+
+def staff_only(check: Callable[[Any], bool]) -> Callable[..., Any]:
+    """A view decorator for back-office pages: anonymous visitors go to the sign-in page,
+    signed-in people for whom ``check(user)`` is false get a 404 (the page's existence is not
+    revealed, as for every organisation URL)."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not check(request.user):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -8,12 +8,10 @@ sign in, other users get 404).
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils.http import content_disposition_header
@@ -23,6 +21,7 @@ from django.views.decorators.http import require_POST
 from zhengwu.accounts.models import Organisation
 from zhengwu.audit.services import record_event
 from zhengwu.core.errors import ZhengwuError
+from zhengwu.core.permissions import staff_only
 from zhengwu.core.workflow import history
 
 from . import campaign, qr, selectors, services
@@ -154,23 +153,8 @@ def help_faq(request: HttpRequest) -> HttpResponse:
 # --- back office (EC-3 revoke / reissue, EC-4 campaign) ---------------------------------------
 
 
-def _staff_only(check: Callable[[Any], bool]) -> Callable[..., Any]:
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not check(request.user):
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-code_admin_required = _staff_only(can_manage_codes)
-campaign_viewer_required = _staff_only(can_view_campaign)
+code_admin_required = staff_only(can_manage_codes)
+campaign_viewer_required = staff_only(can_view_campaign)
 
 
 @code_admin_required

@@ -33,6 +33,7 @@ from zhengwu.accounts.selectors import (
     memberships_of,
 )
 from zhengwu.core.errors import NotFound, ZhengwuError
+from zhengwu.registrations.wizard.reviews import operator_applications_shown
 
 from . import selectors, services
 from .errors import PendingApplicationExists
@@ -246,7 +247,13 @@ def applications(request: HttpRequest, membership: Membership) -> HttpResponse:
         {
             "membership": membership,
             "organisation": membership.organisation,
-            "applications": selectors.pending_applications_of(organisation=membership.organisation),
+            "applications": operator_applications_shown(
+                actor=request.user,
+                applications=selectors.pending_applications_of(
+                    organisation=membership.organisation
+                ).select_related("organisation"),
+                request=request,
+            ),
             "nav": "applications",
         },
     )

@@ -56,7 +56,9 @@ def test_agent_journey_through_the_pages(
 ):
     response = client.post("/register/agent/", form_data(entity, send_code("13957100022")))
     assert response.status_code == 302 and response["Location"] == "/register/agent/face/"
-    assert client.get("/register/agent/face/").status_code == 200
+    face = client.get("/register/agent/face/")
+    assert face.status_code == 200
+    assert "请代理人钱测试通过本人" in face.content.decode()  # the agent sees their own name
     response = client.get("/register/agent/face/status")
     assert response["HX-Redirect"] == "/register/agent/confirm/"
     body = client.get("/register/agent/confirm/").content.decode()

@@ -76,7 +76,7 @@ def _organisation_of(draft: RegistrationDraft) -> OrganisationInput:
     """The organisation step 1 verified, as the register is asked about it again."""
     return OrganisationInput(
         legal_person_type=draft.legal_person_type,
-        label=name_label(draft.legal_person_type),
+        label=name_label,
         organisation_name=draft.organisation_name,
         uscc=draft.uscc,
         legal_rep_name=draft.legal_rep_name,

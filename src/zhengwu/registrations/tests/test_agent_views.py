@@ -70,6 +70,11 @@ def test_agent_journey_through_the_pages(
     application = AgentRegistration.objects.get()
     assert "签名中" in body
     assert f"/register/agent/sign/{application.sign_token}/" in body
+    # The link to pass on: shown whole, a copy button (static JS) and a QR code of it.
+    link = re.search(r'data-copy="([^"]+)"', body)[1]
+    assert link.endswith(f"/register/agent/sign/{application.sign_token}/")
+    assert 'id="sign-link"' in body and "<input" not in body.split('class="pass-on"')[1][:400]
+    assert '<div class="qr"><svg viewBox=' in body
     letter = client.get("/register/agent/letter.pdf")
     assert letter["Content-Type"] == "application/pdf"
 

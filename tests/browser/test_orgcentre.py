@@ -61,7 +61,8 @@ def test_legal_representative_makes_an_administrator_who_approves_an_application
     page.goto(page.base_url + "/org/")
     page.get_by_role("navigation").get_by_role("link", name="经办人申请").click()
     row = page.locator(f"#application-{application.pk}")
-    assert row.get_by_text(application.masked_id_number).is_visible()
+    assert row.get_by_text(application.approver_id_number).is_visible()
+    assert row.get_by_text(application.real_name).is_visible()  # approvers see the name
     row.get_by_role("button", name="同意").click()
     row.locator(".qr svg").wait_for()
     _pass_face_check(page, "王**")

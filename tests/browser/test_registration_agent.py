@@ -102,7 +102,14 @@ def test_journey_4_agent_registration_with_e_signature(page, browser):
     page.get_by_role("button", name="确认提交").click()
     page.wait_for_url("**/register/agent/status/")
     assert page.locator(".status").inner_text() == "签名中"
-    shown_link = page.locator("#sign-link").input_value()
+    shown_link = page.locator("#sign-link").inner_text()
+    assert page.locator(".pass-on .qr svg").is_visible()
+    qr_box = page.locator(".pass-on .qr svg").bounding_box()
+    assert qr_box["width"] >= 200  # scaled to its frame, not a tiny code in the corner
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.get_by_role("button", name="复制签名链接").click()
+    page.locator(".copy-status", has_text="已复制签名链接").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == shown_link
 
     # The legal representative reads the SMS and opens the link in another browser.
     text = _sms_text(page, LEGAL_REP_MOBILE, "签署授权委托书")

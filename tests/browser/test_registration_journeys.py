@@ -33,7 +33,7 @@ def _step_1(page, entity):
     page.get_by_role("link", name="我是法定代表人").click()
     page.wait_for_url("**/register/")
     page.get_by_label("法人类型").select_option("enterprise")
-    page.get_by_label("企业名称").fill(entity.name)
+    page.get_by_label("单位名称").fill(entity.name)
     page.get_by_label("统一社会信用代码").fill(entity.uscc.lower())  # normalised by the server
     page.locator("#id_legal_rep_name").fill(entity.legal_rep_name)
     page.get_by_label("法定代表人证件号码").fill(entity.legal_rep_id_number)
@@ -92,7 +92,7 @@ def test_journey_1_errors_appear_beside_the_fields(page):
     entity = MarketEntityFactory(legal_rep_name="王建国")
     page.goto(page.base_url + "/register/")
     page.get_by_label("法人类型").select_option("enterprise")
-    page.get_by_label("企业名称").fill(entity.name)
+    page.get_by_label("单位名称").fill(entity.name)
     page.get_by_label("统一社会信用代码").fill(entity.uscc)
     page.locator("#id_legal_rep_name").fill("王建军")
     page.get_by_label("法定代表人证件号码").fill(entity.legal_rep_id_number)

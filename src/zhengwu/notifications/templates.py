@@ -105,7 +105,7 @@ TEMPLATES: dict[str, SmsTemplate] = {
         # REG-7: an operator who is not the legal representative waits for approval.
         SmsTemplate(
             "operator_application.approval_requested",
-            "{applicant}申请成为{organisation}的经办人，请登录{portal}在“单位中心—待审批”中审核。",
+            "{applicant}申请成为{organisation}的经办人，请登录{portal}在“组织中心—经办人申请”中审核。",
             "REG-7",
             "legal representative and administrators",
         ),

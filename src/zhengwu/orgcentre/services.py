@@ -185,21 +185,21 @@ def _send_activation(*, user: User, organisation: Organisation, actor: User) -> 
 # --- SMS codes ---
 
 
-def operator_sms_code_send(*, actor: User, organisation: Organisation, mobile: str) -> None:
+def operator_sms_code_send(*, actor: User, organisation: Organisation, mobile: str) -> Any:
     """Send the code that proves the operator holds ``mobile`` (add / change details). Refused
     at once if the mobile is already bound in the organisation (REG-8)."""
     _require_manager(_actor_membership(actor=actor, organisation=organisation))
     number = mobile_validate(number=mobile)
     _mobile_free(organisation=organisation, mobile=number)
-    verification_code_send(mobile=number, purpose=SMS_CODE_PURPOSE, actor=actor)
+    return verification_code_send(mobile=number, purpose=SMS_CODE_PURPOSE, actor=actor)
 
 
-def account_sms_code_send(*, user: User, mobile: str) -> None:
+def account_sms_code_send(*, user: User, mobile: str) -> Any:
     """Send the code for the signed-in user's own new mobile (账户设置)."""
     number = mobile_validate(number=mobile)
     for membership in memberships_of(user=user):
         _mobile_free(organisation=membership.organisation, mobile=number, holder=_holder(user))
-    verification_code_send(mobile=number, purpose=SMS_CODE_PURPOSE, actor=user)
+    return verification_code_send(mobile=number, purpose=SMS_CODE_PURPOSE, actor=user)
 
 
 # --- 添加经办人 (REG-8 administrator case) ---

@@ -33,6 +33,8 @@ from zhengwu.accounts.selectors import (
     memberships_of,
 )
 from zhengwu.core.errors import NotFound, ZhengwuError
+from zhengwu.registrations.common.sms import sms_code_sent
+from zhengwu.registrations.wizard.reviews import operator_applications_shown
 
 from . import selectors, services
 from .errors import PendingApplicationExists
@@ -246,7 +248,13 @@ def applications(request: HttpRequest, membership: Membership) -> HttpResponse:
         {
             "membership": membership,
             "organisation": membership.organisation,
-            "applications": selectors.pending_applications_of(organisation=membership.organisation),
+            "applications": operator_applications_shown(
+                actor=request.user,
+                applications=selectors.pending_applications_of(
+                    organisation=membership.organisation
+                ).select_related("organisation"),
+                request=request,
+            ),
             "nav": "applications",
         },
     )
@@ -256,17 +264,14 @@ def applications(request: HttpRequest, membership: Membership) -> HttpResponse:
 @require_POST
 def sms_code(request: HttpRequest, membership: Membership) -> HttpResponse:
     """htmx: the code for the mobile typed in 添加经办人 / 变更使用人信息."""
-    try:
-        services.operator_sms_code_send(
+    return sms_code_sent(
+        request,
+        lambda mobile: services.operator_sms_code_send(
             actor=request.user,  # type: ignore[arg-type]
             organisation=membership.organisation,
-            mobile=request.POST.get("mobile", ""),
-        )
-    except ZhengwuError as exc:
-        return render(
-            request, "orgcentre/_sms_sent.html", {"error": exc.message}, status=exc.status
-        )
-    return render(request, "orgcentre/_sms_sent.html", {"error": ""})
+            mobile=mobile,
+        ),
+    )
 
 
 # --- 账户设置 ---
@@ -340,13 +345,10 @@ def account_mobile(request: HttpRequest) -> HttpResponse:
 def account_sms_code(request: HttpRequest) -> HttpResponse:
     if not memberships_of(user=request.user).exists():
         raise Http404
-    try:
-        services.account_sms_code_send(user=request.user, mobile=request.POST.get("mobile", ""))  # type: ignore[arg-type]
-    except ZhengwuError as exc:
-        return render(
-            request, "orgcentre/_sms_sent.html", {"error": exc.message}, status=exc.status
-        )
-    return render(request, "orgcentre/_sms_sent.html", {"error": ""})
+    return sms_code_sent(
+        request,
+        lambda mobile: services.account_sms_code_send(user=request.user, mobile=mobile),  # type: ignore[arg-type]
+    )
 
 
 @never_cache

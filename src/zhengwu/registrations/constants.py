@@ -58,3 +58,6 @@ APPLICATION_SMS: dict[str, tuple[str, str]] = {
 FACE_PURPOSE_REGISTRATION = "registration"
 FACE_PURPOSE_APPROVAL = "approval"
 SMS_CODE_PURPOSE = "registration"
+
+#: An approver was shown operator applicants' full names and ID numbers' last four characters.
+EVENT_APPLICATION_VIEWED = "registration.operator_application_viewed"

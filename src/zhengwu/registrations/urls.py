@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .agent import views as agent_views
+from .common import sms as common_sms
 from .manual import views as manual_views
 from .natural import views as natural_views
 from .wizard import views
@@ -10,6 +11,7 @@ urlpatterns = [
     path("", views.info_step, name="start"),
     path("user/", views.user_step, name="user"),
     path("sms-code", views.sms_code_send, name="sms_code"),
+    path("sms-code/state", common_sms.sms_state, name="sms_state"),
     path("face/", views.face_step, name="face"),
     path("face/status", views.face_status, name="face_status"),
     path("done/", views.done, name="done"),

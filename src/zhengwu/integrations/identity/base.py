@@ -34,6 +34,7 @@ PURPOSE_LABELS = {
     "registration": _("注册实名认证"),
     "approval": _("审批经办人"),
     "esign": _("签署授权委托书"),
+    "mandate_signature": _("签署授权委托书"),
     "licence_view": _("查看电子证照"),
     "operator_change": _("变更经办人信息"),
 }

@@ -17,8 +17,16 @@ def _make(payload: str) -> segno.QRCode:
 
 
 def qr_svg(payload: str, *, scale: int = 4, title: str | None = None) -> str:
-    """An inline ``<svg>`` element (no XML declaration) encoding ``payload``."""
-    return _make(payload).svg_inline(scale=scale, title=title, border=2)
+    """An inline ``<svg>`` element (no XML declaration) encoding ``payload``.
+
+    It keeps its natural size and gains a ``viewBox`` of the same size, so a stylesheet that
+    sizes the element (``.qr svg``: 220 px) scales the code and keeps it centred in its frame
+    instead of leaving it small in the top-left corner.
+    """
+    qr = _make(payload)
+    width, height = qr.symbol_size(scale=scale, border=2)
+    svg = qr.svg_inline(scale=scale, title=title, border=2)
+    return svg.replace("<svg ", f'<svg viewBox="0 0 {width} {height}" ', 1)
 
 
 def qr_png(payload: str, *, scale: int = 6) -> bytes:

@@ -62,7 +62,7 @@ class MobileProblem(enum.StrEnum):
 
 
 #: The legal-person types (REG-1 keys) registered by market supervision: REG-5 checks their
-#: registered mobile, and seed 001 calls their name 企业名称. Seed 001 lists
+#: registered mobile (their name is 单位名称 on the pages like every unit's). Seed 001 lists
 #: 企业、农专社、个体工商户 together; seed 003 (6) exempts only 社团法人、机关事业单位
 #: (decision 0018).
 MARKET_ENTITY_TYPES = frozenset({"enterprise", "cooperative", "individual_business"})
@@ -73,9 +73,9 @@ def registered_mobile_required(legal_person_type: str) -> bool:
     return legal_person_type in MARKET_ENTITY_TYPES
 
 
-def unit_name_label(legal_person_type: str) -> str:
-    """Seed 001 calls the unit name 企业名称 for market entities, 单位名称 otherwise."""
-    return "企业名称" if legal_person_type in MARKET_ENTITY_TYPES else "单位名称"
+#: What every page and message calls the unit's name: 单位名称, as the agent form of the seeds
+#: says it (one word for one field, whatever the legal-person type; issue 11).
+UNIT_NAME_LABEL = "单位名称"
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +124,7 @@ class RegistryQuery:
     """What the applicant typed in step 1 (REG-1). ``legal_rep_id_type`` and ``mobile`` are
     optional: without them the ID number is read with the register's ID type and the mobile
     is not compared. ``legal_person_type``, when given, names the unit in messages as the
-    applicant's page does (``unit_name_label``); else the register's type does."""
+    applicant's page does (``UNIT_NAME_LABEL``)."""
 
     uscc: str
     name: str

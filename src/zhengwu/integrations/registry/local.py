@@ -27,6 +27,7 @@ from zhengwu.registry.models import MarketEntity
 from zhengwu.registry.services.rows import ID_PURPOSE, PHONE_PURPOSE, id_number_key
 
 from .base import (
+    UNIT_NAME_LABEL,
     CheckField,
     FieldMismatch,
     MobileProblem,
@@ -36,7 +37,6 @@ from .base import (
     RegistryProvider,
     RegistryQuery,
     masked_id,
-    unit_name_label,
 )
 
 _PERMITS: dict[str, ModuleType] = {IdType.HKMO_PERMIT: hkmo_permit, IdType.TW_PERMIT: tw_permit}
@@ -77,7 +77,7 @@ class LocalRegistry(RegistryProvider):
                 mismatches=(FieldMismatch(CheckField.USCC, NOT_FOUND, "registry.not_found"),),
             )
         entity = _entity(row)
-        label = unit_name_label(query.legal_person_type or row.legal_person_type)
+        label = UNIT_NAME_LABEL
         mismatches: list[FieldMismatch] = []
         if row.status != Status.ACTIVE:
             status_label = str(Status(row.status).label)

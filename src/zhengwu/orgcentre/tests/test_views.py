@@ -102,10 +102,14 @@ def test_add_page_shows_errors_beside_the_fields(client, personas):
     assert re.search(r'id="mobile-error">同一企业/组织下的账号绑定的手机号不可重复<', html)
 
 
-def test_sms_code_button_answers_in_place(client, personas):
+def test_sms_code_button_answers_in_place(client, personas, django_capture_on_commit_callbacks):
     client.force_login(personas.administrator)
     url = _org(personas, "orgcentre:sms_code")
-    assert "短信验证码已发送" in client.post(url, {"mobile": "13957166002"}).content.decode()
+    state_url = reverse("registrations:sms_state")
+    response = client.post(url, {"mobile": "13957166002"})
+    body = response.content.decode()
+    # Not "sent" before the gateway said so: the fragment polls the state.
+    assert "短信验证码已发送" not in body and "正在发送短信验证码" in body and state_url in body
     taken = client.post(url, {"mobile": personas.operator.mobile})
     assert taken.status_code == 400
     assert "同一企业/组织下的账号绑定的手机号不可重复" in taken.content.decode()

@@ -292,13 +292,13 @@ def agent_registration_start(
     return application
 
 
-def agent_sms_code_send(*, mobile: str, actor: Any = None) -> None:
+def agent_sms_code_send(*, mobile: str, actor: Any = None) -> Any:
     """Send the registration SMS code to the agent's mobile (rate limits of
     ``verification_code_send``)."""
     from zhengwu.notifications.services import verification_code_send
 
     number = mobile_validate(number=mobile)
-    verification_code_send(mobile=number, purpose=SMS_CODE_PURPOSE, actor=actor)
+    return verification_code_send(mobile=number, purpose=SMS_CODE_PURPOSE, actor=actor)
 
 
 def agent_draft_cancel(*, application: AgentRegistration, actor: Any = None) -> None:

@@ -15,10 +15,12 @@ from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from zhengwu.core.errors import NotFound, ZhengwuError
+from zhengwu.integrations.identity.qr import qr_svg
 
 from ..common.face import FaceStep, face_page, face_status
 from ..common.sms import sms_code_sent
@@ -184,6 +186,7 @@ def agent_status(request: HttpRequest, error: str = "") -> HttpResponse:
         return redirect("registrations:agent")
     if application.status == AgentStatus.DRAFT:
         return redirect("registrations:agent_face")
+    link = signing.sign_link(application) if application.status == AgentStatus.SIGNING else ""
     step = (
         "review"
         if application.status in (AgentStatus.PENDING, AgentStatus.APPROVED, AgentStatus.REJECTED)
@@ -194,7 +197,8 @@ def agent_status(request: HttpRequest, error: str = "") -> HttpResponse:
         "registrations/agent_status.html",
         step,
         application=application,
-        link=signing.sign_link(application) if application.status == AgentStatus.SIGNING else "",
+        link=link,
+        link_qr=qr_svg(link, title=gettext_now("签名链接二维码")) if link else "",
         can_resend=application.status
         in (AgentStatus.SIGNING, AgentStatus.TIMED_OUT, AgentStatus.REFUSED),
         can_edit=application.status

@@ -17,12 +17,12 @@ from zhengwu import identifiers
 from zhengwu.accounts.constants import IdType, LegalPersonType
 from zhengwu.accounts.identity import id_number_validate
 from zhengwu.core.errors import ValidationFailed
-from zhengwu.integrations.registry.base import unit_name_label
+from zhengwu.integrations.registry.base import UNIT_NAME_LABEL
 
 from .. import conf
 
-#: Seed 001 calls the name 企业名称 for market entities, 单位名称 otherwise.
-name_label = unit_name_label
+#: The unit name is 单位名称 on every page and in every message.
+name_label = UNIT_NAME_LABEL
 
 
 def required_text(value: Any, *, field: str, label: str, max_length: int | None = None) -> str:
@@ -49,7 +49,7 @@ class OrganisationInput:
     (``organisation_validate``)."""
 
     legal_person_type: str
-    label: str  # what the page calls the name: 企业名称 or 单位名称 (``name_label``)
+    label: str  # what the page calls the name: 单位名称 (``name_label``)
     organisation_name: str
     uscc: str
     legal_rep_name: str
@@ -81,7 +81,7 @@ def organisation_validate(
             code="registration.manual_channel",
             field="legal_person_type",
         )
-    label = name_label(legal_person_type)
+    label = name_label
     organisation_name = required_text(
         organisation_name, field="organisation_name", label=label, max_length=max_length
     )

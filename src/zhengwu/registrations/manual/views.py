@@ -17,6 +17,7 @@ from zhengwu.core.errors import ZhengwuError
 from zhengwu.notifications.services import verification_code_send
 from zhengwu.uploads.models import UploadKind
 
+from ..common.sms import sms_code_sent
 from ..constants import SMS_CODE_PURPOSE
 from ..models import ManualVerification
 from . import selectors as manual_selectors
@@ -72,14 +73,12 @@ def manual_start(request: HttpRequest) -> HttpResponse:
 @require_POST
 def manual_sms_code(request: HttpRequest) -> HttpResponse:
     """htmx: send the SMS code to the mobile typed in the form (foundation rate limits)."""
-    try:
-        number = mobile_validate(number=request.POST.get("mobile", ""))
-        verification_code_send(mobile=number, purpose=SMS_CODE_PURPOSE, actor=request.user)
-    except ZhengwuError as exc:
-        return render(
-            request, "registrations/_sms_sent.html", {"error": exc.message}, status=exc.status
-        )
-    return render(request, "registrations/_sms_sent.html", {"error": ""})
+    return sms_code_sent(
+        request,
+        lambda mobile: verification_code_send(
+            mobile=mobile_validate(number=mobile), purpose=SMS_CODE_PURPOSE, actor=request.user
+        ),
+    )
 
 
 def manual_done(request: HttpRequest) -> HttpResponse:

@@ -12,7 +12,14 @@ from django.utils import timezone
 from zhengwu.accounts.constants import IdType, LegalPersonType, Location
 from zhengwu.accounts.models import Organisation
 from zhengwu.core.fields import EncryptedTextField, hash_field
-from zhengwu.core.masking import mask_id_number, mask_mobile, mask_name
+from zhengwu.core.masking import (
+    Viewer,
+    id_number_for,
+    mask_id_number,
+    mask_mobile,
+    mask_name,
+    name_for,
+)
 
 from ..constants import (
     APPLICATION_TRANSITIONS,
@@ -188,6 +195,16 @@ class OperatorApplication(models.Model):
     @property
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_number or "")
+
+    @property
+    def approver_name(self) -> str:
+        """The name as the unit's approvers see it (full; the page is audited)."""
+        return name_for(self.real_name, viewer=Viewer.APPROVER)
+
+    @property
+    def approver_id_number(self) -> str:
+        """The ID number as the unit's approvers see it (last four characters)."""
+        return id_number_for(self.id_number or "", viewer=Viewer.APPROVER)
 
     @property
     def masked_mobile(self) -> str:

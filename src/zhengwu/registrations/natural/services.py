@@ -192,14 +192,14 @@ def _claim(*, mobile: str, holder: str, expires_at: datetime.datetime | None, ac
 # --- the form ----------------------------------------------------------------------------------
 
 
-def natural_sms_code_send(*, mobile: str, actor: Any = None) -> None:
+def natural_sms_code_send(*, mobile: str, actor: Any = None) -> Any:
     """Send the registration SMS code (rate limits of ``verification_code_send``); refuses a
     mobile that already has a natural-person account."""
     from zhengwu.notifications.services import verification_code_send
 
     number = mobile_validate(number=mobile)
     _mobile_free_or_mine(mobile=number)
-    verification_code_send(mobile=number, purpose=SMS_CODE_PURPOSE, actor=actor)
+    return verification_code_send(mobile=number, purpose=SMS_CODE_PURPOSE, actor=actor)
 
 
 def natural_registration_submit(

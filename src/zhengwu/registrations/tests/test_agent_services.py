@@ -174,6 +174,7 @@ def test_the_face_check_is_bound_to_the_legal_representatives_id_number(submitte
     assert check.name == application.legal_rep_name
     assert (check.id_type, check.id_number) == ("resident_id", application.legal_rep_id_number)
     assert check.purpose == "mandate_signature"
+    assert check.purpose_label == "签署授权委托书"  # words on the face page, not the code
 
 
 def test_signature_times_out_after_48_hours(

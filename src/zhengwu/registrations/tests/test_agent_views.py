@@ -56,7 +56,9 @@ def test_agent_journey_through_the_pages(
 ):
     response = client.post("/register/agent/", form_data(entity, send_code("13957100022")))
     assert response.status_code == 302 and response["Location"] == "/register/agent/face/"
-    assert client.get("/register/agent/face/").status_code == 200
+    face = client.get("/register/agent/face/")
+    assert face.status_code == 200
+    assert "请代理人钱测试通过本人" in face.content.decode()  # the agent sees their own name
     response = client.get("/register/agent/face/status")
     assert response["HX-Redirect"] == "/register/agent/confirm/"
     body = client.get("/register/agent/confirm/").content.decode()
@@ -68,6 +70,11 @@ def test_agent_journey_through_the_pages(
     application = AgentRegistration.objects.get()
     assert "签名中" in body
     assert f"/register/agent/sign/{application.sign_token}/" in body
+    # The link to pass on: shown whole, a copy button (static JS) and a QR code of it.
+    link = re.search(r'data-copy="([^"]+)"', body)[1]
+    assert link.endswith(f"/register/agent/sign/{application.sign_token}/")
+    assert 'id="sign-link"' in body and "<input" not in body.split('class="pass-on"')[1][:400]
+    assert '<div class="qr"><svg viewBox=' in body
     letter = client.get("/register/agent/letter.pdf")
     assert letter["Content-Type"] == "application/pdf"
 

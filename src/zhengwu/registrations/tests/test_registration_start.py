@@ -23,7 +23,7 @@ def test_valid_unit_starts_a_draft_with_normalised_values(start, entity):
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("organisation_name", " ", "请填写企业名称"),
+        ("organisation_name", " ", "请填写单位名称"),
         ("uscc", "", "请填写统一社会信用代码"),
         ("legal_rep_name", "", "请填写法定代表人"),
         ("legal_rep_id_number", "", "请填写法定代表人证件号码"),
@@ -79,11 +79,11 @@ def test_unit_unknown_to_the_register_fails_on_uscc(start, entity):
 
 
 def test_name_mismatch_fails_on_the_name(start):
-    """REG-3: 企业名称 is named."""
+    """REG-3: 单位名称 is named."""
     with pytest.raises(RegistryCheckFailed) as exc:
         start(organisation_name="别的公司")
     assert exc.value.field == "organisation_name"
-    assert "企业名称实名认证失败" in exc.value.message
+    assert "单位名称实名认证失败" in exc.value.message
 
 
 def test_legal_rep_name_mismatch(start):

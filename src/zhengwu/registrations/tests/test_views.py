@@ -65,12 +65,12 @@ def test_applications_page_needs_sign_in_and_scopes_to_the_organisation(client, 
     mine = OperatorApplicationFactory(organisation=personas.organisation, real_name="赵六")
     assert client.get("/register/applications/").status_code == 302
     client.force_login(personas.outsider)
-    assert "赵*" not in client.get("/register/applications/").content.decode()
+    assert "赵六" not in client.get("/register/applications/").content.decode()
     assert (
         client.post(f"/register/applications/{mine.pk}/reject", {"reason": "x"}).status_code == 404
     )
     client.force_login(personas.administrator)
-    assert "赵*" in client.get("/register/applications/").content.decode()
+    assert "赵六" in client.get("/register/applications/").content.decode()
     body = client.post(f"/register/applications/{mine.pk}/reject", {"reason": "非本单位"}).content
     assert "已拒绝" in body.decode()
 

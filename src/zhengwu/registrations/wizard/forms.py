@@ -70,7 +70,7 @@ class InfoForm(forms.Form):
         choices=LegalPersonType.choices,
         error_messages={"required": _("请选择法人类型")},
     )
-    organisation_name = _text(_("企业名称"), autocomplete="organization")
+    organisation_name = _text(_("单位名称"), autocomplete="organization")
     uscc = _text(_("统一社会信用代码"), autocapitalize="characters", spellcheck="false")
     legal_rep_name = _text(_("法定代表人"))
     legal_rep_id_type = forms.ChoiceField(label=_("法定代表人证件类型"), choices=IdType.choices)

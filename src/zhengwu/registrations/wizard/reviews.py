@@ -17,6 +17,7 @@ from zhengwu.accounts import services as accounts
 from zhengwu.accounts.constants import Role
 from zhengwu.accounts.models import User
 from zhengwu.accounts.selectors import organisations_approvable_by
+from zhengwu.audit.services import record_event
 from zhengwu.core.errors import PermissionDenied, ValidationFailed
 from zhengwu.core.workflow import transition
 from zhengwu.integrations.identity.base import (
@@ -29,7 +30,7 @@ from zhengwu.notifications.services import sms_send
 
 from ..common.face import identity_provider
 from ..common.usernames import username_taken_error
-from ..constants import FACE_PURPOSE_APPROVAL, ApplicationStatus
+from ..constants import EVENT_APPLICATION_VIEWED, FACE_PURPOSE_APPROVAL, ApplicationStatus
 from ..models import OperatorApplication
 
 
@@ -175,3 +176,21 @@ def operator_application_reject(
             subject=application,
         )
     return application
+
+
+def operator_applications_shown(
+    *, actor: Any, applications: Any, request: Any = None
+) -> list[OperatorApplication]:
+    """Audit that ``actor`` (an approver) is shown these applicants' full names and the last
+    four characters of their ID numbers (the masking rule of ``zhengwu.core.masking``)."""
+    shown = list(applications)
+    for application in shown:
+        record_event(
+            EVENT_APPLICATION_VIEWED,
+            actor=actor,
+            subject=application,
+            organisation=application.organisation,
+            request=request,
+            after={"shown": ["real_name", "id_number_last_four"]},
+        )
+    return shown

@@ -76,7 +76,7 @@ def _organisation_of(draft: RegistrationDraft) -> OrganisationInput:
     """The organisation step 1 verified, as the register is asked about it again."""
     return OrganisationInput(
         legal_person_type=draft.legal_person_type,
-        label=name_label(draft.legal_person_type),
+        label=name_label,
         organisation_name=draft.organisation_name,
         uscc=draft.uscc,
         legal_rep_name=draft.legal_rep_name,
@@ -142,7 +142,7 @@ def registration_start(
     return draft
 
 
-def registration_sms_code_send(*, draft: RegistrationDraft, mobile: str, actor: Any = None) -> None:
+def registration_sms_code_send(*, draft: RegistrationDraft, mobile: str, actor: Any = None) -> Any:
     """Send the step-2 SMS code to ``mobile`` (rate limits of ``verification_code_send``);
     ``MobileTaken`` first when the mobile is bound in the unit (REG-8)."""
     if draft.step == DraftStep.DONE:
@@ -159,7 +159,7 @@ def registration_sms_code_send(*, draft: RegistrationDraft, mobile: str, actor: 
     )
     from zhengwu.notifications.services import verification_code_send
 
-    verification_code_send(mobile=number, purpose=SMS_CODE_PURPOSE, actor=actor)
+    return verification_code_send(mobile=number, purpose=SMS_CODE_PURPOSE, actor=actor)
 
 
 def _application_limits(*, organisation: Organisation | None, operator_hash: str) -> None:

@@ -183,7 +183,11 @@ def _application_or_404(request: HttpRequest, pk: int) -> Any:
 @login_required
 def applications(request: HttpRequest) -> HttpResponse:
     """经办人申请: pending applications of the organisations the user approves for."""
-    pending = selectors.operator_applications_pending_for(user=request.user)  # type: ignore[arg-type]
+    pending = reviews.operator_applications_shown(
+        actor=request.user,
+        applications=selectors.operator_applications_pending_for(user=request.user),  # type: ignore[arg-type]
+        request=request,
+    )
     return render(
         request,
         "registrations/applications.html",

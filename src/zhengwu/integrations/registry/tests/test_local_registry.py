@@ -120,7 +120,7 @@ def test_names_compare_after_normalisation(registry):
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"name": "杭州云栖科技有限公司"}, CheckField.NAME, "企业名称与登记信息不一致"),
+        ({"name": "杭州云栖科技有限公司"}, CheckField.NAME, "单位名称与登记信息不一致"),
         ({"legal_rep_name": "王建军"}, CheckField.LEGAL_REP_NAME, "法定代表人信息实名认证失败"),
         (
             {"legal_rep_id_number": "330106199006222829"},

@@ -19,6 +19,29 @@
       event.preventDefault();
     }
   });
+  // <button data-copy="text" data-copied="…" data-copy-failed="…">: copy the text to the
+  // clipboard and say so in the next .copy-status (the agent's signing link to pass on).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-copy]");
+    if (!button) {
+      return;
+    }
+    var status = button.parentElement && button.parentElement.querySelector(".copy-status");
+    var say = function (text) {
+      if (status) {
+        status.textContent = text || "";
+      }
+    };
+    var text = button.dataset.copy;
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(
+        function () { say(button.dataset.copied); },
+        function () { say(button.dataset.copyFailed); }
+      );
+    } else {
+      say(button.dataset.copyFailed);
+    }
+  });
   // <form data-confirm="…">: ask before submitting (replaces inline onsubmit handlers).
   document.addEventListener("submit", function (event) {
     var form = event.target;

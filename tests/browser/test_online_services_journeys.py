@@ -226,6 +226,9 @@ def test_an_enterprise_is_deregistered_and_its_code_page_says_so(  # type: ignor
         status="active",
         region_code="341523",
         legal_rep_name=lr.real_name,
+        legal_rep_id_type=lr.id_type,
+        legal_rep_id_number=lr.id_number,
+        legal_rep_id_number_hash=lr.id_number_hash,
         registered_on=datetime.date(2018, 5, 2),
         row_hash="journey",
     )

@@ -13,6 +13,7 @@ import secrets
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -65,9 +66,16 @@ def _reason(text: str, *, label: str, field: str = "reason") -> str:
 # --- known facts (never asked again) -----------------------------------------------------------
 
 
-def known_facts(*, user: Any, organisation: Organisation | None) -> dict[str, str]:
+_NOT_READ: Any = object()
+
+
+def known_facts(
+    *, user: Any, organisation: Organisation | None, register: Any = _NOT_READ
+) -> dict[str, str]:
     """What the portal already knows of the applicant: the unit from the register and the
-    account, the person from the account (SVC-2: filled in, not asked again)."""
+    account, the person from the account (SVC-2: filled in, not asked again). ``register`` is
+    the unit's (name, region code) in the register when the caller read it already (``None``:
+    not in the register)."""
     facts = {"user.real_name": user.real_name or "", "user.mobile": user.mobile or ""}
     if organisation is not None:
         facts |= {
@@ -79,10 +87,20 @@ def known_facts(*, user: Any, organisation: Organisation | None) -> dict[str, st
             MarketEntity.objects.filter(uscc=organisation.uscc or "")
             .values_list("name", "region_code")
             .first()
+            if register is _NOT_READ
+            else register
         )
         if entity is not None:
             facts |= {"organisation.name": entity[0], "register.region_code": entity[1]}
     return facts
+
+
+def _register_read(application: Application) -> Any:
+    """The unit's (name, region code) in the register if read with the case, else not read."""
+    name = getattr(application, "register_name", _NOT_READ)
+    if name is _NOT_READ or name is None:
+        return name
+    return (name, getattr(application, "register_region", ""))
 
 
 def _entity_status(organisation: Organisation | None) -> str | None:
@@ -145,12 +163,18 @@ def application_start(
     return application
 
 
-def _own_draft(application: Application, actor: User, *states: str) -> Application:
+def _own_draft(
+    application: Application,
+    actor: User,
+    *states: str,
+    base: QuerySet[Application] | None = None,
+) -> Application:
     """The case re-read for ``actor`` (404 for strangers) with what a step needs joined in
     (item, department, organisation; the applicant is ``actor`` in the usual case)."""
     if actor.is_staff:
         helped = (
-            Application.objects.select_related("item", "department", "organisation", "applicant")
+            (base if base is not None else Application.objects)
+            .select_related("item", "department", "organisation", "applicant")
             .filter(pk=application.pk, helped_by=actor)
             .first()
         )
@@ -163,7 +187,8 @@ def _own_draft(application: Application, actor: User, *states: str) -> Applicati
         from .selectors import CLAIM_ROLES
 
         found = (
-            Application.objects.select_related("item", "department", "organisation")
+            (base if base is not None else Application.objects)
+            .select_related("item", "department", "organisation")
             .filter(pk=application.pk)
             .first()
         )
@@ -274,20 +299,36 @@ def application_attach_licence(
         )
 
 
-def _check_materials(application: Application) -> None:
-    """Every required material is attached (uploaded or a licence standing in): one query for
-    the first required material that is missing, in the guide's order."""
-    missing = (
-        Material.objects.filter(item_id=application.item_id, is_required=True)
+def _missing_materials(item_id: Any, application_id: Any) -> QuerySet[Material]:
+    """The item's required materials not attached to the case, in the guide's order."""
+    return (
+        Material.objects.filter(item_id=item_id, is_required=True)
         .exclude(
-            pk__in=ApplicationMaterial.objects.filter(application_id=application.pk).values(
+            pk__in=ApplicationMaterial.objects.filter(application_id=application_id).values(
                 "material_id"
             )
         )
         .order_by("order", "pk")
-        .values_list("pk", "name")
-        .first()
     )
+
+
+def _check_materials(application: Application) -> None:
+    """Every required material is attached (uploaded or a licence standing in): the first
+    one missing is named. Read with the case by ``application_submit_by_id`` (annotations
+    ``missing_material_id``/``_name``), else one query."""
+    missing_id = getattr(application, "missing_material_id", _NOT_READ)
+    if missing_id is not _NOT_READ:
+        missing = (
+            (missing_id, getattr(application, "missing_material_name", ""))
+            if missing_id is not None
+            else None
+        )
+    else:
+        missing = (
+            _missing_materials(application.item_id, application.pk)
+            .values_list("pk", "name")
+            .first()
+        )
     if missing is not None:
         pk, name = missing
         raise ValidationFailed(f"请提交{name}", code="material.required", field=f"material_{pk}")
@@ -322,14 +363,26 @@ def application_submit(
 def application_submit_by_id(*, actor: User, pk: int, data: dict[str, Any]) -> Application:
     """提交 (or resubmit after 补正) the case ``pk`` of ``actor``: the API's one read of the
     case serves the check, the step and the reply (docs/performance.md, 提交)."""
-    application = _own_draft(Application(pk=pk), actor, Status.DRAFT, Status.CORRECTION)
+    missing = _missing_materials(OuterRef("item_id"), OuterRef(OuterRef("pk")))
+    entity = MarketEntity.objects.filter(uscc=OuterRef("organisation__uscc"))
+    base = Application.objects.annotate(
+        missing_material_id=Subquery(missing.values("pk")[:1]),
+        missing_material_name=Subquery(missing.values("name")[:1]),
+        register_name=Subquery(entity.values("name")[:1]),
+        register_region=Subquery(entity.values("region_code")[:1]),
+    )
+    application = _own_draft(Application(pk=pk), actor, Status.DRAFT, Status.CORRECTION, base=base)
     if application.status == Status.CORRECTION:
         return application_resubmit(actor=actor, application=application, data=data)
     return _submit_draft(actor, application, data)
 
 
 def _submit_draft(actor: User, application: Application, data: dict[str, Any]) -> Application:
-    known = known_facts(user=application.applicant, organisation=application.organisation)
+    known = known_facts(
+        user=application.applicant,
+        organisation=application.organisation,
+        register=_register_read(application),
+    )
     cleaned = clean_form(application.item.form_schema, data, known=known)
     _check_materials(application)
     if application.item.handler == Handler.DEREGISTRATION:

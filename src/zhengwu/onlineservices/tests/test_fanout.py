@@ -151,3 +151,17 @@ def test_opening_form_requires_the_company_facts(catalogue, clock):
     with pytest.raises(ValidationFailed) as caught:
         opening_case(catalogue, person, {**COMPANY, "company_name": ""})
     assert "企业名称" in str(caught.value)
+
+
+@pytest.mark.parametrize("prefix", ["91", "92"])
+def test_new_uscc_is_valid_by_both_validators_and_unused(prefix):
+    from stdnum.cn import uscc as stdnum_uscc
+
+    from zhengwu.identifiers import uscc
+    from zhengwu.onlineservices.entities import new_uscc
+
+    codes = {new_uscc(prefix, "341523") for _ in range(200)}
+    assert len(codes) == 200
+    for code in codes:
+        assert code.startswith(prefix + "341523") and uscc.validate(code) == code
+        assert stdnum_uscc.is_valid(code), code

@@ -6,7 +6,7 @@
 * window staff help a unit file 特种设备使用登记 (帮办): the unit confirms with the SMS code
   it received, and the use registration certificate arrives in its 我的证照;
 * an enterprise publishes its liquidation notice, is deregistered (企业普通注销登记) once the
-  45 days have run (the notice is back-dated through the service layer, not waited for), and
+  45 days have run (the notice row is back-dated 46 days in the database, not waited for), and
   its enterprise-code page says the code is void.
 """
 
@@ -251,7 +251,7 @@ def test_an_enterprise_is_deregistered_and_its_code_page_says_so(  # type: ignor
     page.get_by_label("公告内容").fill("本公司股东会决议解散，请债权人于 45 日内申报债权。")
     page.get_by_role("button", name="发布清算公告").click()
     notice = LiquidationNotice.objects.get(organisation=org)
-    # 45 days later (the service layer moves the notice back instead of waiting)
+    # 45 days later: the notice row is back-dated instead of waiting
     today = timezone.localdate()
     LiquidationNotice.objects.filter(pk=notice.pk).update(
         published_on=today - datetime.timedelta(days=46),

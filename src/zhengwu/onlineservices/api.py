@@ -228,16 +228,11 @@ def save(request: HttpRequest, pk: int, payload: FormIn) -> ApplicationOut:
     summary="提交 (or resubmit after 补正)",
 )
 def submit(request: HttpRequest, pk: int, payload: FormIn) -> ApplicationOut:
-    case = _case(request, pk)
-    if case.status == "correction":
-        case = services.application_resubmit(
-            actor=_user(request), application=case, data=payload.data
-        )
-    else:
-        case = services.application_submit(
-            actor=_user(request), application=case, data=payload.data
-        )
-    return _application_out(_case(request, pk))
+    try:
+        case = services.application_submit_by_id(actor=_user(request), pk=pk, data=payload.data)
+    except Http404:
+        raise NotFound("办件不存在", code="application.not_found") from None
+    return _application_out(case)
 
 
 @router.post(

@@ -116,6 +116,58 @@ INDIVIDUAL_BUSINESS_FORM: list[dict[str, Any]] = [
     {"name": "capital", "label": "资金数额（万元）", "type": "number", "min": 0, "max": 100000},
 ]
 
+ENTERPRISE_OPENING_FORM: list[dict[str, Any]] = [
+    {"name": "founder_name", "label": "法定代表人", "type": "text", "prefill": "user.real_name"},
+    {
+        "name": "founder_mobile",
+        "label": "法定代表人手机号",
+        "type": "mobile",
+        "prefill": "user.mobile",
+    },
+    {
+        "name": "company_name",
+        "label": "企业名称",
+        "type": "text",
+        "required": True,
+        "max_length": 100,
+    },
+    {
+        "name": "company_type",
+        "label": "企业类型",
+        "type": "choice",
+        "required": True,
+        "choices": [
+            ["limited_company", "有限责任公司"],
+            ["joint_stock_company", "股份有限公司"],
+            ["sole_proprietorship", "个人独资企业"],
+        ],
+    },
+    {
+        "name": "region_code",
+        "label": "住所所在地",
+        "type": "choice",
+        "required": True,
+        "choices": [["341523", "舒城县"]],
+    },
+    {"name": "premises", "label": "住所", "type": "text", "required": True, "max_length": 200},
+    {
+        "name": "registered_capital",
+        "label": "注册资本（万元）",
+        "type": "number",
+        "required": True,
+        "min": 0,
+        "max": 10000000,
+    },
+    {"name": "business_scope", "label": "经营范围", "type": "textarea", "required": True},
+    {
+        "name": "seal_count",
+        "label": "刻制印章枚数",
+        "type": "number",
+        "min": 1,
+        "max": 10,
+    },
+]
+
 SPECIAL_EQUIPMENT_FORM: list[dict[str, Any]] = [
     *ENTITY_FIELDS,
     {
@@ -243,6 +295,7 @@ ITEMS = [
         applicant_kind=ApplicantKind.NATURAL_PERSON,
         handler=Handler.ENTERPRISE_OPENING,
         legal_basis="《安徽省优化营商环境条例》；《企业开办提升行动方案》",
+        form=tuple(ENTERPRISE_OPENING_FORM),
     ),
     DemoItem(
         "340000-SCJG-DJ-006",

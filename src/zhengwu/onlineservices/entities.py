@@ -4,6 +4,8 @@
   code + an organisation-code body with its GB 11714 check + the GB 32100 check character),
   issues its 营业执照 as an electronic licence and opens a legal-person account for it with the
   applicant as legal representative (same person, same password, same mobile).
+* 企业开办's 设立登记 task (``company_establish``): the same for a company (91 + division code
+  + body + checks), the applicant as legal representative.
 * 企业普通注销登记: after the 45-day liquidation notice (not counted in the time limit), 准予
   marks the entity 注销 in the register and the organisation closed, revokes its enterprise
   code and its licences, and tells every member account by SMS.
@@ -17,6 +19,7 @@ import datetime
 import functools
 import hashlib
 import random
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
@@ -54,11 +57,13 @@ EVENT_ENTITY_DEREGISTERED = "onlineservices.entity_deregistered"
 EVENT_NOTICE_PUBLISHED = "onlineservices.liquidation_notice_published"
 
 
-def new_individual_business_uscc(region_code: str) -> str:
-    """A fresh USCC for an individual business (92 + region + body + checks), unused so far."""
+def new_uscc(prefix: str, region_code: str) -> str:
+    """A fresh USCC: ``prefix`` (登记管理部门 + 机构类别: 91 企业, 92 个体工商户) + the 6-digit
+    division code + an organisation-code body with its GB 11714 check + the GB 32100 check
+    character, checked by ``zhengwu.identifiers.uscc`` and unused in the register and accounts."""
     rng = random.SystemRandom()
     for _attempt in range(20):
-        code = uscc.validate(generate.uscc(rng, prefix="92", region=region_code))
+        code = uscc.validate(generate.uscc(rng, prefix=prefix, region=region_code))
         if not (
             MarketEntity.objects.filter(uscc=code).exists()
             or Organisation.objects.filter(uscc=code).exists()
@@ -67,26 +72,58 @@ def new_individual_business_uscc(region_code: str) -> str:
     raise IllegalTransition("统一社会信用代码分配失败，请重试", code="uscc.exhausted")
 
 
+def new_individual_business_uscc(region_code: str) -> str:
+    """A fresh USCC for an individual business (92 + region + body + checks)."""
+    return new_uscc(USCC_PREFIX_INDIVIDUAL, region_code)
+
+
+def new_company_uscc(region_code: str) -> str:
+    """A fresh USCC for an enterprise registered by market supervision (91 + region + …)."""
+    return new_uscc(USCC_PREFIX_ENTERPRISE, region_code)
+
+
+#: 登记管理部门代码 9 (工商/市场监管) + 机构类别 1 (企业) or 2 (个体工商户), GB 32100 table 1.
+USCC_PREFIX_ENTERPRISE = "91"
+USCC_PREFIX_INDIVIDUAL = "92"
+
+
 def _row_hash(*values: str) -> str:
     return hashlib.sha256("\x1f".join(values).encode()).hexdigest()[:64]
 
 
-def individual_business_establish(case: Application, *, actor: Any, issuer: Issuer) -> Licence:
-    """准予 个体工商户设立登记: entity, 营业执照, legal-person account (see the module doc)."""
+@dataclass(frozen=True)
+class NewEntity:
+    """What 准予 of a 设立登记 registers: the kind of entity and the face of its licence."""
+
+    name: str
+    region_code: str
+    entity_type: str
+    legal_person_type: str
+    uscc_prefix: str
+    particulars: dict[str, str]
+
+
+def entity_establish(case: Application, *, actor: Any, issuer: Issuer, spec: NewEntity) -> Licence:
+    """Register a new market entity for the natural person who applied (the applicant is its
+    legal representative / operator): the register row with a newly assigned USCC, the
+    organisation, a legal-person account (same person, same password, same mobile) holding
+    the legal-representative membership, and the 营业执照 as an electronic licence."""
     person: User = case.applicant
     if not person.id_number:
         raise ValidationFailed(
             "申请人账号缺少身份证件信息", code="applicant.no_id", field="applicant"
         )
-    region = str(case.form_data.get("region_code") or case.department.region_code)
-    name = str(case.form_data.get("business_name", "")).strip()
-    code = new_individual_business_uscc(region)
+    name = spec.name.strip()
+    if not name:
+        raise ValidationFailed("请填写名称", code="name.required", field="name")
+    region = spec.region_code
+    code = new_uscc(spec.uscc_prefix, region)
     today = timezone.localdate()
     entity = MarketEntity.objects.create(
         uscc=code,
         name=name,
-        entity_type=EntityType.INDIVIDUAL_BUSINESS,
-        legal_person_type=LegalPersonType.INDIVIDUAL_BUSINESS,
+        entity_type=spec.entity_type,
+        legal_person_type=spec.legal_person_type,
         status=RegistryStatus.ACTIVE,
         region_code=region,
         supervision_unit=case.department.name,
@@ -102,7 +139,7 @@ def individual_business_establish(case: Application, *, actor: Any, issuer: Issu
     organisation = organisation_get_or_create(
         uscc=code,
         name=name,
-        legal_person_type=LegalPersonType.INDIVIDUAL_BUSINESS,
+        legal_person_type=spec.legal_person_type,
         location=Location.IN_PROVINCE,
         legal_rep_name=person.real_name,
         legal_rep_id_type=person.id_type,
@@ -135,13 +172,7 @@ def individual_business_establish(case: Application, *, actor: Any, issuer: Issu
         holder_uscc=code,
         holder_name=name,
         issued_on=today,
-        particulars={
-            "类型": "个体工商户",
-            "经营者": person.real_name,
-            "经营场所": str(case.form_data.get("premises", "")),
-            "经营范围": str(case.form_data.get("business_scope", "")),
-            "组成形式": "个人经营",
-        },
+        particulars=spec.particulars,
         source=Source.STAFF,
         actor=actor,
     )
@@ -157,6 +188,76 @@ def individual_business_establish(case: Application, *, actor: Any, issuer: Issu
         after={"uscc": code, "account": account.username, "case": case.number},
     )
     return licence
+
+
+def individual_business_establish(case: Application, *, actor: Any, issuer: Issuer) -> Licence:
+    """准予 个体工商户设立登记: entity (92…), 营业执照, legal-person account (module doc)."""
+    data = case.form_data
+    return entity_establish(
+        case,
+        actor=actor,
+        issuer=issuer,
+        spec=NewEntity(
+            name=str(data.get("business_name", "")),
+            region_code=str(data.get("region_code") or case.department.region_code),
+            entity_type=EntityType.INDIVIDUAL_BUSINESS,
+            legal_person_type=LegalPersonType.INDIVIDUAL_BUSINESS,
+            uscc_prefix=USCC_PREFIX_INDIVIDUAL,
+            particulars={
+                "类型": "个体工商户",
+                "经营者": case.applicant.real_name,
+                "经营场所": str(data.get("premises", "")),
+                "经营范围": str(data.get("business_scope", "")),
+                "组成形式": "个人经营",
+            },
+        ),
+    )
+
+
+#: 企业类型 of 企业开办's form → the register's entity type (all 企业: USCC prefix 91).
+COMPANY_TYPES = {
+    "limited_company": EntityType.LIMITED_COMPANY,
+    "joint_stock_company": EntityType.JOINT_STOCK_COMPANY,
+    "sole_proprietorship": EntityType.SOLE_PROPRIETORSHIP,
+}
+
+
+def company_establish(case: Application, *, actor: Any, issuer: Issuer) -> Licence:
+    """设立登记 of 企业开办 (SVC-2 item 4), done by market supervision's task: the company in
+    the register with a new 91… USCC, its 营业执照 in 我的证照, and its legal-person account
+    with the applicant as legal representative. Idempotent per case: a case that already has
+    its company gets the existing licence back."""
+    if case.applicant_uscc:
+        existing = Licence.objects.filter(
+            holder_uscc=case.applicant_uscc, licence_type=LicenceType.BUSINESS_LICENCE
+        ).first()
+        if existing is not None:
+            return existing
+    data = case.form_data
+    entity_type = COMPANY_TYPES.get(str(data.get("company_type", "")), EntityType.LIMITED_COMPANY)
+    capital = data.get("registered_capital")
+    particulars = {
+        "类型": EntityType(entity_type).label,
+        "法定代表人": case.applicant.real_name,
+        "住所": str(data.get("premises", "")),
+        "经营范围": str(data.get("business_scope", "")),
+    }
+    if capital not in (None, ""):
+        label = "出资额" if entity_type == EntityType.SOLE_PROPRIETORSHIP else "注册资本"
+        particulars[label] = f"{capital}万元"
+    return entity_establish(
+        case,
+        actor=actor,
+        issuer=issuer,
+        spec=NewEntity(
+            name=str(data.get("company_name", "")),
+            region_code=str(data.get("region_code") or case.department.region_code),
+            entity_type=entity_type,
+            legal_person_type=LegalPersonType.ENTERPRISE,
+            uscc_prefix=USCC_PREFIX_ENTERPRISE,
+            particulars=particulars,
+        ),
+    )
 
 
 # --- 企业普通注销登记 -------------------------------------------------------------------------

@@ -170,6 +170,13 @@ def issue(case: Application, *, actor: Any) -> Licence | None:
         from .entities import individual_business_establish
 
         return individual_business_establish(case, actor=actor, issuer=_issuer(case))
+    if handler == Handler.ENTERPRISE_OPENING:
+        # the 设立登记 task registered the company; its 营业执照 is the case's result
+        if not case.applicant_uscc:
+            return None
+        return Licence.objects.filter(
+            holder_uscc=case.applicant_uscc, licence_type=LicenceType.BUSINESS_LICENCE
+        ).first()
     if handler == Handler.DEREGISTRATION:
         from .entities import entity_deregister
 

@@ -133,14 +133,31 @@ def queue(
     limit: int = 50,
 ) -> list[Application]:
     """The department's open cases, newest first, keyset-paged on ``id`` (``before_id``): the
-    page cost does not grow with the depth or the filter (index ``os_app_queue``)."""
+    page cost does not grow with the depth or the filter (index ``os_app_queue``, or the
+    primary key read backwards; plans in docs/performance.md). Only the columns the queue
+    shows are read (``QUEUE_FIELDS``): the case's form and the item's schema and guide are
+    wide JSON/text columns that cost more to decode than the page's query."""
     cases = Application.objects.filter(department=department)
     cases = cases.filter(status=status) if status else cases.filter(status__in=QUEUE_STATES)
     if overdue_only:
         cases = cases.filter(status=Status.ACCEPTED, due_on__lt=today)
     if before_id:
         cases = cases.filter(id__lt=before_id)
-    return list(cases.select_related("item").order_by("-id")[:limit])
+    return list(cases.select_related("item").only(*QUEUE_FIELDS).order_by("-id")[:limit])
+
+
+#: The columns of a queue row (desk.html): number, item, applicant, state, deadline.
+QUEUE_FIELDS = (
+    "id",
+    "number",
+    "status",
+    "due_on",
+    "applicant_name",
+    "department_id",
+    "item_id",
+    "item__code",
+    "item__name",
+)
 
 
 def application_get_for_staff(user: Any, pk: int) -> Application:

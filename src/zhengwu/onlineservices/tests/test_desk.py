@@ -202,3 +202,17 @@ def test_desk_pages_drive_the_case_with_the_version_seen(client, case, desk):
     )
     assert "已被他人处理" in response.content.decode()
     assert _fresh(case).status == Status.ACCEPTED
+
+
+def test_a_queue_page_is_one_narrow_query(case, desk):
+    """The queue reads only what it shows (docs/performance.md): not the case's form nor the
+    item's schema and guide, whose decoding cost more than the query on 1,000,000 cases."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        rows = queue(department=desk.department, today=datetime.date(2026, 3, 2))
+    assert rows == [case] and len(queries) == 1
+    sql = queries[0]["sql"]
+    assert "form_data" not in sql and "form_schema" not in sql and "conditions" not in sql
+    assert rows[0].item.name == case.item.name and rows[0].number == case.number

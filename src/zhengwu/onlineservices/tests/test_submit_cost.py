@@ -1,0 +1,92 @@
+"""The cost of 提交 (bench/applications.py target): the queries of one food-licence submission
+are counted so that they cannot creep back; everything it must do is still done."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from zhengwu.audit.models import AuditEvent
+from zhengwu.core.models import Transition
+from zhengwu.notifications.models import SmsMessage
+from zhengwu.onlineservices import services
+from zhengwu.onlineservices.models import Application
+
+from .factories import FOOD_DATA, FOOD_LICENCE, attach_all
+
+pytestmark = pytest.mark.django_db
+
+#: Statements of one 提交 through the API in a test (session and user read, the savepoints of
+#: the test transaction included; docs/performance.md lists them). It was 24.
+#: On PostgreSQL outside a test: 18 with BEGIN/COMMIT and the SMS task's row.
+SUBMIT_QUERIES = 17
+
+
+def test_submit_through_the_api_costs_a_fixed_small_number_of_queries(
+    client, catalogue, personas, clock
+):
+    draft = services.application_start(
+        actor=personas.operator,
+        item=catalogue[FOOD_LICENCE],
+        organisation=personas.organisation,
+    )
+    attach_all(draft, personas.operator)
+    client.force_login(personas.operator)
+    client.get(f"/api/v1/services/applications/{draft.pk}")  # session warm, as in the bench
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            f"/api/v1/services/applications/{draft.pk}/submit",
+            {"data": FOOD_DATA},
+            content_type="application/json",
+        )
+    assert response.status_code == 200, response.content
+    assert len(queries) <= SUBMIT_QUERIES, [q["sql"][:80] for q in queries.captured_queries]
+    case = Application.objects.get(pk=draft.pk)
+    assert case.status == "submitted" and case.number
+    assert Transition.objects.filter(
+        subject_type="onlineservices.application", subject_id=str(case.pk), to_state="submitted"
+    ).exists()
+    assert AuditEvent.objects.filter(event_type="onlineservices.application.submitted").exists()
+    assert SmsMessage.objects.filter(template_code="application.submitted").exists()
+
+
+def test_the_one_read_still_refuses_a_missing_material_and_fills_register_facts(
+    client, catalogue, personas, clock
+):
+    """What the submit's single read carries (the first missing material, the register's
+    name of the unit) is what the separate queries gave."""
+    import datetime
+
+    from zhengwu.registry.models import MarketEntity
+
+    org = personas.organisation
+    MarketEntity.objects.create(
+        uscc=org.uscc,
+        name="舒城县登记簿上的名称有限公司",
+        entity_type="limited_company",
+        legal_person_type="enterprise",
+        status="active",
+        region_code=org.uscc[2:8],
+        legal_rep_name="王建国",
+        legal_rep_id_type="resident_id",
+        legal_rep_id_number="330106198203154517",
+        legal_rep_id_number_hash="0" * 64,
+        registered_on=datetime.date(2019, 3, 18),
+        row_hash="0" * 32,
+    )
+    draft = services.application_start(
+        actor=personas.operator, item=catalogue[FOOD_LICENCE], organisation=org
+    )
+    materials = list(draft.item.materials.order_by("order", "pk"))
+    client.force_login(personas.operator)
+    url = f"/api/v1/services/applications/{draft.pk}/submit"
+    refused = client.post(url, {"data": FOOD_DATA}, content_type="application/json")
+    assert refused.status_code == 400
+    assert refused.json()["field"] == f"material_{materials[0].pk}"
+    assert refused.json()["message"] == f"请提交{materials[0].name}"
+    attach_all(draft, personas.operator)
+    done = client.post(url, {"data": FOOD_DATA}, content_type="application/json")
+    assert done.status_code == 200
+    assert done.json()["form_data"]["unit_name"] == "舒城县登记簿上的名称有限公司"
+    assert client.post(url, {"data": FOOD_DATA}, content_type="application/json").status_code == 409

@@ -337,7 +337,9 @@ ZHENGWU_CODE_CAMPAIGN_DEADLINE = env_str("ZHENGWU_CODE_CAMPAIGN_DEADLINE", "")
 ZHENGWU_CODE_VERIFY_LIMIT_PER_MINUTE = env_int("ZHENGWU_CODE_VERIFY_LIMIT_PER_MINUTE", 30)
 
 # Captcha (django-simple-captcha). In sandbox mode the word PASSED is accepted.
-CAPTCHA_TEST_MODE = ZHENGWU_SANDBOX
+# ZHENGWU_CAPTCHA_TEST_MODE=0 keeps the real captcha with the other sandboxes (the two-instance
+# test checks that a captcha made on one host is answered on another).
+CAPTCHA_TEST_MODE = env_bool("ZHENGWU_CAPTCHA_TEST_MODE", ZHENGWU_SANDBOX)
 CAPTCHA_LENGTH = 4
 CAPTCHA_TIMEOUT = 5
 # Audio captcha (accessibility): the flite binary speaks the captcha; found on PATH by default

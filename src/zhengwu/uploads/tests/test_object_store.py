@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from urllib.parse import unquote
 
 import pytest
 from django.core.files.storage import default_storage
@@ -161,3 +162,27 @@ def test_the_objects_carry_no_public_acl(s3_storage):
     )
     grants = client.get_object_acl(Bucket=bucket, Key=upload.storage_name)["Grants"]
     assert not [g for g in grants if "AllUsers" in str(g.get("Grantee", {}).get("URI", ""))]
+
+
+def test_a_catalogue_form_saved_through_its_file_field_is_stored_sealed(s3_storage, client):
+    """FileFields (the admin's blank forms and samples) go through ``SealedStorage``."""
+    from django.core.files.base import ContentFile
+
+    from zhengwu.documents.pdf import build_pdf
+    from zhengwu.onlineservices.demo import catalogue_demo_load
+    from zhengwu.onlineservices.models import Material
+
+    s3, bucket = s3_storage
+    catalogue_demo_load()
+    material = Material.objects.first()
+    content = build_pdf(title="申请表（空白）", paragraphs=["申请人：＿＿＿＿"])
+    material.blank_form.save("申请表.pdf", ContentFile(content))
+    name = material.blank_form.name
+    assert name.startswith("catalogue/forms/")
+    assert_ciphertext(raw_object(s3, bucket, name), content)
+    assert unquote(material.blank_form.url) == f"/services/files/{name}"
+    served = client.get(material.blank_form.url)
+    assert served.status_code == 200 and served.content == content
+    assert served["Content-Type"] == "application/pdf"
+    # a name no material refers to is not served, even if it exists in the store
+    assert client.get("/services/files/uploads/2026/01/x.jpg.enc").status_code == 404

@@ -176,9 +176,8 @@ class Browser:
         boundary = uuid.uuid4().hex
         parts: list[bytes] = []
         for name, value in data.items():
-            parts.append(
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-            )
+            disposition = f'Content-Disposition: form-data; name="{name}"'
+            parts.append(f"--{boundary}\r\n{disposition}\r\n\r\n{value}\r\n".encode())
         for name, (filename, content) in files.items():
             parts.append(
                 f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '

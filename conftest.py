@@ -1,5 +1,7 @@
 """Project-wide pytest fixtures."""
 
+import os
+
 import pytest
 from hypothesis import settings
 
@@ -88,3 +90,49 @@ def s3_storage(settings, s3_bucket, monkeypatch):
         monkeypatch.setenv(name, value)
     settings.STORAGES = {**settings.STORAGES, "default": private_storage(settings.VAR_DIR)}
     return client, bucket
+
+
+# --- Redis for the tests that run several processes (issue 15) ------------------------------
+
+
+def _redis_up(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=0.5).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """A Redis the server processes share: ``ZHENGWU_TEST_REDIS_URL`` (default DB 5 on the
+    local server), else a private ``redis-server`` on a free port, else the test is skipped."""
+    import shutil
+    import socket
+    import subprocess
+    import time
+
+    url = os.environ.get("ZHENGWU_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+    if _redis_up(url):
+        yield url
+        return
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip(f"needs Redis ({url}) or redis-server on PATH")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    for _ in range(50):
+        if _redis_up(url):
+            break
+        time.sleep(0.1)
+    yield url
+    process.terminate()
+    process.wait(10)

@@ -34,8 +34,6 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from conftest import S3_ACCESS_KEY  # noqa: F401  (the root conftest: moto's fixtures)
-
 HOST = "portal.test"
 ORIGIN = f"https://{HOST}"
 MAX_FAILURES = 5
@@ -52,40 +50,6 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def _redis_up(url: str) -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(url, socket_connect_timeout=0.5).ping())
-    except redis.RedisError:
-        return False
-
-
-@pytest.fixture(scope="module")
-def redis_url():
-    url = os.environ.get("ZHENGWU_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
-    if _redis_up(url):
-        yield url
-        return
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.skip(f"needs Redis ({url}) or redis-server on PATH")
-    port = _free_port()
-    process = subprocess.Popen(
-        [server, "--port", str(port), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    for _ in range(50):
-        if _redis_up(url):
-            break
-        time.sleep(0.1)
-    yield url
-    process.terminate()
-    process.wait(10)
 
 
 @dataclass

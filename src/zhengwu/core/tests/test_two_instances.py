@@ -272,7 +272,7 @@ def _captcha(browser: Browser, path: str) -> dict[str, str]:
 
 
 def test_a_registration_a_lockout_an_upload_and_a_licence_across_two_instances(
-    instances, s3_bucket, settings
+    instances, s3_bucket, settings, tmp_path
 ):
     from zhengwu.accounts.models import User
     from zhengwu.accounts.tests.factories import make_personas, resident_id
@@ -398,6 +398,10 @@ def test_a_registration_a_lockout_an_upload_and_a_licence_across_two_instances(
     pdf = browser.get(f"/licences/{licence.pk}/download/")
     assert pdf.status == 200 and pdf.headers["Content-Type"] == "application/pdf", pdf.text[:300]
     assert pdf.body.startswith(b"%PDF-")
+
+    # neither host kept a file of its own: uploads went to the store only
+    for name in ("A", "B"):
+        assert not (tmp_path / f"var-{name}" / "private").exists()
 
     # the requests really alternated
     assert browser.served[:4] == ["A", "B", "A", "B"]

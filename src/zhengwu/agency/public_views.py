@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from zhengwu.audit.services import record_event
 from zhengwu.core.context import client_ip
 from zhengwu.core.errors import ZhengwuError
+from zhengwu.uploads.sealing import seal, sealed_id, unseal
 
 from .constants import Kind
 from .models import ONLINE_ITEMS, AgencyUnit, Article, ArticleAttachment, Aspect, GuideEntry, Item
@@ -66,7 +67,18 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def article_attachment(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = get_object_or_404(ArticleAttachment, pk=pk)
     with default_storage.open(attachment.storage_name, "rb") as fh:
-        return _pdf(fh.read(), f"{attachment.title}.pdf")
+        blob = fh.read()
+    if blob.startswith(b"%PDF-"):  # written before issue 15 sealed every stored file
+        return _pdf(blob, f"{attachment.title}.pdf")
+    return _pdf(
+        unseal(blob, upload_id=article_file_id(attachment.article_id)), f"{attachment.title}.pdf"
+    )
+
+
+def article_file_id(article_id: int):  # type: ignore[no-untyped-def]
+    """What an article's PDF is sealed to: public, but the object store holds only
+    ciphertext (decision 0025)."""
+    return sealed_id(f"agency.article:{article_id}")
 
 
 class LookupForm(forms.Form):
@@ -201,8 +213,9 @@ def office_articles(request: HttpRequest) -> HttpResponse:
             if pdf_bytes:
                 from django.core.files.base import ContentFile
 
+                blob, _key_id = seal(pdf_bytes, upload_id=article_file_id(article.pk))
                 name = default_storage.save(
-                    f"agency/articles/{article.pk}.pdf", ContentFile(pdf_bytes)
+                    f"agency/articles/{article.pk}.pdf.enc", ContentFile(blob)
                 )
                 ArticleAttachment.objects.create(
                     article=article, title=data["title"], storage_name=name, size=len(pdf_bytes)

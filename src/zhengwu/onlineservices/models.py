@@ -28,6 +28,7 @@ from .constants import (
     Rating,
     Status,
 )
+from .storage import catalogue_storage
 
 
 def search_key(*parts: str) -> str:
@@ -155,8 +156,13 @@ class Material(models.Model):
         "材料形式", max_length=16, choices=MaterialForm.choices, default=MaterialForm.ELECTRONIC
     )
     copies = models.PositiveSmallIntegerField("份数", default=1)
-    blank_form = models.FileField("空白表格", upload_to="catalogue/forms/", blank=True)
-    sample = models.FileField("示例样本", upload_to="catalogue/samples/", blank=True)
+    # Sealed in the private store, served by views.catalogue_file (decision 0025).
+    blank_form = models.FileField(
+        "空白表格", upload_to="catalogue/forms/", blank=True, storage=catalogue_storage
+    )
+    sample = models.FileField(
+        "示例样本", upload_to="catalogue/samples/", blank=True, storage=catalogue_storage
+    )
     licence_type = models.CharField(
         "可由电子证照替代", max_length=32, choices=LicenceType.choices, blank=True
     )

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("item/<str:code>/", views.guide, name="guide"),
     path("item/<str:code>/guide.pdf", views.guide_download, name="guide_pdf"),
+    path("files/<path:name>", views.catalogue_file, name="catalogue_file"),
     path("item/<str:code>/apply", views.apply, name="apply"),
     path("mine/", views.mine, name="mine"),
     path("notices/", views.notices, name="notices"),

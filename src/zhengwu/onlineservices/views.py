@@ -48,6 +48,31 @@ def _flag(request: HttpRequest, name: str) -> bool:
 # --- catalogue (SVC-1), public ------------------------------------------------------------------
 
 
+def catalogue_file(request: HttpRequest, name: str) -> HttpResponse:
+    """A material's blank form or sample (public), unsealed from the private store; only names
+    a material refers to."""
+    from django.db.models import Q
+
+    from .models import Material
+
+    material = Material.objects.filter(Q(blank_form=name) | Q(sample=name)).first()
+    if material is None or not name.startswith("catalogue/"):
+        raise Http404
+    field = material.blank_form if material.blank_form.name == name else material.sample
+    try:
+        with field.open("rb") as handle:
+            content = handle.read()
+    except OSError as exc:
+        raise Http404 from exc
+    import mimetypes
+
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, name.rsplit("/", 1)[-1])
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def index(request: HttpRequest) -> HttpResponse:
     """Browse by department and theme, filter 全程网办 / 高频, search by a name fragment."""
     query = request.GET.get("q", "").strip()[:50]

@@ -14,6 +14,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from .env import env_bool, env_int, env_list, env_str, local_secret
+from .objectstore import private_storage
 
 SRC_DIR = Path(__file__).resolve().parent.parent  # src/zhengwu
 BASE_DIR = SRC_DIR.parent.parent  # repository root
@@ -182,12 +183,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        # Uploads live outside the web root and are served only through views that
-        # check permission (REG-9).
-        "OPTIONS": {"location": str(VAR_DIR / "private")},
-    },
+    # Private files: VAR_DIR/private, or the S3-compatible store of ZHENGWU_S3_BUCKET
+    # (zhengwu.settings.objectstore; always sealed by the portal before they are written).
+    "default": private_storage(VAR_DIR),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -339,7 +337,9 @@ ZHENGWU_CODE_CAMPAIGN_DEADLINE = env_str("ZHENGWU_CODE_CAMPAIGN_DEADLINE", "")
 ZHENGWU_CODE_VERIFY_LIMIT_PER_MINUTE = env_int("ZHENGWU_CODE_VERIFY_LIMIT_PER_MINUTE", 30)
 
 # Captcha (django-simple-captcha). In sandbox mode the word PASSED is accepted.
-CAPTCHA_TEST_MODE = ZHENGWU_SANDBOX
+# ZHENGWU_CAPTCHA_TEST_MODE=0 keeps the real captcha with the other sandboxes (the two-instance
+# test checks that a captcha made on one host is answered on another).
+CAPTCHA_TEST_MODE = env_bool("ZHENGWU_CAPTCHA_TEST_MODE", ZHENGWU_SANDBOX)
 CAPTCHA_LENGTH = 4
 CAPTCHA_TIMEOUT = 5
 # Audio captcha (accessibility): the flite binary speaks the captcha; found on PATH by default

@@ -23,6 +23,15 @@ def _aad(upload_id: uuid.UUID) -> bytes:
     return _AAD_PREFIX + upload_id.bytes
 
 
+_NAMESPACE = uuid.UUID("6f1d7c3e-5a0b-4c8e-9a61-2f4e8d0c7b15")
+
+
+def sealed_id(label: str) -> uuid.UUID:
+    """A stable id to bind a sealed file to, for files whose row has no UUID (an article's
+    PDF: ``sealed_id(f"agency.article:{pk}")``)."""
+    return uuid.uuid5(_NAMESPACE, label)
+
+
 def seal(content: bytes, *, upload_id: uuid.UUID) -> tuple[bytes, str]:
     """Encrypt ``content`` for the upload ``upload_id``; returns (blob, key id)."""
     ring = keyring()

@@ -12,7 +12,8 @@ fills it in SQL:
   active portal account for one entity in five, created over 20 weeks, one in ten of them
   assisted (帮办);
 * F archive files (default 1,000,000), each with 30 two-character words out of a vocabulary of
-  3,000 as its recognised text (the token string the OCR indexing writes).
+  3,000 as its recognised text, then its date tokens (the token string the OCR indexing
+  writes, ``archive.search.file_tokens``).
 
 Then measures, in the same run, interleaved:
 
@@ -143,7 +144,9 @@ def _fill(cursor, rows: int, files: int, vocabulary: list[str]) -> dict[str, int
             NULL, now(), 'done', '', '', 'tesseract chi_sim+eng',
             ' ' || array_to_string(ARRAY(
                 SELECT (%(vocab)s::text[])[1 + ((i::bigint * k * 7919 + k * 31) %% %(nv)s)]
-                FROM generate_series(1, %(per)s) AS k), ' ') || ' '
+                FROM generate_series(1, %(per)s) AS k), ' ')
+                || ' dm' || to_char(DATE '2000-01-01' + (i %% 9000), 'YYYYMM')
+                || ' dy' || to_char(DATE '2000-01-01' + (i %% 9000), 'YYYY') || ' '
         FROM generate_series(1, %(files)s) AS i
         """,
         {

@@ -96,7 +96,9 @@ def test_county_campaign_week_table_bulletin_and_assisted_registration(
     page.fill("#uscc", behind[0].uscc)
     page.get_by_role("button", name="开始帮办注册").click()
     page.wait_for_url("**/register/**")
-    counter = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, bypass_csp=True)
+    counter = browser.new_context(
+        locale="zh-CN", viewport={"width": 390, "height": 844}, bypass_csp=True
+    )
     unit_page = counter.new_page()
     unit_page.set_default_timeout(20_000)
     unit_page.base_url = live_server.url  # the journeys' helpers read it

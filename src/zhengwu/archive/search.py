@@ -21,10 +21,9 @@ hundred matching rows whatever the word.
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
-
-import datetime
 
 from django.db import connection
 from django.db.models import BooleanField, Max, QuerySet

@@ -158,6 +158,4 @@ def test_category_of_matches_the_sql_rule():
         entity = MarketEntity(
             legal_person_type=kind, entity_type=extra.get("entity_type", "limited_company")
         )
-        assert engine.category_of(entity.entity_type, entity.legal_person_type) == _category(
-            entity
-        )
+        assert engine.category_of(entity.entity_type, entity.legal_person_type) == _category(entity)

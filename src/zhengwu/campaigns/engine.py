@@ -119,8 +119,9 @@ _CATEGORY_BY_LEGAL_PERSON_TYPE: dict[str, str] = {
 }
 
 
-def _done_sql(measure: str) -> tuple[str, list[Any]]:
-    """One row per done unit, keyed by USCC: when it was done and whether it was assisted.
+def _done_sql(measure: str, end: Any) -> tuple[str, list[Any]]:
+    """One row per unit done by ``end``, keyed by USCC: when it was done and whether it was
+    assisted. A unit done after ``end`` counts for nothing, so it stays out of the hash table.
 
     The 帮办 record is joined to the organisation (``organisation_id``, set only when the
     registration completed, always the organisation of the same USCC), inside this small
@@ -133,14 +134,14 @@ def _done_sql(measure: str) -> tuple[str, list[Any]]:
         return (
             f"SELECT o.uscc AS uscc, o.created_at AS done_at, {flag} AS assisted "
             f"FROM {organisations} o LEFT JOIN {assisted} a ON a.organisation_id = o.id "
-            "WHERE o.status = %s",
-            [Organisation.Status.ACTIVE],
+            "WHERE o.status = %s AND o.created_at <= %s",
+            [Organisation.Status.ACTIVE, end],
         )
     return (
         f"SELECT o.uscc AS uscc, c.claimed_at AS done_at, {flag} AS assisted "
         f"FROM {organisations} o JOIN {codes} c ON c.organisation_id = o.id AND c.status = %s "
-        f"LEFT JOIN {assisted} a ON a.organisation_id = o.id",
-        [CodeStatus.ACTIVE],
+        f"LEFT JOIN {assisted} a ON a.organisation_id = o.id WHERE c.claimed_at <= %s",
+        [CodeStatus.ACTIVE, end],
     )
 
 
@@ -168,8 +169,8 @@ def grouped_counts(
     if not categories:
         return []
     entities = MarketEntity._meta.db_table
-    done_sql, done_params = _done_sql(measure)
     end, start = _adapt(as_of), _adapt(since)
+    done_sql, done_params = _done_sql(measure, end)
     region = ""
     region_params: list[Any] = []
     if region_prefix:
@@ -178,16 +179,14 @@ def grouped_counts(
     # Table names come from the models; every value is a parameter.
     sql = f"""
         SELECT m.supervision_unit, m.region_code, m.entity_type, m.legal_person_type,
-               COUNT(*),
-               SUM(CASE WHEN d.done_at <= %s THEN 1 ELSE 0 END),
-               SUM(CASE WHEN d.done_at > %s AND d.done_at <= %s THEN 1 ELSE 0 END),
-               SUM(CASE WHEN d.done_at <= %s AND d.assisted = 1 THEN 1 ELSE 0 END)
+               COUNT(*), COUNT(d.uscc), COUNT(*) FILTER (WHERE d.done_at > %s),
+               COUNT(*) FILTER (WHERE d.assisted = 1)
         FROM {entities} m
         LEFT JOIN ({done_sql}) d ON d.uscc = m.uscc
         WHERE m.status = %s {region}
         GROUP BY 1, 2, 3, 4
     """
-    values: list[Any] = [end, start, end, end, *done_params, Status.ACTIVE, *region_params]
+    values: list[Any] = [start, *done_params, Status.ACTIVE, *region_params]
     folded: dict[tuple[str, str, str], list[int]] = {}
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":

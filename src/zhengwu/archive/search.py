@@ -12,16 +12,18 @@ Results are shown newest first, which no GIN index can serve: a common word matc
 thousands of files, and sorting them all meant fetching every one from the heap (seconds at
 1,000,000 files, ``docs/performance.md``). So every file also carries two date tokens, its
 month ``dm202401`` and its year ``dy2024`` (``date_tokens``), and on PostgreSQL a word search
-first looks in the newest month of the archive, then 4, 16, 64, 256 months back, then
-everywhere (``WINDOW_MONTHS``): each window is one GIN lookup (the words AND any of the
-window's month/year tokens) with a count capped at the page size; the first window holding a
-full page is the answer, since every file outside it is older. The work is bounded by a few
+first looks in the newest 3 months of the archive, then in a window grown to where a page
+should be at the density found (at least fourfold), then everywhere beyond 20 years: each
+window is one GIN lookup (the words AND any of the window's month/year tokens) with a count
+capped at the page size; the first window holding a full page is the answer, since every file
+outside it is older. The work is bounded by a few
 hundred matching rows whatever the word.
 """
 
 from __future__ import annotations
 
 import datetime
+import math
 import re
 import unicodedata
 
@@ -33,8 +35,10 @@ _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUN = re.compile(rf"[{_CJK}]+|[a-z0-9]+")
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 MAX_QUERY_TOKENS = 32
-#: Windows (months back from the archive's newest file) a word search tries, newest first.
-WINDOW_MONTHS = (1, 4, 16, 64, 256)
+#: The first window (months back from the archive's newest file) a word search tries.
+FIRST_WINDOW_MONTHS = 3
+#: Beyond this many months a word search looks everywhere.
+MAX_WINDOW_MONTHS = 240
 #: A window holding this many matches answers the first page.
 ENOUGH = 50
 
@@ -137,12 +141,15 @@ def full_text_filter(queryset: QuerySet, query: str) -> QuerySet:  # type: ignor
     # Tokens are CJK characters or [a-z0-9]+ (``_RUN``): nothing in them is tsquery syntax.
     words = " & ".join(wanted)
     newest = queryset.order_by().aggregate(newest=Max("date"))["newest"]
-    if newest is not None:
-        for months in WINDOW_MONTHS:
-            start, covering = window(newest, months)
-            candidate = _match(
-                queryset.filter(date__gte=start), f"{words} & ({' | '.join(covering)})"
-            )
-            if candidate.order_by()[:ENOUGH].count() >= ENOUGH:  # a capped count
-                return candidate
+    months = FIRST_WINDOW_MONTHS
+    while newest is not None and months <= MAX_WINDOW_MONTHS:
+        # The date tokens alone bound the window (a file's date is fixed at import): a
+        # ``date >=`` condition as well made PostgreSQL AND in a bitmap of every file since.
+        _start, covering = window(newest, months)
+        candidate = _match(queryset, f"{words} & ({' | '.join(covering)})")
+        found = candidate.order_by()[:ENOUGH].count()  # a capped count
+        if found >= ENOUGH:
+            return candidate
+        # Grow the window to where a page should be at this density (at least fourfold).
+        months = max(months * 4, math.ceil(months * 2 * ENOUGH / found) if found else months * 8)
     return _match(queryset, words)

@@ -349,27 +349,35 @@ def build_figures(
 
     units: dict[str, Row] = {}
     regions: dict[str, Row] = {}
-    labels = dict(Category.choices)
+    # Labels once per category (lazy translations are slow to render one by one), rows only
+    # for new keys: this loop runs once per group (thousands on a province-wide register).
+    labels = {key: str(label) for key, label in Category.choices}
     categories: dict[str, Row] = {
-        c: new_row(c, str(labels[c])) for c in Category.values if c in campaign.population
+        c: new_row(c, labels[c]) for c in Category.values if c in campaign.population
     }
     unit_categories: dict[str, dict[str, Row]] = {}
     figures.total = new_row("", "合计")
     for group in figures.groups:
-        units.setdefault(
-            group.supervision_unit,
-            new_row(group.supervision_unit, unit_label(group.supervision_unit)),
-        ).add(group)
-        regions.setdefault(
-            group.region_code, new_row(group.region_code, region_name(group.region_code))
-        ).add(group)
-        categories.setdefault(
-            group.category, new_row(group.category, str(labels.get(group.category, "")))
-        ).add(group)
-        per_unit = unit_categories.setdefault(group.supervision_unit, {})
-        per_unit.setdefault(
-            group.category, new_row(group.category, str(labels.get(group.category, "")))
-        ).add(group)
+        unit, region, category = group.supervision_unit, group.region_code, group.category
+        row = units.get(unit)
+        if row is None:
+            row = units[unit] = new_row(unit, unit_label(unit))
+        row.add(group)
+        row = regions.get(region)
+        if row is None:
+            row = regions[region] = new_row(region, region_name(region))
+        row.add(group)
+        row = categories.get(category)
+        if row is None:
+            row = categories[category] = new_row(category, labels.get(category, ""))
+        row.add(group)
+        per_unit = unit_categories.get(unit)
+        if per_unit is None:
+            per_unit = unit_categories[unit] = {}
+        row = per_unit.get(category)
+        if row is None:
+            row = per_unit[category] = new_row(category, labels.get(category, ""))
+        row.add(group)
         figures.total.add(group)
     figures.by_unit = sorted(units.values(), key=lambda r: r.key)
     figures.by_region = sorted(regions.values(), key=lambda r: r.key)

@@ -58,7 +58,8 @@ def test_county_campaign_week_table_bulletin_and_assisted_registration(
         name="舒城县市场主体注册账号专项行动", measure=Measure.REGISTERED, start=start
     )
     ahead = [MarketEntityFactory(supervision_unit="杭埠市场监管所") for _ in range(2)]
-    behind = [MarketEntityFactory(supervision_unit="城关市场监管所") for _ in range(3)]
+    for _ in range(3):  # 城关所: three units, none registered — behind its target
+        MarketEntityFactory(supervision_unit="城关市场监管所")
     for entity in ahead:
         OrganisationFactory(uscc=entity.uscc, created_at=datetime.datetime(2026, 6, 2, tzinfo=TZ))
     services.catch_up(campaign, now=datetime.datetime(2026, 7, 3, 12, tzinfo=TZ))
@@ -93,20 +94,23 @@ def test_county_campaign_week_table_bulletin_and_assisted_registration(
     page.fill("#uscc", "123")
     page.get_by_role("button", name="开始帮办注册").click()
     assert "校验位有误" in page.locator("#uscc-error").inner_text()
-    page.fill("#uscc", behind[0].uscc)
+    rep = MarketEntityFactory(
+        supervision_unit="城关市场监管所", legal_rep_name="王建国", registered_phone="13957101234"
+    )
+    page.fill("#uscc", rep.uscc)
     page.get_by_role("button", name="开始帮办注册").click()
     page.wait_for_url("**/register/**")
+    page.goto("about:blank")  # the clerk's screen leaves the wizard to the unit
     counter = browser.new_context(
         locale="zh-CN", viewport={"width": 390, "height": 844}, bypass_csp=True
     )
     unit_page = counter.new_page()
     unit_page.set_default_timeout(20_000)
     unit_page.base_url = live_server.url  # the journeys' helpers read it
-    rep = behind[0]
     _step_1(unit_page, rep)
     _step_2(
         unit_page,
-        username="chengguan_unit",
+        username="wjg_company",
         name=rep.legal_rep_name,
         id_number=rep.legal_rep_id_number,
         mobile=rep.registered_phone,

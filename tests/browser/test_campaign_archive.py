@@ -17,12 +17,15 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from openpyxl import load_workbook
 
+from tests.browser.phone import pass_face_check
+from tests.browser.test_registration_journeys import _step_1, _step_2
 from zhengwu.accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from zhengwu.archive.constants import ARCHIVE_GROUP
 from zhengwu.archive.tests.scans import scan_jpeg
 from zhengwu.campaigns import services
 from zhengwu.campaigns.constants import CAMPAIGN_GROUP, Measure
 from zhengwu.campaigns.models import AssistedRegistration
+from zhengwu.core.masking import mask_name
 from zhengwu.registrations.tests.factories import MarketEntityFactory
 from zhengwu.workdays.services import calendar_seed
 
@@ -55,7 +58,8 @@ def test_county_campaign_week_table_bulletin_and_assisted_registration(
         name="舒城县市场主体注册账号专项行动", measure=Measure.REGISTERED, start=start
     )
     ahead = [MarketEntityFactory(supervision_unit="杭埠市场监管所") for _ in range(2)]
-    behind = [MarketEntityFactory(supervision_unit="城关市场监管所") for _ in range(3)]
+    for _ in range(3):  # 城关所: three units, none registered — behind its target
+        MarketEntityFactory(supervision_unit="城关市场监管所")
     for entity in ahead:
         OrganisationFactory(uscc=entity.uscc, created_at=datetime.datetime(2026, 6, 2, tzinfo=TZ))
     services.catch_up(campaign, now=datetime.datetime(2026, 7, 3, 12, tzinfo=TZ))
@@ -85,16 +89,37 @@ def test_county_campaign_week_table_bulletin_and_assisted_registration(
     assert "第1名 杭埠市场监管所" in text
 
     # 帮办 at the counter: the window clerk starts it; the unit's legal representative then
-    # completes the public wizard (the wizard's end is simulated: it belongs to another issue).
+    # completes the public wizard (face check and SMS code are his), which counts it.
     page.goto(live_server.url + "/campaigns/assist/")
     page.fill("#uscc", "123")
     page.get_by_role("button", name="开始帮办注册").click()
     assert "校验位有误" in page.locator("#uscc-error").inner_text()
-    page.fill("#uscc", behind[0].uscc)
+    rep = MarketEntityFactory(
+        supervision_unit="城关市场监管所", legal_rep_name="王建国", registered_phone="13957101234"
+    )
+    page.fill("#uscc", rep.uscc)
     page.get_by_role("button", name="开始帮办注册").click()
     page.wait_for_url("**/register/**")
-    OrganisationFactory(uscc=behind[0].uscc)
-    assert AssistedRegistration.objects.get(uscc=behind[0].uscc).helped_by == staff
+    page.goto("about:blank")  # the clerk's screen leaves the wizard to the unit
+    counter = browser.new_context(
+        locale="zh-CN", viewport={"width": 390, "height": 844}, bypass_csp=True
+    )
+    unit_page = counter.new_page()
+    unit_page.set_default_timeout(20_000)
+    unit_page.base_url = live_server.url  # the journeys' helpers read it
+    _step_1(unit_page, rep)
+    _step_2(
+        unit_page,
+        username="wjg_company",
+        name=rep.legal_rep_name,
+        id_number=rep.legal_rep_id_number,
+        mobile=rep.registered_phone,
+    )
+    pass_face_check(unit_page, mask_name(rep.legal_rep_name))
+    unit_page.wait_for_url("**/register/done/")
+    counter.close()
+    record = AssistedRegistration.objects.get(uscc=rep.uscc)
+    assert record.helped_by == staff and record.organisation is not None
     page.goto(live_server.url + f"/campaigns/{campaign.pk}/")
     assert page.locator("#total-assisted").inner_text() == "1"
     context.close()

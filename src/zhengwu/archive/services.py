@@ -84,7 +84,7 @@ def archive_store(
                 key_id=key_id,
                 uploaded_by=uploaded_by if getattr(uploaded_by, "pk", None) else None,
                 uploaded_at=now,
-                search_tokens=search.index_text(title),
+                search_tokens=search.file_tokens(date, title),
             )
             record_event(
                 EVENT_IMPORTED,
@@ -124,7 +124,7 @@ def run_ocr(file_id: str | uuid.UUID) -> ArchiveFile | None:
             ocr_text=text,
             ocr_error="",
             ocr_engine=ocr.ENGINE,
-            search_tokens=search.index_text(archive.title, text),
+            search_tokens=search.file_tokens(archive.date, archive.title, text),
         )
     archive.refresh_from_db()
     return archive

@@ -15,5 +15,3 @@ class CampaignsConfig(AppConfig):
 
         # 专项行动统计员 holding the dashboard permission.
         connect_staff_group(self, CAMPAIGN_GROUP, [VIEW_PERMISSION.split(".", 1)[1]])
-
-        from . import signals  # noqa: F401  (connects the 帮办 receiver)

@@ -218,14 +218,23 @@ ASSIST_WINDOW = datetime.timedelta(days=7)
 
 
 def assist_complete(organisation: Any) -> AssistedRegistration | None:
-    """THE call the registration wizard makes once it has created ``organisation`` (after the
-    legal representative's face check and SMS code): links a started 帮办 to it. Idempotent;
-    ``None`` when nobody assisted this USCC (or the visit is older than ``ASSIST_WINDOW``)."""
+    """THE call the registration paths make once they have created or found ``organisation``
+    for a unit (the wizard after the legal representative's face check and SMS code, the agent
+    and manual approvals): links a 帮办 started for its USCC to it, in the caller's transaction.
+
+    It counts only a registration the visit led to: the organisation created at or after the
+    counter visit, within ``ASSIST_WINDOW`` of it (a unit already registered before the visit,
+    or one that registers alone weeks later, is not 帮办). Idempotent; ``None`` when nobody
+    assisted this unit. Called explicitly, never from a model signal (decision 0023)."""
     if not getattr(organisation, "uscc", None):
         return None
     now = timezone.now()
+    created_at = getattr(organisation, "created_at", None) or now
     updated = AssistedRegistration.objects.filter(
-        uscc=organisation.uscc, organisation__isnull=True, started_at__gte=now - ASSIST_WINDOW
+        uscc=organisation.uscc,
+        organisation__isnull=True,
+        started_at__gte=now - ASSIST_WINDOW,
+        started_at__lte=created_at,
     ).update(organisation=organisation, completed_at=now)
     record = AssistedRegistration.objects.filter(
         uscc=organisation.uscc, organisation=organisation

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from zhengwu.audit.services import record_event
 from zhengwu.core.permissions import staff_only
+from zhengwu.enterprise.permissions import can_view_campaign as can_view_code_campaign
 from zhengwu.identifiers import uscc as uscc_rules
 
 from . import bulletin as bulletins
@@ -31,7 +32,15 @@ assistant_required = staff_only(can_assist)
 
 @viewer_required
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "campaigns/index.html", {"campaigns": selectors.campaigns_active()})
+    return render(
+        request,
+        "campaigns/index.html",
+        {
+            "campaigns": selectors.campaigns_active(),
+            # EC-4's 领码 dashboard is one campaign of the engine, listed with the others.
+            "code_dashboard": can_view_code_campaign(request.user),
+        },
+    )
 
 
 @viewer_required

@@ -151,6 +151,18 @@ def campaign_figures(*, level: int = DEFAULT_LEVEL) -> Figures:
     return figures
 
 
+def engine_campaigns(user: object) -> list[object]:
+    """The campaign engine's 领码 campaigns ``user`` may open (weekly tables, bulletins): the
+    dashboard links them, in the engine's layout (``campaigns/layout.html``)."""
+    from zhengwu.campaigns.constants import Measure
+    from zhengwu.campaigns.permissions import can_view_figures
+    from zhengwu.campaigns.selectors import campaigns_active
+
+    if not can_view_figures(user):
+        return []
+    return [c for c in campaigns_active() if c.measure == Measure.CODE]
+
+
 # --- chart ------------------------------------------------------------------------------------
 
 CHART_MAX_REGIONS = 30

@@ -233,6 +233,7 @@ def campaign_dashboard(request: HttpRequest) -> HttpResponse:
             "chart": campaign.bar_chart_svg(figures.by_region),
             "deadline": campaign.deadline(),
             "days_left": campaign.days_left(),
+            "engine_campaigns": campaign.engine_campaigns(request.user),
         },
     )
 

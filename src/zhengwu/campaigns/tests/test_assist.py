@@ -27,7 +27,10 @@ def test_staff_start_and_the_organisation_records_the_helper(client):
     assert response.status_code == 302 and response["Location"] == "/register/"
     record = AssistedRegistration.objects.get(uscc=entity.uscc)
     assert record.helped_by == staff and record.organisation is None
-    org = OrganisationFactory(uscc=entity.uscc)  # what the wizard does at its end
+    org = OrganisationFactory(uscc=entity.uscc)  # what the wizard creates at its end …
+    record.refresh_from_db()
+    assert record.organisation is None  # … no model signal counts it
+    services.assist_complete(org)  # … the wizard's explicit call does
     record.refresh_from_db()
     assert record.organisation == org and record.completed_at is not None
     assert org.assisted_registration.helped_by == staff
@@ -39,9 +42,10 @@ def test_assist_complete_is_idempotent_and_ignores_unassisted_units():
     assert services.assist_complete(OrganisationFactory()) is None
     entity = MarketEntityFactory()
     services.assist_start(uscc=entity.uscc, helper=UserFactory(staff=True))
-    org = OrganisationFactory(uscc=entity.uscc)  # the signal completes it
+    org = OrganisationFactory(uscc=entity.uscc)
+    services.assist_complete(org)
     first = AssistedRegistration.objects.get(uscc=entity.uscc).completed_at
-    again = services.assist_complete(org)  # the wizard's explicit call after its reshape
+    again = services.assist_complete(org)  # a second call (agent or manual approval path)
     assert again is not None and again.completed_at == first
     assert AuditEvent.objects.filter(event_type=EVENT_ASSIST_RECORDED).count() == 1
 
@@ -66,6 +70,15 @@ def test_a_counter_visit_older_than_the_window_is_not_counted():
     AssistedRegistration.objects.filter(pk=record.pk).update(
         started_at=timezone.now() - services.ASSIST_WINDOW - datetime.timedelta(minutes=1)
     )
-    OrganisationFactory(uscc=entity.uscc)
+    services.assist_complete(OrganisationFactory(uscc=entity.uscc))
     record.refresh_from_db()
     assert record.organisation is None and record.completed_at is None
+
+
+def test_a_unit_registered_before_the_counter_visit_is_not_counted():
+    """帮办 counts the registration the visit led to, not an account that already existed."""
+    entity = MarketEntityFactory()
+    org = OrganisationFactory(uscc=entity.uscc)
+    services.assist_start(uscc=entity.uscc, helper=UserFactory(staff=True))
+    assert services.assist_complete(org) is None
+    assert AssistedRegistration.objects.get(uscc=entity.uscc).organisation is None

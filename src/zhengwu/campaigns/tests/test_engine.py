@@ -6,6 +6,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from zhengwu.accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from zhengwu.campaigns import engine, services
@@ -157,10 +158,13 @@ def test_expected_percent_follows_the_milestone_line(campaign):
 
 def test_assisted_registrations_are_counted_apart(campaign, county):
     helper = UserFactory(staff=True)
-    services.assist_start(uscc=county["chengguan"][0].uscc, helper=helper)
-    services.assist_start(uscc=county["chengguan"][1].uscc, helper=helper)  # never completed
-    org = registered(county["chengguan"][0], at(2026, 6, 2))
-    registered(county["sole"], at(2026, 6, 2))
+    with time_machine.travel(at(2026, 6, 2, 8), tick=False):  # the counter visit
+        services.assist_start(uscc=county["chengguan"][0].uscc, helper=helper)
+        services.assist_start(uscc=county["chengguan"][1].uscc, helper=helper)  # not completed
+    with time_machine.travel(at(2026, 6, 2), tick=False):  # the wizard completes an hour later
+        org = registered(county["chengguan"][0], at(2026, 6, 2))
+        services.assist_complete(org)
+        services.assist_complete(registered(county["sole"], at(2026, 6, 2)))
     record = AssistedRegistration.objects.get(uscc=org.uscc)
     assert record.organisation == org and record.helped_by == helper
     figures = engine.live_figures(campaign, now=at(2026, 6, 8))

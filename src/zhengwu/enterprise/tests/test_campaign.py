@@ -174,3 +174,26 @@ def test_no_deadline_no_campaign_banner(client, code_admin):
     assert campaign.deadline() is None and campaign.days_left() is None
     client.force_login(code_admin)
     assert 'id="deadline"' not in client.get(reverse("enterprise:campaign")).text
+
+
+def test_the_dashboard_is_a_campaign_of_the_engine_in_its_layout(client, code_admin, register):
+    """SVC-4: EC-4's page renders through the campaign engine's layout, is listed among the
+    campaigns and links the engine's 领码 campaigns (weekly tables, bulletins)."""
+    from zhengwu.campaigns import services as campaigns
+    from zhengwu.campaigns.constants import Measure
+
+    code_campaign = campaigns.campaign_create(
+        name="企业码领码专项行动", measure=Measure.CODE, start=datetime.date(2026, 6, 1)
+    )
+    campaigns.campaign_create(
+        name="注册账号专项行动", measure=Measure.REGISTERED, start=datetime.date(2026, 6, 1)
+    )
+    client.force_login(code_admin)
+    response = client.get(reverse("enterprise:campaign"))
+    assert "campaigns/layout.html" in [t.name for t in response.templates]
+    assert f'href="{reverse("campaigns:dashboard", args=[code_campaign.pk])}"' in response.text
+    assert "注册账号专项行动" not in response.text  # only the 领码 measure
+    index = client.get(reverse("campaigns:index"))
+    assert f'id="code-dashboard" href="{reverse("enterprise:campaign")}"' in index.text
+    dashboard = client.get(reverse("campaigns:dashboard", args=[code_campaign.pk]))
+    assert "campaigns/layout.html" in [t.name for t in dashboard.templates]

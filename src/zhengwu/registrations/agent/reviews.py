@@ -20,6 +20,7 @@ from zhengwu.accounts.constants import Role
 from zhengwu.accounts.errors import MobileTaken
 from zhengwu.accounts.models import Membership, User
 from zhengwu.audit.services import record_event
+from zhengwu.campaigns import services as campaigns
 from zhengwu.core.errors import ValidationFailed
 from zhengwu.core.workflow import transition
 from zhengwu.notifications.services import sms_send
@@ -66,6 +67,7 @@ def agent_registration_approve(*, application: AgentRegistration, actor: Any) ->
             legal_rep_id_number=application.legal_rep_id_number,
             actor=actor,
         )
+        campaigns.assist_complete(organisation)  # 帮办 at the counter (SVC-4), same transaction
         user = application.user
         assert user is not None  # created on submission
         has_members = Membership.objects.filter(organisation=organisation, is_active=True).exists()

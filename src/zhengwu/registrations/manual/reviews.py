@@ -20,6 +20,7 @@ from zhengwu.accounts import services as accounts
 from zhengwu.accounts.constants import Role
 from zhengwu.accounts.models import Membership, Organisation, User
 from zhengwu.audit.services import record_event
+from zhengwu.campaigns import services as campaigns
 from zhengwu.core.workflow import transition
 from zhengwu.notifications.services import sms_send
 from zhengwu.reviews.permissions import reviewer_required
@@ -53,6 +54,7 @@ def manual_verification_approve(*, case: ManualVerification, actor: User) -> Man
             changes={"decided_by": actor, "decided_at": timezone.now()},
         )
         organisation = _organisation_for(case, uscc=uscc, actor=actor)
+        campaigns.assist_complete(organisation)  # 帮办 at the counter (SVC-4), same transaction
         has_members = Membership.objects.filter(organisation=organisation, is_active=True).exists()
         user = case.user
         user.real_name = case.operator_name

@@ -216,3 +216,18 @@ def test_resubmit_page_shows_previous_values(
     body = client.get("/register/manual/resubmit/").content.decode()
     assert f'value="{case.organisation_name}"' in body
     assert "证照照片不清晰" in body and "已上传，可不重新上传" in body
+
+
+def test_approve_completes_a_registration_assisted_at_the_counter(case, reviewer):
+    """SVC-4 帮办: a counter visit that ended in 人工认证 is counted when the reviewer approves
+    (the explicit ``campaigns.services.assist_complete`` call)."""
+    from zhengwu.accounts.tests.factories import UserFactory
+    from zhengwu.campaigns import services as campaigns
+    from zhengwu.campaigns.models import AssistedRegistration
+
+    helper = UserFactory(staff=True)
+    campaigns.assist_start(uscc=case.unit_code, helper=helper)
+    review_services.manual_verification_approve(case=case, actor=reviewer)
+    case.refresh_from_db()
+    record = AssistedRegistration.objects.get(uscc=case.unit_code)
+    assert record.organisation == case.organisation and record.helped_by == helper

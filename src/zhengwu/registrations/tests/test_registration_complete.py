@@ -165,3 +165,20 @@ def test_the_wizard_steps_are_recorded_as_transitions(register):
     draft = register()
     moves = [(row.from_state, row.to_state) for row in history(draft).order_by("at", "pk")]
     assert moves == [("user", "face"), ("face", "done")]
+
+
+def test_an_assisted_registration_is_counted_when_the_wizard_completes(register, entity):
+    """SVC-4 帮办: the wizard itself calls ``campaigns.services.assist_complete`` once it has
+    created the organisation (no model signal): the account records who helped."""
+    from zhengwu.accounts.tests.factories import UserFactory
+    from zhengwu.campaigns import services as campaigns
+    from zhengwu.campaigns.models import AssistedRegistration
+
+    helper = UserFactory(staff=True, username="window9")
+    campaigns.assist_start(uscc=entity.uscc, helper=helper)
+    draft = register()
+    assert draft.outcome == "active"
+    record = AssistedRegistration.objects.get(uscc=entity.uscc)
+    assert record.organisation == Organisation.objects.get(uscc=entity.uscc)
+    assert record.helped_by == helper and record.completed_at is not None
+    assert AuditEvent.objects.filter(event_type="campaigns.assist_recorded").count() == 1

@@ -30,6 +30,7 @@ from zhengwu.accounts.identity import (
 from zhengwu.accounts.models import Organisation, User, organisation_claim_key
 from zhengwu.accounts.selectors import approvers_of
 from zhengwu.audit.services import record_event
+from zhengwu.campaigns import services as campaigns
 from zhengwu.core.errors import ValidationFailed
 from zhengwu.core.masking import mask_mobile
 from zhengwu.core.workflow import transition
@@ -429,6 +430,9 @@ def registration_complete(
                 legal_rep_id_number=locked.legal_rep_id_number,
                 actor=actor,
             )
+            # 帮办 (SVC-4): a registration started for this unit at the counter is counted
+            # now, in this transaction (a later failure rolls it back with the account).
+            campaigns.assist_complete(organisation)
             if locked.operator_is_legal_rep:
                 _complete_as_legal_rep(draft=locked, organisation=organisation, actor=actor)
             else:

@@ -74,6 +74,7 @@ def _sign_in(page, username, next_url):
     page.wait_for_url(f"**{next_url}")
 
 
+@pytest.mark.desktop_too
 def test_journey_4_agent_registration_with_e_signature(page, browser):
     entity = MarketEntityFactory(
         name="杭州代理签名科技有限公司",
@@ -146,7 +147,7 @@ def test_journey_4_agent_registration_with_e_signature(page, browser):
     path = re.search(r"(/register/agent/sign/[^/\s]+/)", text).group(1)
     assert shown_link.endswith(path)
     assert entity.legal_rep_id_number not in path and LEGAL_REP_MOBILE not in path
-    rep_context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    rep_context = browser.new_context(locale="en-US", viewport={"width": 390, "height": 844})
     rep = rep_context.new_page()
     rep.set_default_timeout(10_000)
     rep.goto(page.base_url + path)

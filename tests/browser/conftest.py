@@ -14,39 +14,17 @@ marked ``desktop_too`` (the main journeys) run again at 1280 × 800.
 
 import os
 import shutil
-from pathlib import Path
 
 import pytest
 
 from .a11y import AxeWatch
+from .chromium import chromium_path
 
-ROOT = Path(__file__).resolve().parents[2]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 LOCALE = "en-US"  # the browser asks for English; the portal answers in Chinese
 
-
-def chromium_path(environ: os._Environ[str] | dict[str, str] = os.environ) -> str:
-    """The browser the tests drive: ``$ZHENGWU_CHROMIUM``, else the path written by
-    ``scripts/ensure-browser.sh`` (``$ZHENGWU_BROWSER_PATH_FILE``, default
-    ``var/chromium-path``), else ``/usr/bin/chromium``."""
-    if environ.get("ZHENGWU_CHROMIUM"):
-        return environ["ZHENGWU_CHROMIUM"]
-    found = Path(environ.get("ZHENGWU_BROWSER_PATH_FILE") or ROOT / "var" / "chromium-path")
-    if not found.is_absolute():
-        found = ROOT / found
-    if found.is_file() and found.read_text().strip():
-        return found.read_text().strip()
-    return "/usr/bin/chromium"
-
-
 CHROMIUM = chromium_path()
-
-
-def pytest_configure(config):  # type: ignore[no-untyped-def]
-    config.addinivalue_line(
-        "markers", "desktop_too: a main journey, run at 390 × 844 and again at desktop size"
-    )
 
 
 def pytest_generate_tests(metafunc):  # type: ignore[no-untyped-def]

@@ -301,3 +301,12 @@ def test_nobody_else_opens_them(client, signed):
     client.force_login(UserFactory(username="staff_no_review", staff=True))
     assert client.get(f"/uploads/{upload.pk}/").status_code == 404
     assert AuditEvent.objects.filter(event_type="upload.view_denied").count() == 3
+
+
+def test_the_upload_fields_in_english_once_chosen(client):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    body = client.get("/register/agent/").content.decode()
+    assert "Agent&#x27;s ID document" in body or "Agent's ID document" in body
+    assert "Unit&#x27;s business licence or other certificate" in body or (
+        "Unit's business licence or other certificate" in body
+    )

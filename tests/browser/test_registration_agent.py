@@ -1,8 +1,8 @@
 """Journey 4 of issue 3 (REG-10) end to end in Chromium on a phone-sized screen: an agent
-registers the unit (上传证件: a renamed PNG is refused by name, then two JPEG scans); the legal
-representative opens the link of the SMS (read on /sandbox/sms/) in a second browser, reads the
-letter, passes the face check on /sandbox/identity/ and signs; a reviewer sees the two uploads
-and approves in /review/; the agent signs in."""
+registers the unit (上传证件: a renamed PDF is refused by name, then a JPEG and a PNG scan);
+the legal representative opens the link of the SMS (read on /sandbox/sms/) in a second
+browser, reads the letter, passes the face check on /sandbox/identity/ and signs; a reviewer
+sees the two uploads and approves in /review/; the agent signs in."""
 
 import io
 import re
@@ -107,12 +107,15 @@ def test_journey_4_agent_registration_with_e_signature(page, browser):
     code = re.search(r"验证码(\d{6})", _sms_text(page, AGENT_MOBILE, r"验证码\d{6}")).group(1)
     page.locator("#id_sms_code").fill(code)
     page.get_by_label(re.compile("我已阅读并同意")).check()
-    # 上传证件: a PNG renamed .jpg is refused beside its field, by name; then the real scans.
+    # 上传证件: a PDF renamed .jpg is refused beside its field, by name; then the real scans
+    # (the licence as a PNG: accepted, stored as a JPEG).
     page.get_by_label("代理人身份证件").set_input_files(_file("id.jpg", jpeg(400, 300)))
-    page.get_by_label("单位营业执照或其他证照").set_input_files(_file("licence.jpg", _png()))
+    page.get_by_label("单位营业执照或其他证照").set_input_files(
+        _file("licence.jpg", b"%PDF-1.4\n%%EOF\n")
+    )
     page.get_by_role("button", name="下一步").click()
     page.locator(
-        "#licence_page-error", has_text="单位营业执照或其他证照须为 JPG 格式的图片"
+        "#licence_page-error", has_text="单位营业执照或其他证照须为 JPG 或 PNG 格式的图片"
     ).wait_for()
     assert not AgentRegistration.objects.exists()
     page.locator("#id_password").fill(PASSWORD)
@@ -120,7 +123,7 @@ def test_journey_4_agent_registration_with_e_signature(page, browser):
     page.locator("#id_captcha_1").fill("PASSED")
     page.get_by_label("代理人身份证件").set_input_files(_file("id.jpg", jpeg(400, 300)))
     page.get_by_label("单位营业执照或其他证照").set_input_files(
-        _file("licence.jpg", jpeg(420, 300))
+        {"name": "licence.png", "mimeType": "image/png", "buffer": _png()}
     )
     page.get_by_role("button", name="下一步").click()
 

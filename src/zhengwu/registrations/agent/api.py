@@ -134,7 +134,7 @@ def sms_code(request: HttpRequest, payload: MobileIn) -> Status[None]:
 @router.post(
     "/",
     response={201: AgentOut, 400: ErrorOut, 409: ErrorOut},
-    summary="我是代理人: the form (multipart: fields and 上传证件, two JPEG uploads)",
+    summary="我是代理人: the form (multipart: fields and 上传证件, two JPEG/PNG uploads)",
 )
 def start(
     request: HttpRequest,
@@ -145,7 +145,7 @@ def start(
     """REG-10: unit and legal representative checked against the register, the legal
     representative's mobile, the agent's account, the image captcha, 上传证件 (``id_document``:
     the agent's ID document; ``licence_page``: the unit's 营业执照 or other certificate; both
-    required, JPEG by content, at most 5 MB; a refusal names its field) and the SMS code.
+    required, JPEG or PNG by content, at most 5 MB; a refusal names its field) and the SMS code.
     The uploads belong to the agent's account once 确认提交 creates it."""
     data = payload.dict()
     captcha_check(data.pop("captcha_key"), data.pop("captcha"))

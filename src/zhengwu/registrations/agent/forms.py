@@ -55,11 +55,13 @@ class AgentForm(AgentUnitForm):
     # 上传证件 (seed 002): required; checked by content like the manual channel's uploads.
     id_document = JpegUploadField(
         kind=UploadKind.ID_DOCUMENT,
+        allow_png=True,
         label=AGENT_UPLOAD_LABELS["id_document"],
         error_messages={"required": _("请上传代理人身份证件")},
     )
     licence_page = JpegUploadField(
         kind=UploadKind.LICENCE_PAGE,
+        allow_png=True,
         label=AGENT_UPLOAD_LABELS["licence_page"],
         error_messages={"required": _("请上传单位营业执照或其他证照")},
     )
@@ -67,7 +69,7 @@ class AgentForm(AgentUnitForm):
 
     USERNAME_HINT = rules.USERNAME_HINT
     PASSWORD_HINT = rules.PASSWORD_HINT
-    UPLOAD_HINT = _("照片或扫描件支持.jpg、.jpeg格式，大小不超过5MB，所有信息清晰可见")
+    UPLOAD_HINT = _("照片或扫描件支持.jpg、.jpeg、.png格式，大小不超过5MB，所有信息清晰可见")
     UPLOAD_FIELDS = AGENT_UPLOAD_KINDS
 
     def service_data(self) -> dict[str, object]:

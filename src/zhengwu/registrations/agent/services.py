@@ -210,7 +210,7 @@ def agent_registration_start(
     actor: Any = None,
 ) -> AgentRegistration:
     """Check the agent's form (REG-1…REG-5, REG-8, REG-10), the uploads (上传证件: the agent's
-    ID document and the unit's licence, both required, JPEG checked by content) and the SMS
+    ID document and the unit's licence, both required, JPEG or PNG checked by content) and the SMS
     code; keep a draft (待提交) holding the agent's mobile until it expires, with the uploads
     attached to it. A refused file is reported (field named) before the SMS code is spent;
     the draft and its uploads are written together or not at all. The uploads belong to the
@@ -313,9 +313,10 @@ def upload_label(kind: str) -> str:
 
 
 def agent_uploads_check(files: Mapping[str, Any]) -> dict[str, Any]:
-    """上传证件: both files present and each a JPEG by content within the limits of the
-    ``uploads`` app; ``ValidationFailed`` naming the field (``upload.missing`` or an
-    ``upload.*`` refusal) otherwise. Returns the files, rewound."""
+    """上传证件: both files present and each a JPEG or PNG by content within the limits of
+    the ``uploads`` app (a PNG is stored re-encoded as a JPEG); ``ValidationFailed`` naming
+    the field (``upload.missing`` or an ``upload.*`` refusal) otherwise. Returns the files,
+    rewound."""
     checked: dict[str, Any] = {}
     for kind in AGENT_UPLOAD_KINDS:
         file = files.get(kind)
@@ -323,7 +324,12 @@ def agent_uploads_check(files: Mapping[str, Any]) -> dict[str, Any]:
         if not file:
             raise ValidationFailed(f"请上传{label}", code="upload.missing", field=kind)
         try:
-            prepare_jpeg(read_limited(file, label=label, field=kind), label=label, field=kind)
+            prepare_jpeg(
+                read_limited(file, label=label, field=kind),
+                label=label,
+                field=kind,
+                allow_png=True,
+            )
         finally:
             file.seek(0)
         checked[kind] = file
@@ -345,6 +351,7 @@ def _store_uploads(
             owner_token=token,
             field=kind,
             label=upload_label(kind),
+            allow_png=True,
         )
         upload_attach(upload=upload, subject=application, actor=user)
 

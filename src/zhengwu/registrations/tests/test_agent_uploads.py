@@ -58,11 +58,18 @@ def _data(entity, **overrides):
     return {**data, **overrides}
 
 
-def png_named_jpg() -> SimpleUploadedFile:
-    """A PNG renamed .jpg and declared image/jpeg: refused by content."""
+def pdf_named_jpg() -> SimpleUploadedFile:
+    """A PDF renamed .jpg and declared image/jpeg: refused by content."""
+    return SimpleUploadedFile(
+        "licence.jpg", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n", content_type="image/jpeg"
+    )
+
+
+def png(mode: str = "RGBA") -> SimpleUploadedFile:
+    """A real PNG (with transparency by default), sent with its own name and type."""
     buffer = io.BytesIO()
-    Image.new("RGB", (400, 300), "white").save(buffer, "PNG")
-    return SimpleUploadedFile("licence.jpg", buffer.getvalue(), content_type="image/jpeg")
+    Image.new(mode, (400, 300), (0, 0, 0, 0) if mode == "RGBA" else "white").save(buffer, "PNG")
+    return SimpleUploadedFile("licence.png", buffer.getvalue(), content_type="image/png")
 
 
 def _nothing_saved() -> None:
@@ -95,10 +102,10 @@ def test_both_uploads_are_stored_encrypted_and_attached_to_the_draft(entity, sen
             "请上传单位营业执照或其他证照",
         ),
         (
-            agent_files(licence_page=png_named_jpg()),
+            agent_files(licence_page=pdf_named_jpg()),
             "upload.not_jpeg",
             "licence_page",
-            "单位营业执照或其他证照须为 JPG 格式的图片",
+            "单位营业执照或其他证照须为 JPG 或 PNG 格式的图片",
         ),
         (
             agent_files(
@@ -109,7 +116,7 @@ def test_both_uploads_are_stored_encrypted_and_attached_to_the_draft(entity, sen
             "代理人身份证件无法识别",
         ),
     ],
-    ids=["id-missing", "licence-missing", "png-renamed", "truncated"],
+    ids=["id-missing", "licence-missing", "pdf-renamed", "truncated"],
 )
 def test_a_wrong_or_missing_file_is_named_and_nothing_is_saved(
     entity, send_code, files, code, field, words
@@ -124,6 +131,21 @@ def test_a_wrong_or_missing_file_is_named_and_nothing_is_saved(
     services.agent_registration_start(**_data(entity), sms_code=sms_code, files=agent_files())
 
 
+def test_a_png_is_accepted_and_stored_as_a_jpeg(entity, send_code):
+    """Scans saved as PNG are accepted and re-encoded like every upload (transparency on
+    white); the stored and served file is a JPEG."""
+    from zhengwu.uploads.selectors import upload_read_content
+
+    application = services.agent_registration_start(
+        **_data(entity), sms_code=send_code(AGENT_MOBILE), files=agent_files(licence_page=png())
+    )
+    upload = selectors.agent_uploads(application)["licence_page"]
+    content = upload_read_content(upload=upload)
+    assert content.startswith(b"\xff\xd8\xff") and upload.content_type == "image/jpeg"
+    with Image.open(io.BytesIO(content)) as image:
+        assert image.format == "JPEG" and image.getpixel((10, 10)) >= (250, 250, 250)
+
+
 def test_a_file_over_the_size_limit_is_refused(entity, send_code, settings):
     settings.ZHENGWU_UPLOAD_MAX_BYTES = 20_000
     big = SimpleUploadedFile("id.jpg", jpeg(1600, 1200), "image/jpeg")
@@ -136,9 +158,7 @@ def test_a_file_over_the_size_limit_is_refused(entity, send_code, settings):
     _nothing_saved()
 
 
-def test_a_failure_after_storing_leaves_no_draft_and_no_upload_row(
-    entity, send_code, monkeypatch
-):
+def test_a_failure_after_storing_leaves_no_draft_and_no_upload_row(entity, send_code, monkeypatch):
     """The uploads are written inside the draft's transaction: if anything after them fails,
     neither the draft nor the upload rows remain."""
 
@@ -165,9 +185,7 @@ def test_a_failure_after_storing_leaves_no_draft_and_no_upload_row(
 
 def _form(entity, sms_code, **overrides):
     data = {k: v for k, v in _data(entity).items() if k != "agreement_accepted"}
-    data.update(
-        {"captcha_0": "x", "captcha_1": "PASSED", "sms_code": sms_code, "agreement": "on"}
-    )
+    data.update({"captcha_0": "x", "captcha_1": "PASSED", "sms_code": sms_code, "agreement": "on"})
     data.update(agent_files())
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
@@ -177,16 +195,16 @@ def test_the_form_has_the_two_upload_fields(client):
     body = client.get("/register/agent/").content.decode()
     assert 'enctype="multipart/form-data"' in body
     assert "上传证件" in body and "代理人身份证件" in body and "单位营业执照或其他证照" in body
-    assert 'name="id_document"' in body and 'accept="image/jpeg"' in body
+    assert 'name="id_document"' in body and 'accept="image/jpeg,image/png"' in body
 
 
 def test_a_renamed_file_is_named_beside_its_field_on_the_page(client, entity, send_code):
     code = send_code(AGENT_MOBILE)
-    response = client.post("/register/agent/", _form(entity, code, licence_page=png_named_jpg()))
+    response = client.post("/register/agent/", _form(entity, code, licence_page=pdf_named_jpg()))
     assert response.status_code == 200
     body = response.content.decode()
     assert 'id="licence_page-error"' in body
-    assert "单位营业执照或其他证照须为 JPG 格式的图片" in body
+    assert "单位营业执照或其他证照须为 JPG 或 PNG 格式的图片" in body
     _nothing_saved()
     missing = client.post("/register/agent/", _form(entity, code, id_document=None))
     missing = missing.content.decode()
@@ -214,12 +232,12 @@ def test_api_takes_the_uploads_as_multipart(client, entity, send_code):
     ("override", "code", "field"),
     [
         ({"licence_page": None}, "upload.missing", "licence_page"),
-        ({"id_document": "png"}, "upload.not_jpeg", "id_document"),
+        ({"id_document": "pdf"}, "upload.not_jpeg", "id_document"),
     ],
-    ids=["missing", "png-renamed"],
+    ids=["missing", "pdf-renamed"],
 )
 def test_api_refusals_use_the_error_contract(client, entity, send_code, override, code, field):
-    override = {k: png_named_jpg() if v == "png" else v for k, v in override.items()}
+    override = {k: pdf_named_jpg() if v == "pdf" else v for k, v in override.items()}
     response = client.post(API, _api(entity, send_code(AGENT_MOBILE), **override))
     assert response.status_code == 400
     body = response.json()

@@ -56,7 +56,7 @@ def _staff_page(page, user):  # type: ignore[no-untyped-def]
     client = Client()
     client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context = page.context.browser.new_context(locale="zh-CN")
+    context = page.context.browser.new_context(locale="en-US")
     context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": page.base_url}])
     staff = context.new_page()
     staff.set_default_timeout(10_000)

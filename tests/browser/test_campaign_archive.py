@@ -35,7 +35,7 @@ TZ = ZoneInfo("Asia/Shanghai")
 
 def _context(browser, user, base_url):
     context = browser.new_context(
-        locale="zh-CN", viewport={"width": 1280, "height": 900}, accept_downloads=True
+        locale="en-US", viewport={"width": 1280, "height": 900}, accept_downloads=True
     )
     client = Client()
     client.force_login(user)

@@ -32,7 +32,7 @@ def test_claim_download_scan_and_verify(browser, live_server, settings, tmp_path
     personas = make_personas()
     org = personas.organisation
     context = browser.new_context(
-        locale="zh-CN", viewport={"width": 390, "height": 844}, accept_downloads=True
+        locale="en-US", viewport={"width": 390, "height": 844}, accept_downloads=True
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -65,7 +65,7 @@ def test_claim_download_scan_and_verify(browser, live_server, settings, tmp_path
     assert org.uscc not in url
 
     # A stranger's phone: a second browser context without the session.
-    stranger = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    stranger = browser.new_context(locale="en-US", viewport={"width": 390, "height": 844})
     scan = stranger.new_page()
     scan.set_default_timeout(10_000)
     response = scan.goto(url)

@@ -62,7 +62,7 @@ def test_licence_scan_sign_in(page, browser):
     url = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))[0].text
     assert url.startswith(page.base_url + "/sandbox/federation/licence-app/")
 
-    phone_context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    phone_context = browser.new_context(locale="en-US", viewport={"width": 390, "height": 844})
     phone = phone_context.new_page()
     phone.goto(url)
     phone.get_by_label("选择企业").select_option(value=str(personas.organisation.pk))

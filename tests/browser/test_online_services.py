@@ -55,7 +55,7 @@ def cast(db):  # type: ignore[no-untyped-def]
 
 
 def _desk(browser, base_url, user):  # type: ignore[no-untyped-def]
-    context = browser.new_context(locale="zh-CN")
+    context = browser.new_context(locale="en-US")
     _sign_in(context, base_url, user)
     desk = context.new_page()
     desk.set_default_timeout(30_000)

@@ -1,12 +1,16 @@
 """Journey 4 of issue 3 (REG-10) end to end in Chromium on a phone-sized screen: an agent
-registers the unit; the legal representative opens the link of the SMS (read on
-/sandbox/sms/) in a second browser, reads the letter, passes the face check on
-/sandbox/identity/ and signs; a reviewer approves in /review/; the agent signs in."""
+registers the unit (上传证件: a renamed PDF is refused by name, then a JPEG and a PNG scan);
+the legal representative opens the link of the SMS (read on /sandbox/sms/) in a second
+browser, reads the letter, passes the face check on /sandbox/identity/ and signs; a reviewer
+sees the two uploads and approves in /review/; the agent signs in."""
 
+import io
 import re
 
 import pytest
 from django.contrib.auth.hashers import make_password
+from PIL import Image
+from playwright.sync_api import expect
 
 from tests.browser.phone import pass_face_check
 from zhengwu.accounts.models import Membership, User
@@ -14,6 +18,7 @@ from zhengwu.accounts.tests.factories import resident_id
 from zhengwu.registrations.models import AgentRegistration
 from zhengwu.registrations.tests.factories import MarketEntityFactory
 from zhengwu.reviews.tests.factories import make_reviewer
+from zhengwu.uploads.tests.samples import jpeg
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Dl#2026agent"
@@ -35,6 +40,16 @@ def calendar():
 @pytest.fixture(autouse=True)
 def esign_keys(settings, tmp_path):
     settings.VAR_DIR = tmp_path
+
+
+def _file(name, content):
+    return {"name": name, "mimeType": "image/jpeg", "buffer": content}
+
+
+def _png():
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 300), "white").save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def _sms_text(page, mobile, pattern):
@@ -59,6 +74,7 @@ def _sign_in(page, username, next_url):
     page.wait_for_url(f"**{next_url}")
 
 
+@pytest.mark.desktop_too
 def test_journey_4_agent_registration_with_e_signature(page, browser):
     entity = MarketEntityFactory(
         name="杭州代理签名科技有限公司",
@@ -91,6 +107,24 @@ def test_journey_4_agent_registration_with_e_signature(page, browser):
     code = re.search(r"验证码(\d{6})", _sms_text(page, AGENT_MOBILE, r"验证码\d{6}")).group(1)
     page.locator("#id_sms_code").fill(code)
     page.get_by_label(re.compile("我已阅读并同意")).check()
+    # 上传证件: a PDF renamed .jpg is refused beside its field, by name; then the real scans
+    # (the licence as a PNG: accepted, stored as a JPEG).
+    page.get_by_label("代理人身份证件").set_input_files(_file("id.jpg", jpeg(400, 300)))
+    page.get_by_label("单位营业执照或其他证照").set_input_files(
+        _file("licence.jpg", b"%PDF-1.4\n%%EOF\n")
+    )
+    page.get_by_role("button", name="下一步").click()
+    page.locator(
+        "#licence_page-error", has_text="单位营业执照或其他证照须为 JPG 或 PNG 格式的图片"
+    ).wait_for()
+    assert not AgentRegistration.objects.exists()
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_password_confirm").fill(PASSWORD)
+    page.locator("#id_captcha_1").fill("PASSED")
+    page.get_by_label("代理人身份证件").set_input_files(_file("id.jpg", jpeg(400, 300)))
+    page.get_by_label("单位营业执照或其他证照").set_input_files(
+        {"name": "licence.png", "mimeType": "image/png", "buffer": _png()}
+    )
     page.get_by_role("button", name="下一步").click()
 
     # The agent's own face check, then the confirmation dialog.
@@ -116,7 +150,7 @@ def test_journey_4_agent_registration_with_e_signature(page, browser):
     path = re.search(r"(/register/agent/sign/[^/\s]+/)", text).group(1)
     assert shown_link.endswith(path)
     assert entity.legal_rep_id_number not in path and LEGAL_REP_MOBILE not in path
-    rep_context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    rep_context = browser.new_context(locale="en-US", viewport={"width": 390, "height": 844})
     rep = rep_context.new_page()
     rep.set_default_timeout(10_000)
     rep.goto(page.base_url + path)
@@ -143,6 +177,13 @@ def test_journey_4_agent_registration_with_e_signature(page, browser):
     page.get_by_role("link", name=application.reference).click()
     page.wait_for_url("**/review/agent/*/")
     assert "139****6602" in page.content() and LEGAL_REP_MOBILE not in page.content()
+    # The reviewer sees both uploads (served by the audited /uploads/ view).
+    images = page.locator(".case-uploads img")
+    assert images.count() == 2
+    for i in range(2):
+        images.nth(i).scroll_into_view_if_needed()
+        expect(images.nth(i)).to_have_js_property("complete", True)
+        assert images.nth(i).evaluate("img => img.naturalWidth") >= 400
     page.locator("input[name=decision][value=approve]").check()
     page.get_by_role("button", name="提交审核结果").click()
     page.locator("#case-status", has_text="通过").wait_for()

@@ -66,6 +66,7 @@ def _sign_in(page, username):
     page.get_by_role("button", name="登录").click()
 
 
+@pytest.mark.desktop_too
 def test_journey_1_legal_representative_registers_and_signs_in(page):
     """信息认证 → 创建用户 → 实名认证 → 注册成功; the account works at once (REG-7)."""
     entity = MarketEntityFactory(legal_rep_name="王建国", registered_phone="13957101234")
@@ -102,6 +103,7 @@ def test_journey_1_errors_appear_beside_the_fields(page):
     assert page.get_by_role("link", name=re.compile("人工认证渠道")).is_visible()
 
 
+@pytest.mark.desktop_too
 def test_journey_2_employee_applies_and_the_legal_representative_approves(page):
     """The application waits; the legal representative approves with his own face check; the
     applicant gets an SMS and signs in (REG-7)."""

@@ -85,6 +85,7 @@ def _open_case(page):
     assert "138****6688" in page.content() and MOBILE not in page.content()
 
 
+@pytest.mark.desktop_too
 def test_journey_3_manual_channel_rejection_resubmission_approval(page, scans):
     make_reviewer(username="reviewer_wang", password=make_password(PASSWORD))
     page.goto(page.base_url + "/register/manual/")

@@ -23,6 +23,7 @@ def _read_sms_code(page, mobile):
     return re.search(r"验证码(\d{6})", text).group(1)
 
 
+@pytest.mark.desktop_too
 def test_journey_5_natural_person_registers(page):
     """个人注册 → 实名认证 → 注册成功: an active natural-person account with the mobile."""
     page.goto(page.base_url + "/")

@@ -5,18 +5,29 @@ from __future__ import annotations
 from typing import Any
 
 from zhengwu.core.errors import NotFound
+from zhengwu.registrations.agent.constants import SUBJECT_TYPE as AGENT_SUBJECT_TYPE
 from zhengwu.registrations.manual.constants import SUBJECT_TYPE as MANUAL_SUBJECT_TYPE
 from zhengwu.registrations.models import AgentRegistration, ManualVerification, NaturalPersonReview
 
 from .permissions import is_reviewer
 
 #: Uploads attached to these cases are shown to reviewers (``uploads.access`` viewer check).
-REVIEWED_SUBJECT_TYPES = frozenset({MANUAL_SUBJECT_TYPE})
+REVIEWED_SUBJECT_TYPES = frozenset({MANUAL_SUBJECT_TYPE, AGENT_SUBJECT_TYPE})
+#: Agent registrations a reviewer may open (after the legal representative's signature).
+AGENT_REVIEWED_STATES = ("pending", "approved", "rejected")
 
 
 def reviewer_can_view_upload(user: Any, upload: Any) -> bool:
-    """Viewer check: reviewers see the uploads of the cases they review (REG-9)."""
-    return upload.subject_type in REVIEWED_SUBJECT_TYPES and is_reviewer(user)
+    """Viewer check: reviewers see the uploads of the cases they review (REG-9), and the
+    上传证件 of an agent registration (REG-10) once it reaches them (signed: 待审核 or
+    decided), as its case page does; not the agent's steps before the signature."""
+    if upload.subject_type not in REVIEWED_SUBJECT_TYPES or not is_reviewer(user):
+        return False
+    if upload.subject_type == AGENT_SUBJECT_TYPE:
+        return AgentRegistration.objects.filter(
+            pk=upload.subject_id, status__in=AGENT_REVIEWED_STATES
+        ).exists()
+    return True
 
 
 def manual_case_get_for_reviewer(*, user: Any, pk: int) -> ManualVerification:
@@ -47,7 +58,7 @@ def agent_registration_get_for_reviewer(*, user: Any, pk: int) -> AgentRegistrat
         raise NotFound()
     try:
         return AgentRegistration.objects.select_related("decided_by").get(
-            pk=pk, status__in=["pending", "approved", "rejected"]
+            pk=pk, status__in=AGENT_REVIEWED_STATES
         )
     except AgentRegistration.DoesNotExist:
         raise NotFound() from None

@@ -16,7 +16,12 @@ from zhengwu.audit.services import record_event
 from zhengwu.core.errors import NotFound, ZhengwuError
 from zhengwu.core.workflow import history
 from zhengwu.registrations.agent import reviews as agent_reviews
-from zhengwu.registrations.agent.constants import AgentStatus
+from zhengwu.registrations.agent import selectors as agent_selectors
+from zhengwu.registrations.agent.constants import (
+    AGENT_UPLOAD_KINDS,
+    AGENT_UPLOAD_LABELS,
+    AgentStatus,
+)
 from zhengwu.registrations.manual import reviews as manual_reviews
 from zhengwu.registrations.manual import selectors as manual_selectors
 from zhengwu.registrations.manual.constants import MANUAL_UPLOAD_KINDS, ManualStatus
@@ -236,9 +241,15 @@ def natural_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _agent_context(application: Any, form: AgentDecisionForm) -> dict[str, Any]:
+    uploads = agent_selectors.agent_uploads(application)
     return {
         "application": application,
         "form": form,
+        "uploads": [
+            (AGENT_UPLOAD_LABELS[kind], uploads[kind])
+            for kind in AGENT_UPLOAD_KINDS
+            if kind in uploads
+        ],
         "history": _history_rows(application, AgentStatus.choices),
     }
 

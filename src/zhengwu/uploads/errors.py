@@ -39,10 +39,16 @@ class UploadTooLarge(UploadRejected):
 
 
 class UploadNotJpeg(UploadRejected):
+    """Not an accepted image type (JPEG; JPEG or PNG where the field allows PNG). The code
+    stays ``upload.not_jpeg`` for both."""
+
     code = "upload.not_jpeg"
 
-    def __init__(self, *, label: str, field: str | None = None) -> None:
-        super().__init__(_("%(label)s须为 JPG 格式的图片") % {"label": label}, field=field)
+    def __init__(self, *, label: str, field: str | None = None, png: bool = False) -> None:
+        template = (
+            _("%(label)s须为 JPG 或 PNG 格式的图片") if png else _("%(label)s须为 JPG 格式的图片")
+        )
+        super().__init__(template % {"label": label}, field=field)
 
 
 class UploadCorrupt(UploadRejected):

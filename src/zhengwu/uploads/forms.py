@@ -30,8 +30,13 @@ class JpegUploadField(forms.FileField):
 
     widget = JpegFileInput
 
-    def __init__(self, *, kind: UploadKind | str = UploadKind.OTHER, **kwargs: Any) -> None:
+    def __init__(
+        self, *, kind: UploadKind | str = UploadKind.OTHER, allow_png: bool = False, **kwargs: Any
+    ) -> None:
         self.kind = UploadKind(kind)
+        self.allow_png = allow_png
+        if allow_png:
+            kwargs.setdefault("widget", JpegFileInput(attrs={"accept": "image/jpeg,image/png"}))
         # An empty file gets our own message (upload.empty) rather than Django's.
         kwargs.setdefault("allow_empty_file", True)
         super().__init__(**kwargs)
@@ -41,7 +46,7 @@ class JpegUploadField(forms.FileField):
         if isinstance(file, UploadedFile):
             label = str(self.label or self.kind.label)
             try:
-                prepare_jpeg(read_limited(file, label=label), label=label)
+                prepare_jpeg(read_limited(file, label=label), label=label, allow_png=self.allow_png)
             except UploadRejected as exc:
                 raise forms.ValidationError(exc.message, code=exc.code) from exc
             finally:

@@ -30,6 +30,7 @@ from .errors import (
 logger = logging.getLogger(__name__)
 
 JPEG_MAGIC = b"\xff\xd8\xff"  # SOI followed by the first marker
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 # Pillow calls a JPEG with a multi-picture (MPF) segment "MPO"; many phones and cameras write
 # them. Its first picture is an ordinary JPEG: that one is decoded and re-encoded, the others
 # are dropped with the rest of the file.
@@ -75,8 +76,11 @@ def read_limited(file: Readable, *, label: str, field: str | None = None) -> byt
     return bytes(data)
 
 
-def prepare_jpeg(data: bytes, *, label: str, field: str | None = None) -> PreparedJpeg:
-    """Check that ``data`` is a complete JPEG of acceptable dimensions and re-encode it.
+def prepare_jpeg(
+    data: bytes, *, label: str, field: str | None = None, allow_png: bool = False
+) -> PreparedJpeg:
+    """Check that ``data`` is a complete JPEG (or, with ``allow_png``, PNG) of acceptable
+    dimensions and re-encode it as a JPEG (what is stored and served is always a JPEG).
 
     Raises ``UploadEmpty``, ``UploadNotJpeg`` (wrong magic bytes or not decodable as JPEG),
     ``UploadTooSmall``, ``UploadTooBigDimensions`` (including Pillow's decompression-bomb
@@ -84,32 +88,36 @@ def prepare_jpeg(data: bytes, *, label: str, field: str | None = None) -> Prepar
     """
     if not data:
         raise UploadEmpty(label=label, field=field)
-    if not data.startswith(JPEG_MAGIC):
-        raise UploadNotJpeg(label=label, field=field)
+    if allow_png and data.startswith(PNG_MAGIC):
+        formats, accepted = ["PNG"], frozenset({"PNG"})
+    elif data.startswith(JPEG_MAGIC):
+        formats, accepted = ["JPEG"], ACCEPTED_FORMATS
+    else:
+        raise UploadNotJpeg(label=label, field=field, png=allow_png)
 
     # Header only: format and dimensions, before any pixel is decoded.
     try:
-        with Image.open(io.BytesIO(data), formats=["JPEG"]) as probe:
+        with Image.open(io.BytesIO(data), formats=formats) as probe:
             image_format, (width, height) = probe.format, probe.size
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         # The warning is an exception only where warnings are errors (the test suite);
         # elsewhere it is logged by Pillow and the pixel limit below refuses the image.
         raise UploadTooBigDimensions(label=label, maximum=conf.max_side(), field=field) from exc
     except Image.UnidentifiedImageError as exc:
-        raise UploadNotJpeg(label=label, field=field) from exc
+        raise UploadNotJpeg(label=label, field=field, png=allow_png) from exc
     except Exception as exc:  # any parser error on untrusted input means "not an image"
         logger.info("upload refused: header not readable (%s)", type(exc).__name__)
         raise UploadCorrupt(label=label, field=field) from exc
-    if image_format not in ACCEPTED_FORMATS:
-        raise UploadNotJpeg(label=label, field=field)
+    if image_format not in accepted:
+        raise UploadNotJpeg(label=label, field=field, png=allow_png)
     _check_dimensions(width, height, label=label, field=field)
 
     try:
-        with Image.open(io.BytesIO(data), formats=["JPEG"]) as checked:
+        with Image.open(io.BytesIO(data), formats=formats) as checked:
             checked.verify()
         # verify() leaves the image unusable: reopen and decode every pixel, which fails on
         # truncated or damaged data.
-        with Image.open(io.BytesIO(data), formats=["JPEG"]) as image:
+        with Image.open(io.BytesIO(data), formats=formats) as image:
             image.load()
             content, (width, height) = _reencode(image)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -144,8 +152,16 @@ def _reencode(image: Image.Image) -> tuple[bytes, tuple[int, int]]:
     except Exception:  # unreadable EXIF: keep the pixels as they are rather than refuse
         logger.info("upload: EXIF orientation not readable, image kept as stored")
         upright = image.copy()
-    if upright.mode not in ("L", "RGB"):
-        upright = upright.convert("RGB")  # CMYK/YCCK scans: browsers render RGB reliably
+    if upright.mode in ("RGBA", "LA", "PA") or (
+        upright.mode == "P" and "transparency" in upright.info
+    ):
+        # A PNG with transparency: on white, as it would look printed.
+        rgba = upright.convert("RGBA")
+        background = Image.new("RGB", rgba.size, "white")
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        upright = background
+    elif upright.mode not in ("L", "RGB"):
+        upright = upright.convert("RGB")  # CMYK/YCCK scans, palette or 16-bit PNGs
     # Pillow copies the JPEG comment from ``info`` when saving; nothing else must survive.
     upright.info = {}
     buffer = io.BytesIO()

@@ -49,12 +49,14 @@ def upload_store(
     owner_token: str = "",
     field: str | None = None,
     label: str = "",
+    allow_png: bool = False,
 ) -> PrivateUpload:
     """Check, re-encode, encrypt and store an uploaded image; return its row.
 
     ``file`` is an uploaded file (or any binary file object); its name is kept only as a
     sanitised display name and its declared content type is ignored. The owner is ``actor``
     (a signed-in user) and/or the holder of ``owner_token``; one of them is required.
+    With ``allow_png`` a PNG is accepted too and stored re-encoded as a JPEG.
     Refusals are ``UploadRejected`` subclasses (codes ``upload.*``) whose message names
     ``label`` (default: the kind's label) and whose ``field`` is ``field``.
     """
@@ -63,7 +65,12 @@ def upload_store(
     if user is None and not owner_token:
         raise ValueError("upload_store needs a signed-in actor or an owner token")
     label = label or str(kind.label)
-    prepared = prepare_jpeg(read_limited(file, label=label, field=field), label=label, field=field)
+    prepared = prepare_jpeg(
+        read_limited(file, label=label, field=field),
+        label=label,
+        field=field,
+        allow_png=allow_png,
+    )
 
     upload = PrivateUpload(
         id=uuid.uuid4(),

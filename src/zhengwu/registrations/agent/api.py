@@ -1,6 +1,7 @@
 """JSON API of the agent path (代理人注册, REG-10), ``/api/v1/registrations/agent/``.
 
-Same services as the pages. The client keeps the random ``application_id`` returned by the
+Same services as the pages. The form is ``multipart/form-data`` (the fields and the two
+uploads of 上传证件). The client keeps the random ``application_id`` returned by the
 form; the legal representative signs through the link of the SMS (pages). The image captcha
 comes from ``GET /api/v1/registrations/captcha``. Errors: ``{code, message, field}`` with a
 4xx status (``zhengwu.api.api``).
@@ -13,7 +14,7 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import File, Form, Router, Schema, UploadedFile
 from ninja.responses import Status
 
 from zhengwu.api.errors import ErrorOut, captcha_check
@@ -131,14 +132,28 @@ def sms_code(request: HttpRequest, payload: MobileIn) -> Status[None]:
 
 
 @router.post(
-    "/", response={201: AgentOut, 400: ErrorOut, 409: ErrorOut}, summary="我是代理人: the form"
+    "/",
+    response={201: AgentOut, 400: ErrorOut, 409: ErrorOut},
+    summary="我是代理人: the form (multipart: fields and 上传证件, two JPEG/PNG uploads)",
 )
-def start(request: HttpRequest, payload: AgentIn) -> Status[AgentOut]:
+def start(
+    request: HttpRequest,
+    payload: Form[AgentIn],
+    id_document: UploadedFile | None = File(None),  # noqa: B008
+    licence_page: UploadedFile | None = File(None),  # noqa: B008
+) -> Status[AgentOut]:
     """REG-10: unit and legal representative checked against the register, the legal
-    representative's mobile, the agent's account, the image captcha and the SMS code."""
+    representative's mobile, the agent's account, the image captcha, 上传证件 (``id_document``:
+    the agent's ID document; ``licence_page``: the unit's 营业执照 or other certificate; both
+    required, JPEG or PNG by content, at most 5 MB; a refusal names its field) and the SMS code.
+    The uploads belong to the agent's account once 确认提交 creates it."""
     data = payload.dict()
     captcha_check(data.pop("captcha_key"), data.pop("captcha"))
-    application = services.agent_registration_start(**data, actor=request.user)
+    application = services.agent_registration_start(
+        **data,
+        files={"id_document": id_document, "licence_page": licence_page},
+        actor=request.user,
+    )
     return Status(201, _out(application))
 
 

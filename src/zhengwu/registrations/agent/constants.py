@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -93,3 +95,13 @@ SIGNING_HOURS = 48
 FACE_PURPOSE_MANDATE = "mandate_signature"
 SIGN_LINK_SALT = "zhengwu.registrations.agent_sign_link"
 SUBJECT_TYPE = "registrations.agentregistration"
+
+#: 上传证件 (seed 002 第 2 种情况: “根据提示填写相关信息，并上传证件，点击提交”): the agent's
+#: ID document and the unit's licence (营业执照 or another certificate), both required, in the
+#: order of the form. Field name = upload kind, as in the manual channel. The labels name the
+#: field in every refusal (pages and API).
+AGENT_UPLOAD_KINDS: tuple[str, ...] = ("id_document", "licence_page")
+AGENT_UPLOAD_LABELS: dict[str, Any] = {
+    "id_document": _("代理人身份证件"),
+    "licence_page": _("单位营业执照或其他证照"),
+}

@@ -7,9 +7,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.accounts.constants import IdType, LegalPersonType
+from zhengwu.uploads.forms import JpegUploadField
+from zhengwu.uploads.models import UploadKind
 
 from ..common import rules
 from ..wizard.forms import _text, agreement_field, captcha_field, new_password_field, sms_code_field
+from .constants import AGENT_UPLOAD_KINDS, AGENT_UPLOAD_LABELS
 
 
 class AgentUnitForm(forms.Form):
@@ -49,14 +52,31 @@ class AgentForm(AgentUnitForm):
     mobile = _text(_("代理人手机号"), inputmode="numeric", autocomplete="tel")
     captcha = captcha_field()
     sms_code = sms_code_field()
+    # 上传证件 (seed 002): required; checked by content like the manual channel's uploads.
+    id_document = JpegUploadField(
+        kind=UploadKind.ID_DOCUMENT,
+        allow_png=True,
+        label=AGENT_UPLOAD_LABELS["id_document"],
+        error_messages={"required": _("请上传代理人身份证件")},
+    )
+    licence_page = JpegUploadField(
+        kind=UploadKind.LICENCE_PAGE,
+        allow_png=True,
+        label=AGENT_UPLOAD_LABELS["licence_page"],
+        error_messages={"required": _("请上传单位营业执照或其他证照")},
+    )
     agreement = agreement_field()
 
     USERNAME_HINT = rules.USERNAME_HINT
     PASSWORD_HINT = rules.PASSWORD_HINT
+    UPLOAD_HINT = _("照片或扫描件支持.jpg、.jpeg、.png格式，大小不超过5MB，所有信息清晰可见")
+    UPLOAD_FIELDS = AGENT_UPLOAD_KINDS
 
     def service_data(self) -> dict[str, object]:
-        data = {k: v for k, v in self.cleaned_data.items() if k not in ("captcha", "agreement")}
+        skip = ("captcha", "agreement", *AGENT_UPLOAD_KINDS)
+        data = {k: v for k, v in self.cleaned_data.items() if k not in skip}
         data["agreement_accepted"] = self.cleaned_data["agreement"]
+        data["files"] = {kind: self.cleaned_data.get(kind) for kind in AGENT_UPLOAD_KINDS}
         return data
 
 

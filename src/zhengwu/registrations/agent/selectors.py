@@ -21,11 +21,12 @@ from zhengwu.audit.models import AuditEvent
 from zhengwu.audit.services import record_event
 from zhengwu.core.context import client_ip
 from zhengwu.core.errors import NotFound, RateLimited, ValidationFailed
+from zhengwu.uploads.models import PrivateUpload
 
 from .. import conf
 from ..errors import DraftExpired
 from ..models import AgentRegistration
-from .constants import AgentStatus
+from .constants import SUBJECT_TYPE, AgentStatus
 from .signing import agent_registration_expire_if_due
 
 EVENT_RESULT_QUERIED = "agent_registration.result_queried"
@@ -134,3 +135,14 @@ def agent_draft_get(*, pk: Any) -> AgentRegistration:
 
 
 # --- the agent's face check -------------------------------------------------------------------
+
+
+def agent_uploads(application: AgentRegistration) -> dict[str, PrivateUpload]:
+    """上传证件 of ``application``: the current upload of each kind (the newest one), as
+    ``manual_uploads`` does for the manual channel."""
+    current: dict[str, PrivateUpload] = {}
+    for upload in PrivateUpload.objects.filter(
+        subject_type=SUBJECT_TYPE, subject_id=str(application.pk)
+    ).order_by("created_at"):
+        current[upload.kind] = upload
+    return current

@@ -56,6 +56,9 @@ from zhengwu.integrations.identity.base import (
     FaceCheckStatus,
 )
 from zhengwu.notifications.services import sms_send, verification_code_check
+from zhengwu.uploads.images import prepare_jpeg, read_limited
+from zhengwu.uploads.services import upload_attach, upload_store
+from zhengwu.uploads.tokens import new_owner_token
 
 from .. import conf
 from ..common import rules
@@ -72,12 +75,15 @@ from ..constants import FACE_PURPOSE_REGISTRATION, SMS_CODE_PURPOSE
 from ..errors import DraftExpired
 from ..models import AgentRegistration
 from .constants import (
+    AGENT_UPLOAD_KINDS,
+    AGENT_UPLOAD_LABELS,
     EDITABLE_STATES,
     RESIGN_FIELDS,
     SIGNING_HOURS,
     AgentStatus,
 )
 from .letter import authorisation_letter_pdf
+from .selectors import agent_uploads
 from .signing import (
     _new_token,
     _token_hash,
@@ -199,11 +205,18 @@ def agent_registration_start(
     mobile: str,
     sms_code: str,
     agreement_accepted: bool,
+    files: Mapping[str, Any] | None = None,
+    owner_token: str = "",
     actor: Any = None,
 ) -> AgentRegistration:
-    """Check the agent's form (REG-1…REG-5, REG-8, REG-10) and the SMS code; keep a draft
-    (待提交) holding the agent's mobile until it expires. The image captcha is checked by the
-    caller. Must not run inside a transaction (the SMS code check keeps its own)."""
+    """Check the agent's form (REG-1…REG-5, REG-8, REG-10), the uploads (上传证件: the agent's
+    ID document and the unit's licence, both required, JPEG or PNG checked by content) and the SMS
+    code; keep a draft (待提交) holding the agent's mobile until it expires, with the uploads
+    attached to it. A refused file is reported (field named) before the SMS code is spent;
+    the draft and its uploads are written together or not at all. The uploads belong to the
+    holder of ``owner_token`` (the browser session) until 确认提交 creates the agent's
+    account. The image captcha is checked by the caller. Must not run inside a transaction
+    (the SMS code check keeps its own)."""
     unit = agent_unit_validate(
         legal_person_type=legal_person_type,
         organisation_name=organisation_name,
@@ -253,6 +266,7 @@ def agent_registration_start(
         mobile=number,
         message=MOBILE_TAKEN,
     )
+    files = agent_uploads_check(files or {})
     if not (sms_code or "").strip():
         raise ValidationFailed("请填写短信验证码", code="sms_code.empty", field="sms_code")
     verification_code_check(mobile=number, purpose=SMS_CODE_PURPOSE, code=sms_code)
@@ -283,6 +297,7 @@ def agent_registration_start(
             expires_at=expires_at,
             actor=actor,
         )
+        _store_uploads(files, application=application, owner_token=owner_token, actor=actor)
         record_event(
             "agent_registration.started",
             actor=actor,
@@ -290,6 +305,55 @@ def agent_registration_start(
             after={"uscc": unit["uscc"], "mobile": mask_mobile(number)},
         )
     return application
+
+
+def upload_label(kind: str) -> str:
+    """The label of an upload field of the agent's form (named by every refusal)."""
+    return str(AGENT_UPLOAD_LABELS[kind])
+
+
+def agent_uploads_check(files: Mapping[str, Any]) -> dict[str, Any]:
+    """上传证件: both files present and each a JPEG or PNG by content within the limits of
+    the ``uploads`` app (a PNG is stored re-encoded as a JPEG); ``ValidationFailed`` naming
+    the field (``upload.missing`` or an ``upload.*`` refusal) otherwise. Returns the files,
+    rewound."""
+    checked: dict[str, Any] = {}
+    for kind in AGENT_UPLOAD_KINDS:
+        file = files.get(kind)
+        label = upload_label(kind)
+        if not file:
+            raise ValidationFailed(f"请上传{label}", code="upload.missing", field=kind)
+        try:
+            prepare_jpeg(
+                read_limited(file, label=label, field=kind),
+                label=label,
+                field=kind,
+                allow_png=True,
+            )
+        finally:
+            file.seek(0)
+        checked[kind] = file
+    return checked
+
+
+def _store_uploads(
+    files: Mapping[str, Any], *, application: AgentRegistration, owner_token: str, actor: Any
+) -> None:
+    """Store (encrypted) and attach the checked uploads to the draft; called inside the
+    draft's transaction, so a failure leaves neither (an orphan file is purged daily)."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    token = owner_token or ("" if user is not None else new_owner_token())
+    for kind in AGENT_UPLOAD_KINDS:
+        upload = upload_store(
+            file=files[kind],
+            kind=kind,
+            actor=user,
+            owner_token=token,
+            field=kind,
+            label=upload_label(kind),
+            allow_png=True,
+        )
+        upload_attach(upload=upload, subject=application, actor=user)
 
 
 def agent_sms_code_send(*, mobile: str, actor: Any = None) -> Any:
@@ -472,6 +536,9 @@ def agent_registration_submit(
                 expires_at=None,
                 actor=actor,
             )
+            # 上传证件 now belong to the agent's account (visible to them once signed in).
+            for upload in agent_uploads(locked).values():
+                upload_attach(upload=upload, subject=locked, owner=user, actor=actor)
             changes, _token = _signing_changes(letter, now)
             application = transition(
                 locked,

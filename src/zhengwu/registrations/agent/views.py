@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from zhengwu.core.errors import NotFound, ZhengwuError
 from zhengwu.integrations.identity.qr import qr_svg
+from zhengwu.uploads.tokens import session_owner_token
 
 from ..common.face import FaceStep, face_page, face_status
 from ..common.sms import sms_code_sent
@@ -81,12 +82,13 @@ def agent_role(request: HttpRequest) -> HttpResponse:
 
 def agent_start(request: HttpRequest) -> HttpResponse:
     """我是代理人: the form (REG-1…REG-5, REG-8, REG-10)."""
-    form = AgentForm(request.POST or None)
+    form = AgentForm(request.POST or None, request.FILES or None)
     manual_offer = False
     if request.method == "POST" and form.is_valid():
         try:
             application = services.agent_registration_start(
                 **form.service_data(),  # type: ignore[arg-type]
+                owner_token=session_owner_token(request, create=True),
                 actor=request.user,
             )
         except ZhengwuError as exc:

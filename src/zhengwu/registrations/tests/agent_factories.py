@@ -154,3 +154,20 @@ class AgentRegistrationFactory(factory.django.DjangoModelFactory):
             active = obj.status == AgentStatus.APPROVED
             User.objects.filter(pk=obj.user_id).update(is_active=active)
             obj.user.is_active = active
+
+
+def agent_files(**overrides):  # type: ignore[no-untyped-def]
+    """上传证件 as a browser sends them: the agent's ID document and the unit's licence (real
+    JPEGs); ``overrides`` replace one (``None`` leaves it out)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zhengwu.uploads.tests.samples import jpeg
+
+    files = {
+        "id_document": SimpleUploadedFile("id.jpg", jpeg(400, 300), content_type="image/jpeg"),
+        "licence_page": SimpleUploadedFile(
+            "licence.jpg", jpeg(420, 300), content_type="image/jpeg"
+        ),
+    }
+    files.update(overrides)
+    return {kind: file for kind, file in files.items() if file is not None}

@@ -12,6 +12,20 @@ from zhengwu.registrations.wizard import services
 OPERATOR_ID = resident_id(12345)  # an employee, not the legal representative
 
 
+@pytest.fixture(autouse=True)
+def private_storage(tmp_path, settings):
+    """Uploads (manual channel, the agent's 上传证件) go under the test's temporary directory,
+    never into var/."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private")},
+        },
+    }
+    return tmp_path / "private"
+
+
 @pytest.fixture
 def personas(db):
     """The accounts personas; the reviewer is in 审核人员 (the channels' review decisions

@@ -4,7 +4,7 @@
 import pytest
 
 from zhengwu.accounts.tests.factories import PASSWORD, resident_id
-from zhengwu.registrations.tests.agent_factories import AgentRegistrationFactory
+from zhengwu.registrations.tests.agent_factories import AgentRegistrationFactory, agent_files
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/registrations/agent/"
@@ -32,9 +32,10 @@ def payload(entity, **overrides):
         "agent_id_number": resident_id(778),
         "mobile": "13957100012",
         "sms_code": "",
-        "agreement_accepted": True,
+        "agreement_accepted": "true",
         "captcha_key": "x",
         "captcha": "PASSED",
+        **agent_files(),
     }
     return {**data, **overrides}
 
@@ -42,7 +43,7 @@ def payload(entity, **overrides):
 def test_the_agent_path_through_the_api(client, entity, send_code):
     data = payload(entity)
     data["sms_code"] = send_code(data["mobile"])
-    response = client.post(URL, data, content_type="application/json")
+    response = client.post(URL, data)
     assert response.status_code == 201, response.content
     app_id = response.json()["application_id"]
     assert response.json()["status"] == "draft"
@@ -59,9 +60,7 @@ def test_the_agent_path_through_the_api(client, entity, send_code):
 
 
 def test_non_resident_id_error_contract(client, entity):
-    response = client.post(
-        URL, payload(entity, legal_rep_id_type="passport"), content_type="application/json"
-    )
+    response = client.post(URL, payload(entity, legal_rep_id_type="passport"))
     assert response.status_code == 400
     assert response.json()["code"] == "registration.manual_channel"
     assert response.json()["field"] == "legal_rep_id_type"

@@ -25,7 +25,7 @@ from zhengwu.registrations.agent import reviews as agent_reviews
 from zhengwu.registrations.agent import services, signing
 from zhengwu.registrations.agent.constants import AgentStatus
 from zhengwu.registrations.models import AgentRegistration
-from zhengwu.registrations.tests.agent_factories import AgentRegistrationFactory
+from zhengwu.registrations.tests.agent_factories import AgentRegistrationFactory, agent_files
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +68,7 @@ def start(entity, send_code):
     def run(**overrides):
         data = agent_data(entity, **overrides)
         data.setdefault("sms_code", send_code(data["mobile"]))
+        data.setdefault("files", agent_files())
         return services.agent_registration_start(**data)
 
     return run

@@ -11,7 +11,7 @@ from zhengwu.audit.models import AuditEvent
 from zhengwu.notifications.models import SmsMessage
 from zhengwu.registrations.agent.constants import AgentStatus
 from zhengwu.registrations.models import AgentRegistration
-from zhengwu.registrations.tests.agent_factories import AgentRegistrationFactory
+from zhengwu.registrations.tests.agent_factories import AgentRegistrationFactory, agent_files
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +42,7 @@ def form_data(entity, sms_code, **overrides):
         "captcha_1": "PASSED",
         "sms_code": sms_code,
         "agreement": "on",
+        **agent_files(),
     }
     return {**data, **overrides}
 

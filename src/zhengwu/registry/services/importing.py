@@ -158,13 +158,16 @@ def _import(
         with loader:
             result.method = loader.method
             for payload, keys, lines, errors, units in _results(source, config, workers):
-                result.rows += len(keys)
+                result.rows += len(lines)
                 rejected_lines = {e.line for e in errors}
                 result.rejected += len(rejected_lines)
                 result.rows += len(rejected_lines)
                 report_rows = [(e.line, e.field, e.reason) for e in errors]
                 duplicates = []
-                for i, (key, line) in enumerate(zip(keys, lines, strict=True)):
+                if seen.keys().isdisjoint(keys) and len(set(keys)) == len(keys):
+                    seen.update(zip(keys, lines, strict=True))  # the usual case, in C
+                    keys = []
+                for i, (key, line) in enumerate(zip(keys, lines, strict=False)):
                     first = seen.setdefault(key, line)
                     if first != line:
                         duplicates.append(i)
@@ -176,7 +179,7 @@ def _import(
                     payload = _without(payload, duplicates)
                     report_rows.sort(key=lambda r: r[0])  # stable: a row's problems keep order
                 writer.writerows(report_rows)
-                loader.write(payload, len(keys) - len(duplicates))
+                loader.write(payload, len(lines) - len(duplicates))
                 if bar is not None:
                     bar.update(units)
             result.phases["stream"] = round(time.perf_counter() - phase, 3)

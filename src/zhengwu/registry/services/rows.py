@@ -595,12 +595,12 @@ class RowPreparer:
                     )
                 )
                 continue
-            result = prepare(values, line, clean)
+            result: Any = prepare(values, line, clean)
             if result.__class__ is list:
-                errors.extend(result)  # type: ignore[arg-type]
+                errors.extend(result)
                 continue
             # A COPY line starts with the 18-character USCC (is_valid checked the shape).
-            keys.append(result[:18] if copy else result[0])  # type: ignore[index]
+            keys.append(result[:18] if copy else result[0])
             lines.append(line)
             records.append(result)
         payload: Any = "".join(records).encode() if copy else records

@@ -13,7 +13,7 @@ generates a CSV export of N valid fictitious rows (deterministic, seed 2026, cac
   (parsing, validation, encryption, blind indexes, load), wall time including worker start-up.
 
 Prints readable lines, then as the last line one JSON object; exits 1 if value/baseline is below
-the target (0.33). ``--reimport`` also times a second import of the same file (all rows
+the target (0.5). ``--reimport`` also times a second import of the same file (all rows
 unchanged) and reports it on a line of its own.
 """
 
@@ -25,7 +25,7 @@ import time
 
 import _harness as h
 
-TARGET = 0.33
+TARGET = 0.5  # issue 15 (was 0.33)
 BENCH_DB = "zhengwu_bench"
 SEED = 2026
 

@@ -20,7 +20,7 @@ persistent connections) and measures, interleaved in ``--rounds`` alternating sl
 * ``code`` / ``code_baseline``: ``EnterpriseCode.verification_path()`` and a PK lookup on the
   enterprise-code table.
 
-Prints requests/s, ratios and p50/p99, then one JSON line; exits 1 if a ratio is below 0.5 or
+Prints requests/s, ratios and p50/p99, then one JSON line; exits 1 if a ratio is below 0.7 or
 a request failed. Drops the database at the end unless ``--keep``.
 """
 
@@ -36,7 +36,7 @@ from pathlib import Path
 
 import _harness as h
 
-TARGET = 0.5
+TARGET = 0.7  # issue 15 (was 0.5)
 BENCH_DB = "zhengwu_bench_verify"
 SAMPLE = 5000
 

@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+import threading
+from collections.abc import Callable
 from typing import Any
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
@@ -123,45 +123,70 @@ def _answer(request: HttpRequest, exc: BaseException | str) -> HttpResponse:
 
 
 class _Watch:
-    """An ``execute_wrapper`` that remembers the first lost-database error of the request,
-    even if the code that met it turned it into another error (a provider's 502); ``guard``
-    does the same for the connects of one connection (a refused connect is no query)."""
+    """The first lost-database error of one request, even if the code that met it turned it
+    into another error (a provider's 502); the connects of a connection are watched as well
+    (a refused connect is no query).
+
+    The watching is installed once per connection object (``_install``: an ``execute_wrapper``
+    and a wrapped ``ensure_connection`` that stay), and reports to the watches of the requests
+    this thread is serving (a request served inside another, an in-process sandbox call, has
+    its own watch on top of the outer one; both see its errors). A per-request
+    ``execute_wrapper`` and ``ensure_connection`` patch entered through an ``ExitStack`` cost
+    ≈40 % of a bare one-query view's middleware time (issue 15, docs/performance.md).
+    """
+
+    __slots__ = ("lost",)
 
     def __init__(self) -> None:
         self.lost: BaseException | None = None
 
-    @contextmanager
-    def guard(self, conn: Any) -> Iterator[None]:
-        ensure_connection = conn.ensure_connection
 
-        def watched() -> None:
-            try:
-                ensure_connection()
-            except Exception as exc:
-                if self.lost is None and is_database_lost(exc):
-                    self.lost = exc
-                raise
+_serving = threading.local()
 
-        # This thread's connection object, this request only; a request served inside another
-        # (an in-process sandbox call) guards it again and puts the outer guard back after.
-        outer = conn.__dict__.get("ensure_connection")
-        conn.ensure_connection = watched
+
+def _watches() -> list[_Watch]:
+    try:
+        return _serving.watches  # type: ignore[no-any-return]
+    except AttributeError:
+        _serving.watches = []
+        return _serving.watches  # type: ignore[no-any-return]
+
+
+def _note(exc: BaseException) -> None:
+    watches = getattr(_serving, "watches", None)
+    if watches and is_database_lost(exc):
+        for watch in watches:
+            if watch.lost is None:
+                watch.lost = exc
+
+
+def _watch_execute(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+    try:
+        return execute(sql, params, many, context)
+    except Exception as exc:
+        _note(exc)
+        raise
+
+
+_INSTALLED = "_zhengwu_dbfaults_watched"
+
+
+def _install(conn: Any) -> None:
+    """Watch ``conn``'s queries and connects for good (once per connection object)."""
+    if conn.__dict__.get(_INSTALLED):
+        return
+    ensure_connection = conn.ensure_connection
+
+    def watched() -> None:
         try:
-            with conn.execute_wrapper(self):
-                yield
-        finally:
-            if outer is None:
-                conn.__dict__.pop("ensure_connection", None)
-            else:
-                conn.ensure_connection = outer
-
-    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        try:
-            return execute(sql, params, many, context)
+            ensure_connection()
         except Exception as exc:
-            if self.lost is None and is_database_lost(exc):
-                self.lost = exc
+            _note(exc)
             raise
+
+    conn.ensure_connection = watched
+    conn.execute_wrappers.insert(0, _watch_execute)
+    conn.__dict__[_INSTALLED] = True
 
 
 def _broken_connection_cause() -> str | None:
@@ -200,10 +225,14 @@ class DatabaseUnavailableMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         watch = _Watch()
         _forget_old_errors()
-        with ExitStack() as stack:
-            for conn in connections.all():
-                stack.enter_context(watch.guard(conn))
+        for conn in connections.all():
+            _install(conn)
+        watches = _watches()
+        watches.append(watch)
+        try:
             response = self.get_response(request)
+        finally:
+            watches.pop()
         if getattr(request, _ANSWERED, False):
             return response  # process_exception answered and logged
         if response.status_code < 500 or response.status_code == 503:

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from zhengwu.core.cache import count_in_window
 from zhengwu.core.context import client_ip
 
 
@@ -16,11 +17,4 @@ def verification_allowed(request: HttpRequest) -> bool:
     if limit <= 0:
         return True
     key = f"enterprise:verify:{client_ip(request) or 'unknown'}"
-    if cache.add(key, 1, timeout=60):
-        return True
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.add(key, 1, timeout=60)
-        return True
-    return count <= limit
+    return count_in_window(cache, key, 60) <= limit  # one Redis round trip

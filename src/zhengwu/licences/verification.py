@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from zhengwu.core.cache import count_in_window
 from zhengwu.core.errors import RateLimited, ValidationFailed
 from zhengwu.identifiers import InvalidIdentifier, licence_id
 
@@ -103,13 +104,6 @@ def verify_rate_check(ip: str | None) -> None:
     if limit <= 0:
         return
     key = f"licences:verify:{ip or '-'}:{int(timezone.now().timestamp()) // 60}"
-    if cache.add(key, 1, timeout=70):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=70)
-            count = 1
+    count = count_in_window(cache, key, 70)  # one Redis round trip
     if count > limit:
         raise RateLimited("验证请求过于频繁，请一分钟后再试", code="licences.verify_rate")

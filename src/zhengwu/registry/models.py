@@ -153,3 +153,24 @@ class MarketEntity(models.Model):
     @property
     def masked_phone(self) -> str:
         return mask_mobile(self.registered_phone or "")
+
+
+class ImportCheckpoint(models.Model):
+    """How far a batched ``registry_import`` of one export file got (committed batches).
+
+    A re-run of the same file (same fingerprint: size, first and last 64 KiB) whose checkpoint
+    is unfinished resumes at ``next_offset`` / ``next_line``; a finished one is imported again
+    in full (unchanged rows are skipped by their row hash).
+    """
+
+    fingerprint = models.CharField(max_length=64, unique=True)
+    file_name = models.CharField(max_length=255)
+    size = models.BigIntegerField()
+    next_offset = models.BigIntegerField()
+    next_line = models.BigIntegerField()
+    rows = models.BigIntegerField(default=0)
+    finished = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.file_name} @ {self.next_line}"

@@ -69,3 +69,30 @@ def test_shared_client_across_threads() -> None:
     for t in threads:
         t.join()
     assert not errors
+
+
+def test_count_in_window_is_one_pipeline_with_a_lifetime(monkeypatch) -> None:
+    """The rate-limit counter: 1, 2, 3 …, expires after its window, and on Redis never asks
+    EXISTS (Django's ``incr``) — one pipelined round trip."""
+    from zhengwu.core.cache import count_in_window
+
+    cache = RedisCache("redis://127.0.0.1:6379/7", {"KEY_PREFIX": f"test-{uuid.uuid4().hex}"})
+    client = cache._cache.get_client(write=True)
+
+    def no_exists(*args: object) -> None:
+        raise AssertionError("EXISTS asked")
+
+    monkeypatch.setattr(client, "exists", no_exists)
+    assert [count_in_window(cache, "k", 30) for _ in range(3)] == [1, 2, 3]
+    assert cache.get("k") == 3
+    assert 0 < client.ttl(cache.make_and_validate_key("k")) <= 30
+    cache.delete("k")
+
+
+def test_count_in_window_on_other_backends() -> None:
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from zhengwu.core.cache import count_in_window
+
+    cache = LocMemCache(f"t-{uuid.uuid4().hex}", {})
+    assert [count_in_window(cache, "k", 30) for _ in range(3)] == [1, 2, 3]

@@ -211,15 +211,47 @@ def test_a_refused_connect_turned_into_a_registry_error_still_answers_503(client
 
 
 @pytest.mark.django_db
-def test_a_request_served_inside_another_leaves_the_connection_as_it_was(rf):
-    """In-process sandbox calls serve a request while another is being served."""
+def test_a_request_served_inside_another_watches_the_connection_once(rf):
+    """In-process sandbox calls serve a request while another is being served: the
+    connection is watched once (installed for good, not per request), both requests' watches
+    are stacked while the inner one runs and none is left after."""
     from django.http import HttpResponse
 
+    depth = []
+
     def inner_view(request):
+        depth.append(len(dbfaults._watches()))
         return HttpResponse(str(connection.ensure_connection.__qualname__))
 
     inner = dbfaults.DatabaseUnavailableMiddleware(inner_view)
     outer = dbfaults.DatabaseUnavailableMiddleware(lambda request: inner(rf.get("/inner")))
     response = outer(rf.get("/outer"))
+    outer(rf.get("/outer"))
     assert "watched" in response.content.decode()
-    assert "ensure_connection" not in connections["default"].__dict__
+    assert depth == [2, 2] and dbfaults._watches() == []
+    assert connections["default"].execute_wrappers.count(dbfaults._watch_execute) == 1
+
+
+def test_a_lost_database_inside_an_inner_request_is_seen_by_both(rf):
+    from django.http import HttpResponse
+
+    seen = []
+
+    def inner_view(request):
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except OperationalError:
+            seen.extend(w.lost for w in dbfaults._watches())
+            return HttpResponse("稍后再试", status=502)  # a provider's own answer
+        return HttpResponse("ok")
+
+    def failing(execute, sql, params, many, context):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    inner = dbfaults.DatabaseUnavailableMiddleware(inner_view)
+    outer = dbfaults.DatabaseUnavailableMiddleware(lambda request: inner(rf.get("/inner")))
+    with connection.execute_wrapper(failing), patch.object(dbfaults, "discard_broken_connections"):
+        response = outer(rf.get("/outer"))
+    assert response.status_code == 503
+    assert len(seen) == 2 and all(isinstance(e, OperationalError) for e in seen)

@@ -31,7 +31,8 @@ import os
 import time
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from hashlib import sha256
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import IO, Any
@@ -44,7 +45,7 @@ from zhengwu.audit.services import record_event
 from zhengwu.core.crypto import keyring
 
 from .. import conf
-from ..models import MarketEntity
+from ..models import ImportCheckpoint, MarketEntity
 from .reading import RegistryImportError, Source, open_source
 from .rows import (
     PREPARED_COLUMNS,
@@ -86,9 +87,12 @@ class ImportResult:
     seconds: float = 0.0
     #: Wall seconds per phase (``stream``: read, prepare and load; ``finish``: merge, index).
     phases: dict[str, float] = field(default_factory=dict)
+    #: A resumed batched import: the physical line it started at (0: from the start).
+    resumed_at_line: int = 0
 
     def counts(self) -> dict[str, int]:
-        return {k: v for k, v in asdict(self).items() if isinstance(v, int) and k != "workers"}
+        skip = ("workers", "resumed_at_line")
+        return {k: v for k, v in asdict(self).items() if isinstance(v, int) and k not in skip}
 
 
 def registry_import(
@@ -98,6 +102,7 @@ def registry_import(
     workers: int | None = None,
     actor: Any = "registry_import",
     progress: IO[str] | None = None,
+    batch_rows: int = 0,
 ) -> ImportResult:
     """Import the export at ``path`` (CSV or XLSX) into ``MarketEntity``.
 
@@ -105,7 +110,13 @@ def registry_import(
     problem of every rejected row goes to the report at ``report_path`` (default: beside the
     file, ``<name>.report.csv``; UTF-8 with BOM so that Excel shows the Chinese). ``workers``
     is the number of worker processes (``None``: chosen from the file size and the CPUs; 0 or
-    1: in this process). ``progress``: a stream for a tqdm progress bar (``None``: no bar).
+    1: in this process). ``progress``: a stream for the progress line (rows done of the
+    estimated total, rows/s, time left; ``None``: none).
+
+    ``batch_rows`` (CSV only; 0: one transaction for the whole file): commit after about this
+    many rows and record an :class:`~zhengwu.registry.models.ImportCheckpoint`, so that an
+    interrupted import keeps what it loaded and a re-run of the same file resumes after the
+    last committed batch (the report is appended to).
 
     Raises :class:`RegistryImportError` when the file cannot be imported at all (nothing is
     imported then). Records the audit event ``registry.import`` with the counts.
@@ -114,7 +125,7 @@ def registry_import(
     path = Path(path)
     source = open_source(path)
     try:
-        return _import(source, started, report_path, workers, actor, progress)
+        return _import(source, started, report_path, workers, actor, progress, batch_rows)
     finally:
         source.close()
 
@@ -126,11 +137,22 @@ def _import(
     workers: int | None,
     actor: Any,
     progress: IO[str] | None,
+    batch_rows: int = 0,
 ) -> ImportResult:
     path = source.path
     report = Path(report_path) if report_path else path.with_name(path.name + ".report.csv")
     workers = _choose_workers(source, workers)
     result = ImportResult(file_name=path.name, report_path=str(report), workers=max(workers, 1))
+    batched = batch_rows > 0 and source.format == "csv"
+    checkpoint = _checkpoint(source) if batched else None
+    if checkpoint is not None and not checkpoint.finished and checkpoint.next_offset:
+        result.resumed_at_line = int(checkpoint.next_line)
+        source = replace(
+            source,
+            data_offset=int(checkpoint.next_offset),
+            first_data_line=int(checkpoint.next_line),
+        )
+    resuming = bool(result.resumed_at_line) and report.exists()
     now = timezone.now()
     vendor = connection.vendor
     config = PreparerConfig(
@@ -144,45 +166,74 @@ def _import(
         encoding=source.encoding,
         delimiter=source.delimiter,
     )
-    bar = _progress_bar(source, progress)
-    with (
-        report.open("w", encoding="utf-8-sig", newline="") as report_file,
-        transaction.atomic(),
-    ):
+    bar = Progress(source, progress) if progress is not None else None
+    seen: dict[str, int] = {}
+    uscc_label = source.headers["uscc"]
+    offset = source.data_offset
+    line_at = _Lines(source)
+    with report.open(
+        "a" if resuming else "w", encoding="utf-8" if resuming else "utf-8-sig", newline=""
+    ) as report_file:
         writer = csv.writer(report_file)
-        writer.writerow(REPORT_HEADER)
-        loader = _loader(vendor, source)
-        seen: dict[str, int] = {}
-        uscc_label = source.headers["uscc"]
+        if not resuming:
+            writer.writerow(REPORT_HEADER)
+        results = _results(source, config, workers)
+        exhausted = False
         phase = time.perf_counter()
-        with loader:
-            result.method = loader.method
-            for payload, keys, lines, errors, units in _results(source, config, workers):
-                result.rows += len(keys)
-                rejected_lines = {e.line for e in errors}
-                result.rejected += len(rejected_lines)
-                result.rows += len(rejected_lines)
-                report_rows = [(e.line, e.field, e.reason) for e in errors]
-                duplicates = []
-                for i, (key, line) in enumerate(zip(keys, lines, strict=True)):
-                    first = seen.setdefault(key, line)
-                    if first != line:
-                        duplicates.append(i)
-                        reason = f"与第 {first} 行的统一社会信用代码重复，以第 {first} 行为准"
-                        report_rows.append((line, uscc_label, reason))
-                if duplicates:
-                    result.duplicates += len(duplicates)
-                    result.rejected += len(duplicates)
-                    payload = _without(payload, duplicates)
-                    report_rows.sort(key=lambda r: r[0])  # stable: a row's problems keep order
-                writer.writerows(report_rows)
-                loader.write(payload, len(keys) - len(duplicates))
-                if bar is not None:
-                    bar.update(units)
-            result.phases["stream"] = round(time.perf_counter() - phase, 3)
-            phase = time.perf_counter()
-        result.phases["finish"] = round(time.perf_counter() - phase, 3)
-        result.inserted, result.updated = loader.inserted, loader.updated
+        while not exhausted:
+            exhausted = True
+            with transaction.atomic():
+                loader = _loader(vendor, source)
+                batch = 0
+                with loader:
+                    result.method = loader.method
+                    for payload, keys, lines, errors, units in results:
+                        rejected_lines = {e.line for e in errors}
+                        result.rows += len(lines) + len(rejected_lines)
+                        result.rejected += len(rejected_lines)
+                        report_rows = [(e.line, e.field, e.reason) for e in errors]
+                        duplicates = []
+                        if seen.keys().isdisjoint(keys) and len(set(keys)) == len(keys):
+                            seen.update(zip(keys, lines, strict=True))  # the usual case, in C
+                            keys = []
+                        for i, (key, line) in enumerate(zip(keys, lines, strict=False)):
+                            first = seen.setdefault(key, line)
+                            if first != line:
+                                duplicates.append(i)
+                                reason = (
+                                    f"与第 {first} 行的统一社会信用代码重复，以第 {first} 行为准"
+                                )
+                                report_rows.append((line, uscc_label, reason))
+                        if duplicates:
+                            result.duplicates += len(duplicates)
+                            result.rejected += len(duplicates)
+                            payload = _without(payload, duplicates)
+                            report_rows.sort(key=lambda r: r[0])  # stable: problems keep order
+                        writer.writerows(report_rows)
+                        loader.write(payload, len(lines) - len(duplicates))
+                        offset += units
+                        batch += len(lines) + len(rejected_lines)
+                        if bar is not None:
+                            bar.update(units, len(lines) + len(rejected_lines))
+                        if batched and batch >= batch_rows:
+                            exhausted = False
+                            break
+                    mark = time.perf_counter()
+                result.phases["finish"] = round(
+                    result.phases.get("finish", 0) + time.perf_counter() - mark, 3
+                )
+                result.inserted += loader.inserted
+                result.updated += loader.updated
+                if checkpoint is not None:
+                    checkpoint.next_offset = offset
+                    checkpoint.next_line = line_at.at(offset)
+                    checkpoint.rows += batch
+                    checkpoint.finished = exhausted
+                    checkpoint.save()
+                    report_file.flush()  # the report holds what the committed batches rejected
+        result.phases["stream"] = round(
+            time.perf_counter() - phase - result.phases.get("finish", 0), 3
+        )
         result.unchanged = result.rows - result.rejected - result.inserted - result.updated
         result.seconds = round(time.perf_counter() - started, 3)
         record_event(
@@ -197,29 +248,104 @@ def _import(
     return result
 
 
+def fingerprint(source: Source) -> str:
+    """The file's identity for checkpoints: size, first and last 64 KiB (cheap at any size)."""
+    digest = sha256(str(source.size).encode())
+    with source.path.open("rb") as f:
+        digest.update(f.read(1 << 16))
+        f.seek(max(source.size - (1 << 16), 0))
+        digest.update(f.read(1 << 16))
+    return digest.hexdigest()
+
+
+def _checkpoint(source: Source) -> ImportCheckpoint:
+    found, _ = ImportCheckpoint.objects.get_or_create(
+        fingerprint=fingerprint(source),
+        defaults={
+            "file_name": source.path.name[:255],
+            "size": source.size,
+            "next_offset": 0,
+            "next_line": source.first_data_line,
+        },
+    )
+    if found.finished:
+        found.next_offset, found.next_line, found.rows = 0, source.first_data_line, 0
+    return found
+
+
+class _Lines:
+    """Physical line number at a byte offset (a record boundary), counted forward from the
+    last offset asked, so each byte of the file is read once more in all."""
+
+    def __init__(self, source: Source) -> None:
+        self.path = source.path
+        self.offset = source.data_offset
+        self.line = source.first_data_line
+
+    def at(self, offset: int) -> int:
+        with self.path.open("rb") as f:
+            f.seek(self.offset)
+            while self.offset < offset:
+                block = f.read(min(offset - self.offset, 1 << 22))
+                if not block:
+                    break
+                self.line += block.count(b"\n")
+                self.offset += len(block)
+        return self.line
+
+
+class Progress:
+    """A progress line on a stream: rows done of the estimated total, rows/s and time left.
+
+    CSV progress is measured in bytes read (exact), shown as rows (the total is estimated
+    from the bytes so far). Redrawn at most twice a second, with a carriage return.
+    """
+
+    def __init__(self, source: Source, stream: IO[str], interval: float = 0.5) -> None:
+        self.stream = stream
+        self.name = source.path.name
+        self.total_units = (
+            max(source.size - source.data_offset, 1)
+            if source.format == "csv"
+            else max(source.estimated_rows, 1)
+        )
+        self.units = 0
+        self.rows = 0
+        self.started = time.perf_counter()
+        self.shown = 0.0
+        self.interval = interval
+
+    def update(self, units: int, rows: int) -> None:
+        self.units += units
+        self.rows += rows
+        now = time.perf_counter()
+        if now - self.shown >= self.interval:
+            self.shown = now
+            self.stream.write("\r" + self.line(now))
+            self.stream.flush()
+
+    def line(self, now: float) -> str:
+        elapsed = max(now - self.started, 1e-9)
+        done = min(self.units / self.total_units, 1.0)
+        total = int(self.rows / done) if done else 0
+        rate = self.rows / elapsed
+        left = elapsed * (1 - done) / done if done else 0
+        return (
+            f"{self.name}: {self.rows:,}/{total:,} 行 ({done:.0%})，{rate:,.0f} 行/秒，"
+            f"剩余 {int(left) // 60}:{int(left) % 60:02d}"
+        )
+
+    def close(self) -> None:
+        self.stream.write("\r" + self.line(time.perf_counter()) + "\n")
+        self.stream.flush()
+
+
 def _choose_workers(source: Source, workers: int | None) -> int:
     if workers is not None:
         return max(int(workers), 0)
     if source.format != "csv" or source.size < conf.parallel_min_bytes():
         return 0
     return max(min(os.cpu_count() or 1, conf.max_workers()), 0)
-
-
-def _progress_bar(source: Source, stream: IO[str] | None) -> Any:
-    if stream is None:
-        return None
-    from tqdm import tqdm
-
-    if source.format == "csv":
-        return tqdm(
-            total=max(source.size - source.data_offset, 0),
-            unit="B",
-            unit_scale=True,
-            unit_divisor=1024,
-            desc=source.path.name,
-            file=stream,
-        )
-    return tqdm(total=source.estimated_rows or None, unit="行", desc=source.path.name, file=stream)
 
 
 def _results(

@@ -107,6 +107,22 @@ _DATE_CACHE_LIMIT: Final = 100_000
 _MISSING: Final[Any] = object()
 _SHA256_BLOCK: Final = 64
 _URLSAFE: Final = bytes.maketrans(b"+/", b"-_")
+# Whatever would make a cell of an unquoted chunk change under strip, whitespace folding or
+# COPY escaping: whitespace other than single spaces (and the line breaks and tab delimiters
+# between cells), a space at either end of a cell, or a backslash. Substring tests (a regular
+# expression over a 1 MiB chunk cost 20 times more).
+_WHITESPACE: Final = tuple(c for c in map(chr, range(0x3001)) if c.isspace() and c not in " \n")
+_UNCLEAN: Final = {
+    d: (*(c for c in _WHITESPACE if c != d), "  ", f" {d}", f"{d} ", " \n", "\n ", "\\")
+    for d in (",", "\t")
+}
+
+
+def _is_clean(text: str, delimiter: str) -> bool:
+    """``True`` if no cell of ``text`` (unquoted records) needs strip, fold or escape."""
+    return not (text.startswith(" ") or text.endswith(" ")) and not any(
+        u in text for u in _UNCLEAN[delimiter]
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,6 +318,7 @@ class RowPreparer:
         self.pick = itemgetter(*(config.positions.get(key, config.width) for key in HEADERS))
         self.needs_filler = any(key not in config.positions for key in HEADERS)
         self.seal = _Sealer(ring)
+        self.copy = config.output == "copy"
         self.key_id = self.seal.key_id
         # Row hashes use keyed BLAKE2b (cheaper than HMAC) under a key derived from the
         # blind-index key, so they are not guessable from public data and change with it.
@@ -314,8 +331,16 @@ class RowPreparer:
         self._dates: dict[str, str] = {}
 
     # -- one row ---------------------------------------------------------------------------
-    def prepare(self, values: list[str], line: int) -> tuple[Any, ...] | list[RowError]:
-        """The prepared record of ``values``, or every problem found in it."""
+    def prepare(
+        self, values: list[str], line: int, clean: bool = False
+    ) -> tuple[Any, ...] | str | list[RowError]:
+        """The prepared record of ``values``, or every problem found in it.
+
+        The record is a tuple of ``PREPARED_COLUMNS``, or with ``output="copy"`` its line of
+        PostgreSQL ``COPY`` text (which starts with the 18-character USCC and a tab).
+        ``clean``: the caller checked that no cell has surrounding whitespace, whitespace other
+        than single spaces or a backslash (``_UNCLEAN``), so strip, fold and escape are skipped.
+        """
         width = self.width
         if len(values) != width:
             if len(values) > width and any(v.strip() for v in values[width:]):
@@ -333,7 +358,7 @@ class RowPreparer:
         (
             raw_code, name, raw_type, raw_status, region, unit, legal_rep, raw_id_type, raw_id,
             raw_phone, raw_date,
-        ) = [v.strip() for v in self.pick(values)]  # fmt: skip
+        ) = self.pick(values) if clean else [v.strip() for v in self.pick(values)]  # fmt: skip
         problems: list[tuple[str, str]] = []
         fail = problems.append  # (column key, reason)
 
@@ -385,10 +410,11 @@ class RowPreparer:
         elif region and region[:2] not in _PROVINCES:
             fail(("region_code", f"住所所在行政区划代码前 2 位“{region[:2]}”不是有效的省级代码"))
 
-        # Fold whitespace runs (line breaks included) into one space.
-        name = " ".join(name.split())
-        unit = " ".join(unit.split())
-        legal_rep = " ".join(legal_rep.split())
+        if not clean:
+            # Fold whitespace runs (line breaks included) into one space.
+            name = " ".join(name.split())
+            unit = " ".join(unit.split())
+            legal_rep = " ".join(legal_rep.split())
         if len(name) > 200 or len(unit) > 100 or len(legal_rep) > 100:
             for key, value in (("name", name), ("supervision_unit", unit),
                                ("legal_rep_name", legal_rep)):  # fmt: skip
@@ -457,6 +483,30 @@ class RowPreparer:
                  phone, date_text, self.key_id)
             ).encode()
         )  # fmt: skip
+        if self.copy:
+            # The COPY line straight away (no record tuple): the sealing and the blind index
+            # inlined, the second is _Sealer.index_id/index_phone without the calls.
+            encrypt = seal.encrypt
+            mac = seal._id_inner.copy()
+            mac.update(id_key.encode())
+            outer = seal._outer.copy()
+            outer.update(mac.digest())
+            if phone:
+                pmac = seal._phone_inner.copy()
+                pmac.update(phone.encode())
+                pouter = seal._outer.copy()
+                pouter.update(pmac.digest())
+                sealed_phone = f"{encrypt(phone)}\t{pouter.hexdigest()}"
+            else:
+                sealed_phone = "\t"
+            if not clean and ("\\" in name or "\\" in unit or "\\" in legal_rep):
+                name, unit, legal_rep = _escape(name), _escape(unit), _escape(legal_rep)
+            return (
+                f"{code}\t{name}\t{entity_type}\t{category}\t{status}\t{region}\t{unit}\t"
+                f"{legal_rep}\t{id_type}\t{encrypt(id_number)}\t{outer.hexdigest()}\t"
+                f"{sealed_phone}\t{'t' if is_landline else 'f'}\t{'t' if is_legacy else 'f'}\t"
+                f"{date_text}\t{row_mac.hexdigest()}\n"
+            )
         return (
             code,
             name,
@@ -515,7 +565,11 @@ class RowPreparer:
 
     # -- chunks ----------------------------------------------------------------------------
     def prepare_rows(
-        self, rows: Sequence[tuple[int, list[str]]], *, check_encoding: bool = True
+        self,
+        rows: Sequence[tuple[int, list[str]]],
+        *,
+        check_encoding: bool = True,
+        clean: bool = False,
     ) -> tuple[Any, list[str], list[int], list[RowError]]:
         """Prepare ``(line, values)`` rows; returns ``(payload, usccs, lines, errors)``.
 
@@ -541,13 +595,14 @@ class RowPreparer:
                     )
                 )
                 continue
-            result = prepare(values, line)
-            if isinstance(result, list):
+            result: Any = prepare(values, line, clean)
+            if result.__class__ is list:
                 errors.extend(result)
                 continue
-            keys.append(result[0])
+            # A COPY line starts with the 18-character USCC (is_valid checked the shape).
+            keys.append(result[:18] if copy else result[0])
             lines.append(line)
-            records.append(_copy_line(result) if copy else result)
+            records.append(result)
         payload: Any = "".join(records).encode() if copy else records
         return payload, keys, lines, errors
 
@@ -568,7 +623,9 @@ class RowPreparer:
                 for i, record in enumerate(text.split("\n"))
                 if record
             ]
-            return self.prepare_rows(rows, check_encoding="\ufffd" in text)
+            # One scan of the chunk instead of strip and fold per cell.
+            clean = _is_clean(text, delimiter)
+            return self.prepare_rows(rows, check_encoding="\ufffd" in text, clean=clean)
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         consumed = 0
         for values in reader:
@@ -583,14 +640,6 @@ class RowPreparer:
 def _escape(text: str) -> str:
     # PostgreSQL COPY text format: only the backslash can occur (whitespace is folded).
     return text.replace("\\", "\\\\") if "\\" in text else text
-
-
-def _copy_line(r: tuple[Any, ...]) -> str:
-    return (
-        f"{r[0]}\t{_escape(r[1])}\t{r[2]}\t{r[3]}\t{r[4]}\t{r[5]}\t{_escape(r[6])}\t"
-        f"{_escape(r[7])}\t{r[8]}\t{r[9]}\t{r[10]}\t{r[11]}\t{r[12]}\t"
-        f"{'t' if r[13] else 'f'}\t{'t' if r[14] else 'f'}\t{r[15]}\t{r[16]}\n"
-    )
 
 
 # --- worker-process entry points (multiprocessing "spawn") ------------------------------------

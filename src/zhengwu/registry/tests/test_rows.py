@@ -132,3 +132,61 @@ def test_dates():
     assert parse_date("2020 / 6 / 30") == datetime.date(2020, 6, 30)
     assert parse_date("2020-02-30") is None
     assert parse_date("30/06/2020") is None
+
+
+def _copy_preparer():
+    from zhengwu.registry.services.demo import HEADER
+    from zhengwu.registry.services.reading import _map_header
+    from zhengwu.registry.services.rows import PreparerConfig, RowPreparer
+
+    positions, headers = _map_header(list(HEADER))
+    config = PreparerConfig(
+        positions=positions, headers=headers, width=len(HEADER), output="copy", today=TODAY
+    )
+    return RowPreparer(config, keyring())
+
+
+def _without_ciphertext(payload: bytes) -> list[list[bytes]]:
+    rows = [line.split(b"\t") for line in payload.split(b"\n")[:-1]]
+    for row in rows:
+        row[9] = row[11] = b""  # random nonces
+    return rows
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [" 个体", "个体 ", "个\u3000体", "a  b", "a\\b", "a\x0bb", "a\xa0b", "a\rb", "a\tb"],
+)
+def test_unclean_cells_are_seen_and_take_the_strip_and_fold_path(cell):
+    """A chunk skips strip/fold/escape only when no cell could change under them."""
+    from zhengwu.registry.services.rows import _is_clean
+
+    assert _is_clean("a,b c,d\ne,f\n", ",")
+    assert not _is_clean(f"x,{cell},y\n", ",")
+    assert not _is_clean(f"{cell}\n", ",") or cell.strip() == cell
+
+
+def test_copy_lines_of_a_clean_chunk_equal_the_general_path():
+    """The clean fast path gives the same COPY text as strip + fold + escape would."""
+    from zhengwu.registry.services.demo import generate_rows, write_csv
+
+    preparer = _copy_preparer()
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "x.csv"
+        write_csv(path, generate_rows(300, 5))
+        data = path.read_bytes()
+    body = data.split(b"\n", 1)[1]
+    fast = preparer.prepare_csv_bytes(body, 2)
+    rows = [(2 + i, line.split(",")) for i, line in enumerate(body.decode().split("\n")) if line]
+    slow = preparer.prepare_rows(rows, clean=False)
+    assert fast[1:] == slow[1:] and len(fast[1]) == 300
+    assert _without_ciphertext(fast[0]) == _without_ciphertext(slow[0])
+    # A backslash in a name is escaped for COPY on the general path.
+    dirty = body.replace(b",", b",\\", 1)
+    assert (
+        b"\\\\" in preparer.prepare_csv_bytes(dirty, 2)[0]
+        or preparer.prepare_csv_bytes(dirty, 2)[3]
+    )

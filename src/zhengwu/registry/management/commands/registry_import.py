@@ -30,20 +30,36 @@ class Command(BaseCommand):
             default=None,
             help="工作进程数（默认按文件大小和 CPU 数自动选择；0 表示不使用子进程）",
         )
-        parser.add_argument("--no-progress", action="store_true", help="不显示进度条")
+        parser.add_argument(
+            "--no-progress",
+            action="store_true",
+            help="不显示进度（标准错误输出不是终端时也不显示）",
+        )
+        parser.add_argument(
+            "--batch-rows",
+            type=int,
+            default=0,
+            help="每导入约这么多行提交一次并记录断点；同一文件再次运行时从断点继续"
+            "（仅 CSV；默认 0：整个文件一个事务）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        show_progress = not options["no_progress"] and options["verbosity"] > 0
+        show_progress = (
+            not options["no_progress"] and options["verbosity"] > 0 and sys.stderr.isatty()
+        )
         try:
             result = registry_import(
                 options["file"],
                 report_path=options["report"],
                 workers=options["workers"],
                 progress=sys.stderr if show_progress else None,
+                batch_rows=max(options["batch_rows"], 0),
             )
         except RegistryImportError as exc:
             raise CommandError(exc.message) from exc
         rate = result.rows / result.seconds if result.seconds else 0
+        if result.resumed_at_line:
+            self.stdout.write(f"从第 {result.resumed_at_line} 行继续（此前的批次已导入）")
         self.stdout.write(
             f"导入完成：{result.file_name} 共 {result.rows} 行，新增 {result.inserted}，"
             f"更新 {result.updated}，未变化 {result.unchanged}，拒绝 {result.rejected}"

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
@@ -45,8 +46,10 @@ class CommitmentOut(Schema):
 class AttachmentOut(Schema):
     id: str
     material: str
+    original_name: str
     content_type: str
     size: int
+    url: str
 
 
 class AgencyApplicationOut(Schema):
@@ -105,7 +108,12 @@ def _app_out(application: Application) -> AgencyApplicationOut:
         missing_materials=applications.missing_materials(application),
         attachments=[
             AttachmentOut(
-                id=str(a.pk), material=a.material, content_type=a.content_type, size=a.size
+                id=str(a.pk),
+                material=a.material,
+                original_name=a.original_name,
+                content_type=a.content_type,
+                size=a.size,
+                url=reverse("api:agency_attachment", args=[a.pk]),
             )
             for a in application.attachments.all()
         ],
@@ -204,3 +212,25 @@ def upload(
     application = _current(request)
     attachments.attach(application, material=material, file=file)
     return Status(201, _app_out(application))
+
+
+@router.get(
+    "/attachments/{attachment_id}",
+    response={200: None, **ERRORS},
+    url_name="agency_attachment",
+    summary="查看/下载 one of the unit's attachments (AG-6): the decrypted JPEG or PDF",
+    description="The file itself (``image/jpeg`` or ``application/pdf``), inline, or as a "
+    "download with ``?download=1``; attachments of the unit's earlier applications too. "
+    "Another unit's attachment answers 404 ``agency.attachment.not_found``. Audited.",
+)
+def attachment(request: HttpRequest, attachment_id: str, download: bool = False) -> HttpResponse:
+    from . import downloads
+
+    unit = _image(request).unit
+    found = downloads.attachment_for_unit(unit, attachment_id)
+    if found is None:
+        downloads.refuse(actor=applications.UNIT_ACTOR, attachment_id=attachment_id, unit=unit)
+        raise NotFound("附件不存在", code="agency.attachment.not_found")
+    return downloads.attachment_response(
+        found, actor=applications.UNIT_ACTOR, as_attachment=download
+    )

@@ -199,6 +199,24 @@ def attachment_upload(request: HttpRequest) -> HttpResponse:
 
 
 @session.unit_required()
+def attachment_view(request: HttpRequest, pk: str) -> HttpResponse:
+    """查看 / 下载 one of the unit's own attachments (AG-6), current or past application;
+    another unit's (or an unknown) id is a 404, audited."""
+    from . import downloads
+
+    unit = _unit(request)
+    attachment = downloads.attachment_for_unit(unit, pk)
+    if attachment is None:
+        downloads.refuse(actor=applications.UNIT_ACTOR, attachment_id=pk, unit=unit)
+        raise Http404("附件不存在")
+    return downloads.attachment_response(
+        attachment,
+        actor=applications.UNIT_ACTOR,
+        as_attachment=request.GET.get("download") == "1",
+    )
+
+
+@session.unit_required()
 def form_download(request: HttpRequest) -> HttpResponse:
     """下载表格 (AG-7): at any state, from the current data."""
     from .pdf import application_form_pdf
@@ -386,18 +404,13 @@ def office_application(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required(OFFICE_PERMISSION, raise_exception=True)
 def office_attachment(request: HttpRequest, pk: str) -> HttpResponse:
+    from . import downloads
     from .models import Attachment
-    from .services import attachments
 
-    attachment = get_object_or_404(Attachment, pk=pk)
-    record_event("agency.attachment.viewed", actor=request.user, subject=attachment.application)
-    response = HttpResponse(
-        attachments.content_of(attachment), content_type=attachment.content_type
+    attachment = get_object_or_404(Attachment.objects.select_related("application"), pk=pk)
+    return downloads.attachment_response(
+        attachment, actor=request.user, as_attachment=request.GET.get("download") == "1"
     )
-    response["Content-Disposition"] = "inline"
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @permission_required(OFFICE_PERMISSION, raise_exception=True)

@@ -48,10 +48,9 @@ POSTER_STEPS = (
 
 def code_poster_pdf(code: EnterpriseCode) -> bytes:
     """A4 poster to print and put up: unit name, USCC, the QR and short instructions."""
-    org = code.organisation
     portal = settings.ZHENGWU_PORTAL_NAME
     doc = PdfDocument("企业码", footer=f"{portal} · 企业码", author=portal, subject="EC-3 企业码")
-    doc.fields([("单位名称", org.name), ("统一社会信用代码", org.uscc or "—")])
+    doc.fields([("单位名称", code.holder_name), ("统一社会信用代码", code.holder_uscc or "—")])
     doc.qr(code.verification_url(), caption="扫码核验企业码", size_mm=POSTER_QR_MM)
     doc.heading("扫码说明")
     for step in POSTER_STEPS:

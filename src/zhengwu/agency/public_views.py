@@ -126,6 +126,8 @@ def agency_services(request: HttpRequest) -> HttpResponse:
         (item, Item(item).label, [(a, guide.get((item, a))) for a in Aspect.values])
         for item in ITEM_ORDER
     ]
+    # AG-3: 初领 and 延期 answer 需要现场办理; the other four open the sign-in dialog
+    # (agency/signin-dialog.js), or without script the sign-in page, the item preselected.
     buttons = [
         (
             Item(item).label,
@@ -133,6 +135,7 @@ def agency_services(request: HttpRequest) -> HttpResponse:
             if item in ONLINE_ITEMS
             else reverse("agency:on_site", args=[item]),
             item,
+            item in ONLINE_ITEMS,
         )
         for item in ITEM_ORDER
     ]

@@ -37,12 +37,27 @@ def _quote(name: str) -> str:
 
 
 # --- the unit's side --------------------------------------------------------------------------
+#: The header a dialog sign-in answers with instead of a redirect (``signin-dialog.js``
+#: follows it): a fetch would silently follow a 302 and swap the next page into the dialog.
+DIALOG_REDIRECT_HEADER = "X-Agency-Redirect"
+
+
 @require_http_methods(["GET", "POST"])
 def signin(request: HttpRequest) -> HttpResponse:
-    """图片登录 (AG-4): upload the saved login image and the captcha."""
+    """图片登录 (AG-4): upload the saved login image and the captcha.
+
+    A page of its own, and, with ``dialog=1`` (what ``agency/signin-dialog.js`` sends from the
+    机关用户服务 buttons), the bare form for the sign-in dialog: errors come back as the form
+    again (400), success as 204 with ``X-Agency-Redirect``. Without script the buttons lead to
+    this page, the item preselected.
+    """
+    dialog = request.GET.get("dialog") == "1" or request.POST.get("dialog") == "1"
     ended = request.session.pop(session.SESSION_ENDED, "")
-    if request.GET.get("item") in ONLINE_ITEMS:  # the 机关用户服务 button that led here
-        request.session["agency_item"] = request.GET["item"]
+    item = request.GET.get("item", "")
+    if item in ONLINE_ITEMS:  # the 机关用户服务 button that led here
+        request.session["agency_item"] = item
+    else:
+        item = ""
     form = ImageSigninForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -52,11 +67,22 @@ def signin(request: HttpRequest) -> HttpResponse:
             form.add_error("image" if exc.field == "image" else None, exc.message)
         else:
             session.start(request, image)
+            if dialog:
+                response = HttpResponse(status=204)
+                response[DIALOG_REDIRECT_HEADER] = reverse("agency:commitment")
+                return response
             return redirect("agency:commitment")
+    context = {
+        "form": form,
+        "ended": ended,
+        "item": item,
+        "item_label": Item(item).label if item else "",
+        "dialog": dialog,
+    }
     return render(
         request,
-        "agency/signin.html",
-        {"form": form, "ended": ended, "item": request.GET.get("item", "")},
+        "agency/_signin_form.html" if dialog else "agency/signin.html",
+        context,
         status=400 if form.errors else 200,
     )
 

@@ -4,6 +4,7 @@ same as the pages' (cookie; decision 0021). Errors: ``{code, message, field}``."
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -63,6 +64,19 @@ class AgencyApplicationOut(Schema):
     version: int
     missing_materials: list[str]
     attachments: list[AttachmentOut]
+
+
+class AgencyHistoryOut(Schema):
+    """历史信息: a completed application and, if it issued one, its certificate."""
+
+    id: int
+    item: str
+    item_label: str
+    completed_at: datetime.datetime | None
+    new_certificate_number: str
+    licence_identifier: str
+    certificate_url: str
+    licence_verification_url: str
 
 
 class StartIn(Schema):
@@ -234,3 +248,63 @@ def attachment(request: HttpRequest, attachment_id: str, download: bool = False)
     return downloads.attachment_response(
         found, actor=applications.UNIT_ACTOR, as_attachment=download
     )
+
+
+@router.get(
+    "/application/form",
+    response={200: None, **ERRORS},
+    summary="下载表格 (AG-7): the item's form as PDF, at any state",
+)
+def form(request: HttpRequest) -> HttpResponse:
+    from . import downloads
+
+    return downloads.form_response(_current(request))
+
+
+@router.get(
+    "/applications",
+    response={200: list[AgencyHistoryOut], **ERRORS},
+    summary="历史信息: the unit's completed applications",
+)
+def history(request: HttpRequest) -> list[AgencyHistoryOut]:
+    unit = _image(request).unit
+    return [
+        AgencyHistoryOut(
+            id=a.pk,
+            item=a.item,
+            item_label=a.get_item_display(),
+            completed_at=a.completed_at,
+            new_certificate_number=a.new_certificate_number,
+            licence_identifier=a.licence_identifier,
+            certificate_url=reverse("api:agency_certificate", args=[a.pk])
+            if a.licence_identifier
+            else "",
+            licence_verification_url=reverse(
+                "licences:verify_identifier", args=[a.licence_identifier]
+            )
+            if a.licence_identifier
+            else "",
+        )
+        for a in applications.past_applications(unit)
+    ]
+
+
+@router.get(
+    "/certificates/{application_id}",
+    response={200: None, **ERRORS},
+    url_name="agency_certificate",
+    summary="The signed electronic certificate (LIC-3) a completed application issued (PDF)",
+)
+def certificate(request: HttpRequest, application_id: int) -> HttpResponse:
+    from . import downloads
+
+    unit = _image(request).unit
+    application = downloads.completed_for_unit(unit, application_id)
+    response = (
+        downloads.certificate_response(application, actor=applications.UNIT_ACTOR)
+        if application is not None
+        else None
+    )
+    if response is None:
+        raise NotFound("电子证书不存在", code="agency.certificate.not_found")
+    return response

@@ -82,3 +82,43 @@ def attachment_response(
     response["Content-Security-Policy"] = _CSP[attachment.content_type]
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     return response
+
+
+def pdf_response(data: bytes, name: str) -> HttpResponse:
+    """A generated PDF to save (下载表格, the certificate): never cached."""
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def form_response(application: Any) -> HttpResponse:
+    """AG-7 下载表格: the item's form from the application's current data."""
+    from .pdf import application_form_pdf
+
+    return pdf_response(application_form_pdf(application), f"{application.form_title}.pdf")
+
+
+def completed_for_unit(unit: AgencyUnit, application_id: Any) -> Any:
+    """One of the unit's completed applications that issued a certificate, or ``None``."""
+    from .models import Application
+
+    return (
+        Application.objects.filter(pk=application_id, unit=unit, status=Application.Status.DONE)
+        .exclude(licence_identifier="")
+        .first()
+    )
+
+
+def certificate_response(application: Any, *, actor: Any) -> HttpResponse | None:
+    """The signed electronic certificate (LIC-3) the completed ``application`` issued, audited;
+    ``None`` if the licence is gone."""
+    from zhengwu.licences.models import Licence
+    from zhengwu.licences.pdf import licence_pdf
+
+    licence = Licence.objects.filter(identifier=application.licence_identifier).first()
+    if licence is None:
+        return None
+    record_event("agency.certificate.downloaded", actor=actor, subject=licence)
+    return pdf_response(licence_pdf(licence), f"统一社会信用代码证书-{licence.holder_uscc}.pdf")

@@ -23,10 +23,11 @@ from zhengwu.core.context import client_ip
 from zhengwu.core.errors import ZhengwuError
 
 from .constants import Kind
+from .downloads import pdf_response as _pdf
 from .models import ONLINE_ITEMS, AgencyUnit, Article, ArticleAttachment, Aspect, GuideEntry, Item
 from .services import articles
 from .services.attachments import AttachmentRejected, _check_pdf
-from .views import OFFICE_PERMISSION, _pdf
+from .views import OFFICE_PERMISSION
 
 LOOKUP_LIMIT = 30
 LOOKUP_WINDOW = 600

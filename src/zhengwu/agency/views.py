@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from zhengwu.audit.services import record_event
 from zhengwu.core.context import client_ip
 from zhengwu.core.errors import NotFound, ValidationFailed, ZhengwuError
 
@@ -100,13 +99,6 @@ def commitment(request: HttpRequest) -> HttpResponse:
         request.session[session.SESSION_COMMITTED] = text.pk
         return redirect("agency:workspace")
     return render(request, "agency/commitment.html", {"commitment": text})
-
-
-def _pdf(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _unit(request: HttpRequest) -> AgencyUnit:
@@ -245,26 +237,28 @@ def attachment_view(request: HttpRequest, pk: str) -> HttpResponse:
 @session.unit_required()
 def form_download(request: HttpRequest) -> HttpResponse:
     """下载表格 (AG-7): at any state, from the current data."""
-    from .pdf import application_form_pdf
+    from . import downloads
 
     application = applications.open_application(_unit(request))
     if application is None:
         raise Http404("当前没有正在办理的申请")
-    return _pdf(application_form_pdf(application), f"{application.form_title}.pdf")
+    return downloads.form_response(application)
 
 
 @session.unit_required()
 def certificate_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The electronic certificate (LIC-3) of one of the unit's completed applications."""
-    from zhengwu.licences.models import Licence
-    from zhengwu.licences.pdf import licence_pdf
+    from . import downloads
 
-    application = get_object_or_404(
-        Application, pk=pk, unit=_unit(request), status=Application.Status.DONE
+    application = downloads.completed_for_unit(_unit(request), pk)
+    response = (
+        downloads.certificate_response(application, actor=applications.UNIT_ACTOR)
+        if application is not None
+        else None
     )
-    licence = get_object_or_404(Licence, identifier=application.licence_identifier)
-    record_event("agency.certificate.downloaded", actor="agency_unit", subject=licence)
-    return _pdf(licence_pdf(licence), f"统一社会信用代码证书-{licence.holder_uscc}.pdf")
+    if response is None:
+        raise Http404("电子证书不存在")
+    return response
 
 
 @require_POST
@@ -441,7 +435,7 @@ def office_attachment(request: HttpRequest, pk: str) -> HttpResponse:
 
 @permission_required(OFFICE_PERMISSION, raise_exception=True)
 def office_form_download(request: HttpRequest, pk: int) -> HttpResponse:
-    from .pdf import application_form_pdf
+    from . import downloads
 
     application = get_object_or_404(Application.objects.select_related("unit"), pk=pk)
-    return _pdf(application_form_pdf(application), f"{application.form_title}.pdf")
+    return downloads.form_response(application)

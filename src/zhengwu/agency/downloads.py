@@ -75,7 +75,7 @@ def attachment_response(
     name = attachment.original_name or attachment.material
     if not name.lower().endswith(extension):
         name += extension
-    response["Content-Disposition"] = content_disposition_header(as_attachment, name)
+    response["Content-Disposition"] = content_disposition_header(as_attachment, name) or "inline"
     response["Content-Length"] = str(len(content))
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

@@ -44,9 +44,16 @@ def _unit_or_404(request: HttpRequest, org_id: int) -> Organisation:
     return organisation
 
 
-@login_required
 def entry(request: HttpRequest) -> HttpResponse:
-    """The portal's 企业码 entry: straight to the unit's page when the account has one unit."""
+    """The portal's 企业码 entry: straight to the unit's page when the account has one unit;
+    an agency unit signed in with its login image (and no portal account) goes to its code."""
+    if not request.user.is_authenticated and agency_session.current(request) is not None:
+        return redirect("enterprise:agency_unit")
+    return _account_entry(request)
+
+
+@login_required
+def _account_entry(request: HttpRequest) -> HttpResponse:
     organisations = selectors.organisations_for_user(request.user)
     if len(organisations) == 1:
         return redirect("enterprise:unit", org_id=organisations[0].pk)

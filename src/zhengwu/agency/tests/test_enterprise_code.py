@@ -71,6 +71,14 @@ def test_signed_in_unit_claims_then_opens_its_code(client, staff):
     assert AuditEvent.objects.filter(event_type="enterprise.code_claim_refused").count() == 1
 
 
+def test_code_entry_leads_a_signed_in_unit_to_its_code(client, staff):
+    """/code/ (the portal's 企业码 entry) sends an agency unit session to /code/agency/; a
+    visitor without any session still goes to the portal sign-in."""
+    assert "/code/agency/" not in client.get("/code/")["Location"]
+    signed_in(client, AgencyUnitFactory(long_term=True), staff)
+    assert client.get("/code/")["Location"] == "/code/agency/"
+
+
 def test_agency_code_downloads(client, staff):
     unit = AgencyUnitFactory(long_term=True)
     signed_in(client, unit, staff)

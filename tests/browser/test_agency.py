@@ -85,6 +85,13 @@ def _issue_on_site(staff, base, unit, tmp_path, name="image.png"):  # type: igno
     return path
 
 
+def _open_signin_dialog(page, item: str) -> None:  # type: ignore[no-untyped-def]
+    """机关用户服务 → the item's button → the sign-in dialog (AG-3)."""
+    page.goto(f"{page.base_url}/agency/services/")
+    page.locator(f"#btn-{item}").click()
+    expect(page.locator("#signin-dialog #agency-signin")).to_be_visible()
+
+
 def _image_sign_in(page, image_path) -> None:  # type: ignore[no-untyped-def]
     page.locator("#id_image").set_input_files(str(image_path))
     page.locator("#id_captcha_1").fill("PASSED")
@@ -207,7 +214,7 @@ def test_refused_application_is_edited_and_resubmitted(page, tmp_path) -> None: 
     acceptor = _officer("butongguo")
     staff = _staff_page(page, acceptor)
     image = _issue_on_site(staff, base, unit, tmp_path)
-    page.goto(f"{base}/agency/signin/?item=change")
+    _open_signin_dialog(page, "change")
     _image_sign_in(page, image)
     page.get_by_role("button", name="同意", exact=True).click()
     page.get_by_role("button", name="开始办理").click()
@@ -247,7 +254,7 @@ def test_delete_application_materials(page, tmp_path) -> None:  # type: ignore[n
     unit = AgencyUnitFactory(long_term=True)
     staff = _staff_page(page, _officer("shanchu"))
     image = _issue_on_site(staff, base, unit, tmp_path)
-    page.goto(f"{base}/agency/signin/?item=replace")
+    _open_signin_dialog(page, "replace")
     _image_sign_in(page, image)
     page.get_by_role("button", name="同意", exact=True).click()
     page.get_by_role("button", name="开始办理").click()

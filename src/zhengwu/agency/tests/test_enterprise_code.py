@@ -190,3 +190,16 @@ def test_back_office_finds_agency_codes(client, staff):
     assert unit.name in text and unit.uscc in text
     code = EnterpriseCode.objects.get()
     assert unit.name in client.get(f"/code/manage/{code.pk}/").content.decode()
+
+
+def test_public_page_in_english(client, staff):
+    """The new words of the agency code's public page are translated (UI-1), the 已撤销
+    message too (the enterprise app's own catalogue)."""
+    unit = AgencyUnitFactory(long_term=True)
+    claim_agency_code(unit=unit)
+    unit.status = "revoked"
+    unit.save()
+    client.cookies["django_language"] = "en"
+    text = client.get(verify_path(client), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Kind" in text and "Head" in text
+    assert "this code is void, do not use it" in text

@@ -55,6 +55,7 @@ def test_signed_in_unit_claims_then_opens_its_code(client, staff):
     the code page with the QR, the downloads and the agency channel."""
     unit = AgencyUnitFactory(long_term=True)
     signed_in(client, unit, staff)
+    assert 'href="/code/agency/"' in client.get("/agency/workspace/").content.decode()
     page = client.get("/code/agency/")
     assert page.status_code == 200
     text = page.content.decode()

@@ -7,8 +7,10 @@ public facts (name, USCC, kind, head, 正常/已撤销) and its electronic credi
 
 from __future__ import annotations
 
+import io
 import re
 
+import pypdf
 import pytest
 from django.core.cache import cache
 
@@ -90,6 +92,12 @@ def test_agency_code_downloads(client, staff):
     assert unit.uscc in png["Content-Disposition"]
     poster = client.get("/code/agency/poster.pdf")
     assert poster.content.startswith(b"%PDF")
+    words = "".join(
+        page.extract_text() for page in pypdf.PdfReader(io.BytesIO(poster.content)).pages
+    )
+    words = re.sub(r"\s+", "", words)
+    assert unit.name in words and unit.uscc in words and "登录二维码图片登录后" in words
+    assert "法人账号" not in words
     assert client.get("/code/agency/qr.svg")["Content-Type"] == "image/svg+xml"
     assert AuditEvent.objects.filter(event_type="enterprise.code_downloaded").count() == 3
 

@@ -199,6 +199,10 @@ def test_back_office_finds_agency_codes(client, staff):
     assert unit.name in text and unit.uscc in text
     code = EnterpriseCode.objects.get()
     assert unit.name in client.get(f"/code/manage/{code.pk}/").content.decode()
+    unit.status = "revoked"
+    unit.save()
+    text = client.get(f"/code/manage/{code.pk}/").content.decode()
+    assert "已撤销" in text and "此码核验时显示已失效" in text
 
 
 def test_public_page_in_english(client, staff):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Any
 
 import pypdf
 import pytest
@@ -18,12 +19,11 @@ from .factories import AgencyUnitFactory
 pytestmark = pytest.mark.django_db
 
 
-def text_and_fonts(data: bytes) -> tuple[str, list[object]]:
+def text_and_fonts(data: bytes) -> tuple[str, list[Any]]:
     reader = pypdf.PdfReader(io.BytesIO(data))
     text = re.sub(r"\s+", "", "".join(page.extract_text() for page in reader.pages))
-    fonts = [
-        ref.get_object() for page in reader.pages for ref in page["/Resources"]["/Font"].values()
-    ]
+    resources: list[Any] = [page["/Resources"] for page in reader.pages]
+    fonts = [ref.get_object() for res in resources for ref in res["/Font"].values()]
     return text, fonts
 
 
@@ -44,8 +44,8 @@ def test_change_form_carries_the_current_data_and_the_boxes():
         "赋码机关意见",
     ):
         assert words in text, words
-    embedded = [f for f in fonts if "/FontFile2" in f.get("/FontDescriptor", {})]  # type: ignore[attr-defined]
-    assert embedded and all("/ToUnicode" in f for f in embedded)  # type: ignore[operator]
+    embedded = [f for f in fonts if "/FontFile2" in f.get("/FontDescriptor", {})]
+    assert embedded and all("/ToUnicode" in f for f in embedded)
 
 
 def test_other_items_use_the_application_form_with_the_reason():

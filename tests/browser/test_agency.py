@@ -2,7 +2,9 @@
 (1) a login image by SMS link → image sign-in → commitment → a 变更 with an attachment →
 受理, 复核 (another person), 通知, 打印 → the outcome, the form, the certificate and the public
 lookup; (2) 不予受理 → the unit edits and resubmits; (3) a reissued image makes the old one
-fail and ends its session; (4) 申请初领 answers 需要现场办理; (5) 删除申报材料."""
+fail and ends its session; (4) 申请初领 answers 需要现场办理; (5) 删除申报材料; and the
+sign-in dialog of 机关用户服务 by keyboard, with its errors, on a 390-pixel phone under the
+CSP."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
+from playwright.sync_api import expect
 
 from zhengwu.accounts.tests.factories import UserFactory
 from zhengwu.agency.apps import OFFICE_GROUP
@@ -21,6 +24,8 @@ from zhengwu.documents.pdf import build_pdf
 from zhengwu.licences.keys import create_keys
 from zhengwu.notifications.models import SmsMessage
 from zhengwu.uploads.tests.samples import jpeg
+
+from .test_workspace import PHONE, _check, _watch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -80,6 +85,13 @@ def _issue_on_site(staff, base, unit, tmp_path, name="image.png"):  # type: igno
     return path
 
 
+def _open_signin_dialog(page, item: str) -> None:  # type: ignore[no-untyped-def]
+    """机关用户服务 → the item's button → the sign-in dialog (AG-3)."""
+    page.goto(f"{page.base_url}/agency/services/")
+    page.locator(f"#btn-{item}").click()
+    expect(page.locator("#signin-dialog #agency-signin")).to_be_visible()
+
+
 def _image_sign_in(page, image_path) -> None:  # type: ignore[no-untyped-def]
     page.locator("#id_image").set_input_files(str(image_path))
     page.locator("#id_captcha_1").fill("PASSED")
@@ -115,10 +127,12 @@ def test_change_from_sms_image_to_certificate_and_public_lookup(page, tmp_path) 
     image = tmp_path / "login.png"
     download.value.save_as(image)
 
-    # The unit: 机关用户服务 → 申请变更 → image sign-in → commitment.
+    # The unit: 机关用户服务 → 申请变更 → the sign-in dialog → image sign-in → commitment.
     page.goto(f"{base}/agency/")
     page.locator("#agency-services").click()
     page.locator("#btn-change").click()
+    expect(page.locator("#signin-dialog")).to_be_visible()
+    assert "/agency/services/" in page.url  # a dialog, not the sign-in page
     _image_sign_in(page, image)
     page.get_by_role("button", name="同意", exact=True).click()
     page.wait_for_url("**/agency/workspace/")
@@ -200,7 +214,7 @@ def test_refused_application_is_edited_and_resubmitted(page, tmp_path) -> None: 
     acceptor = _officer("butongguo")
     staff = _staff_page(page, acceptor)
     image = _issue_on_site(staff, base, unit, tmp_path)
-    page.goto(f"{base}/agency/signin/?item=change")
+    _open_signin_dialog(page, "change")
     _image_sign_in(page, image)
     page.get_by_role("button", name="同意", exact=True).click()
     page.get_by_role("button", name="开始办理").click()
@@ -240,7 +254,7 @@ def test_delete_application_materials(page, tmp_path) -> None:  # type: ignore[n
     unit = AgencyUnitFactory(long_term=True)
     staff = _staff_page(page, _officer("shanchu"))
     image = _issue_on_site(staff, base, unit, tmp_path)
-    page.goto(f"{base}/agency/signin/?item=replace")
+    _open_signin_dialog(page, "replace")
     _image_sign_in(page, image)
     page.get_by_role("button", name="同意", exact=True).click()
     page.get_by_role("button", name="开始办理").click()
@@ -250,3 +264,65 @@ def test_delete_application_materials(page, tmp_path) -> None:  # type: ignore[n
     page.locator("#btn-delete").click()
     assert page.locator("#deleted").is_visible()
     assert not Application.objects.exists()
+
+
+def test_signin_dialog_by_keyboard_with_errors_on_a_phone(browser, live_server, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """AG-3: 申请补领 opens the image sign-in as a modal dialog: focus moves into the form,
+    Esc closes it and gives focus back to the button; a wrong file's message shows inside
+    the dialog; the dialog fits a 390-pixel phone; the CSP is enforced (no inline script)."""
+    context = browser.new_context(locale="zh-CN", viewport=PHONE)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.base_url = live_server.url
+    _watch(page, PHONE)
+    base = live_server.url
+    unit = AgencyUnitFactory(long_term=True, name="杭州市西湖区统计局")
+    staff = _staff_page(page, _officer("duihuakuang"))
+    image = _issue_on_site(staff, base, unit, tmp_path)
+
+    page.goto(f"{base}/agency/services/")
+    dialog = page.locator("#signin-dialog")
+    expect(dialog).to_be_hidden()
+    page.locator("#btn-reissue").focus()
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_visible()
+    expect(page.locator("#id_image")).to_be_focused()
+    assert "申请补领" in page.locator("#signin-item").inner_text()
+    box = dialog.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    _check(page)
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(page.locator("#btn-reissue")).to_be_focused()
+
+    page.locator("#btn-reissue").click()
+    junk = tmp_path / "notes.png"
+    junk.write_bytes(b"these are not the pixels you are looking for")
+    page.locator("#id_image").set_input_files(str(junk))
+    page.locator("#id_captcha_1").fill("PASSED")
+    page.locator("#agency-signin").get_by_role("button", name="登录", exact=True).click()
+    expect(dialog.locator("#image-error")).to_contain_text("上传的文件不是图片")
+    expect(dialog).to_be_visible()
+    expect(page.locator("#id_image")).to_be_focused()
+    assert "/agency/services/" in page.url
+    _check(page)
+
+    _image_sign_in(page, image)
+    page.get_by_role("button", name="同意", exact=True).click()
+    page.wait_for_url("**/agency/workspace/")
+    assert page.locator("#item").input_value() == "reissue"
+    context.close()
+
+
+def test_signin_buttons_without_script_go_to_the_page(browser, live_server, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Progressive enhancement: with JavaScript off the 申请撤销 button is a link to the
+    sign-in page, the item preselected."""
+    context = browser.new_context(locale="zh-CN", viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_server.url}/agency/services/")
+    page.locator("#btn-revoke").click()
+    page.wait_for_url("**/agency/signin/?item=revoke")
+    assert page.locator("h1").inner_text() == "机关用户登录"
+    assert "申请撤销" in page.locator("#signin-item").inner_text()
+    context.close()

@@ -4,9 +4,11 @@ same as the pages' (cookie; decision 0021). Errors: ``{code, message, field}``."
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
@@ -45,8 +47,10 @@ class CommitmentOut(Schema):
 class AttachmentOut(Schema):
     id: str
     material: str
+    original_name: str
     content_type: str
     size: int
+    url: str
 
 
 class AgencyApplicationOut(Schema):
@@ -60,6 +64,19 @@ class AgencyApplicationOut(Schema):
     version: int
     missing_materials: list[str]
     attachments: list[AttachmentOut]
+
+
+class AgencyHistoryOut(Schema):
+    """历史信息: a completed application and, if it issued one, its certificate."""
+
+    id: int
+    item: str
+    item_label: str
+    completed_at: datetime.datetime | None
+    new_certificate_number: str
+    licence_identifier: str
+    certificate_url: str
+    licence_verification_url: str
 
 
 class StartIn(Schema):
@@ -105,7 +122,12 @@ def _app_out(application: Application) -> AgencyApplicationOut:
         missing_materials=applications.missing_materials(application),
         attachments=[
             AttachmentOut(
-                id=str(a.pk), material=a.material, content_type=a.content_type, size=a.size
+                id=str(a.pk),
+                material=a.material,
+                original_name=a.original_name,
+                content_type=a.content_type,
+                size=a.size,
+                url=reverse("api:agency_attachment", args=[a.pk]),
             )
             for a in application.attachments.all()
         ],
@@ -204,3 +226,85 @@ def upload(
     application = _current(request)
     attachments.attach(application, material=material, file=file)
     return Status(201, _app_out(application))
+
+
+@router.get(
+    "/attachments/{attachment_id}",
+    response={200: None, **ERRORS},
+    url_name="agency_attachment",
+    summary="查看/下载 one of the unit's attachments (AG-6): the decrypted JPEG or PDF",
+    description="The file itself (``image/jpeg`` or ``application/pdf``), inline, or as a "
+    "download with ``?download=1``; attachments of the unit's earlier applications too. "
+    "Another unit's attachment answers 404 ``agency.attachment.not_found``. Audited.",
+)
+def attachment(request: HttpRequest, attachment_id: str, download: bool = False) -> HttpResponse:
+    from . import downloads
+
+    unit = _image(request).unit
+    found = downloads.attachment_for_unit(unit, attachment_id)
+    if found is None:
+        downloads.refuse(actor=applications.UNIT_ACTOR, attachment_id=attachment_id, unit=unit)
+        raise NotFound("附件不存在", code="agency.attachment.not_found")
+    return downloads.attachment_response(
+        found, actor=applications.UNIT_ACTOR, as_attachment=download
+    )
+
+
+@router.get(
+    "/application/form",
+    response={200: None, **ERRORS},
+    summary="下载表格 (AG-7): the item's form as PDF, at any state",
+)
+def form(request: HttpRequest) -> HttpResponse:
+    from . import downloads
+
+    return downloads.form_response(_current(request))
+
+
+@router.get(
+    "/applications",
+    response={200: list[AgencyHistoryOut], **ERRORS},
+    summary="历史信息: the unit's completed applications",
+)
+def history(request: HttpRequest) -> list[AgencyHistoryOut]:
+    unit = _image(request).unit
+    return [
+        AgencyHistoryOut(
+            id=a.pk,
+            item=a.item,
+            item_label=a.get_item_display(),
+            completed_at=a.completed_at,
+            new_certificate_number=a.new_certificate_number,
+            licence_identifier=a.licence_identifier,
+            certificate_url=reverse("api:agency_certificate", args=[a.pk])
+            if a.licence_identifier
+            else "",
+            licence_verification_url=reverse(
+                "licences:verify_identifier", args=[a.licence_identifier]
+            )
+            if a.licence_identifier
+            else "",
+        )
+        for a in applications.past_applications(unit)
+    ]
+
+
+@router.get(
+    "/certificates/{application_id}",
+    response={200: None, **ERRORS},
+    url_name="agency_certificate",
+    summary="The signed electronic certificate (LIC-3) a completed application issued (PDF)",
+)
+def certificate(request: HttpRequest, application_id: int) -> HttpResponse:
+    from . import downloads
+
+    unit = _image(request).unit
+    application = downloads.completed_for_unit(unit, application_id)
+    response = (
+        downloads.certificate_response(application, actor=applications.UNIT_ACTOR)
+        if application is not None
+        else None
+    )
+    if response is None:
+        raise NotFound("电子证书不存在", code="agency.certificate.not_found")
+    return response

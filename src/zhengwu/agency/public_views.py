@@ -24,10 +24,11 @@ from zhengwu.core.errors import ZhengwuError
 from zhengwu.uploads.sealing import seal, sealed_id, unseal
 
 from .constants import Kind
+from .downloads import pdf_response as _pdf
 from .models import ONLINE_ITEMS, AgencyUnit, Article, ArticleAttachment, Aspect, GuideEntry, Item
 from .services import articles
 from .services.attachments import AttachmentRejected, _check_pdf
-from .views import OFFICE_PERMISSION, _pdf
+from .views import OFFICE_PERMISSION
 
 LOOKUP_LIMIT = 30
 LOOKUP_WINDOW = 600
@@ -138,6 +139,8 @@ def agency_services(request: HttpRequest) -> HttpResponse:
         (item, Item(item).label, [(a, guide.get((item, a))) for a in Aspect.values])
         for item in ITEM_ORDER
     ]
+    # AG-3: 初领 and 延期 answer 需要现场办理; the other four open the sign-in dialog
+    # (agency/signin-dialog.js), or without script the sign-in page, the item preselected.
     buttons = [
         (
             Item(item).label,
@@ -145,6 +148,7 @@ def agency_services(request: HttpRequest) -> HttpResponse:
             if item in ONLINE_ITEMS
             else reverse("agency:on_site", args=[item]),
             item,
+            item in ONLINE_ITEMS,
         )
         for item in ITEM_ORDER
     ]

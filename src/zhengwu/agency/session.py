@@ -45,10 +45,11 @@ def current(request: HttpRequest) -> LoginImage | None:
         return None
     image = LoginImage.objects.select_related("unit").filter(pk=pk).first()
     if image is None or image.revoked_at is not None or not image.unit.is_active:
+        # 撤销 revokes the image too: the unit's status is the reason the unit must read.
         why = (
-            "登录二维码图片已作废，本次登录已结束，请使用最新领取的图片重新登录"
-            if image is None or image.revoked_at is not None
-            else "该单位的统一社会信用代码已撤销，本次登录已结束"
+            "该单位的统一社会信用代码已撤销，本次登录已结束"
+            if image is not None and not image.unit.is_active
+            else "登录二维码图片已作废，本次登录已结束，请使用最新领取的图片重新登录"
         )
         end(request, why=why)
         record_event(

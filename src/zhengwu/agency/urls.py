@@ -26,6 +26,7 @@ urlpatterns = [
     path("workspace/", views.workspace, name="workspace"),
     path("image/<str:token>/", views.image_link, name="image_link"),
     path("attachments/", views.attachment_upload, name="attachment_upload"),
+    path("attachments/<uuid:pk>/", views.attachment_view, name="attachment"),
     path("form.pdf", views.form_download, name="form_download"),
     path("certificate/<int:pk>.pdf", views.certificate_download, name="certificate_download"),
     path("office/applications/", views.office_applications, name="office_applications"),

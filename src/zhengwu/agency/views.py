@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from zhengwu.audit.services import record_event
 from zhengwu.core.context import client_ip
 from zhengwu.core.errors import NotFound, ValidationFailed, ZhengwuError
 
@@ -37,12 +36,27 @@ def _quote(name: str) -> str:
 
 
 # --- the unit's side --------------------------------------------------------------------------
+#: The header a dialog sign-in answers with instead of a redirect (``signin-dialog.js``
+#: follows it): a fetch would silently follow a 302 and swap the next page into the dialog.
+DIALOG_REDIRECT_HEADER = "X-Agency-Redirect"
+
+
 @require_http_methods(["GET", "POST"])
 def signin(request: HttpRequest) -> HttpResponse:
-    """图片登录 (AG-4): upload the saved login image and the captcha."""
+    """图片登录 (AG-4): upload the saved login image and the captcha.
+
+    A page of its own, and, with ``dialog=1`` (what ``agency/signin-dialog.js`` sends from the
+    机关用户服务 buttons), the bare form for the sign-in dialog: errors come back as the form
+    again (400), success as 204 with ``X-Agency-Redirect``. Without script the buttons lead to
+    this page, the item preselected.
+    """
+    dialog = request.GET.get("dialog") == "1" or request.POST.get("dialog") == "1"
     ended = request.session.pop(session.SESSION_ENDED, "")
-    if request.GET.get("item") in ONLINE_ITEMS:  # the 机关用户服务 button that led here
-        request.session["agency_item"] = request.GET["item"]
+    item = request.GET.get("item", "")
+    if item in ONLINE_ITEMS:  # the 机关用户服务 button that led here
+        request.session["agency_item"] = item
+    else:
+        item = ""
     form = ImageSigninForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -52,11 +66,22 @@ def signin(request: HttpRequest) -> HttpResponse:
             form.add_error("image" if exc.field == "image" else None, exc.message)
         else:
             session.start(request, image)
+            if dialog:
+                response = HttpResponse(status=204)
+                response[DIALOG_REDIRECT_HEADER] = reverse("agency:commitment")
+                return response
             return redirect("agency:commitment")
+    context = {
+        "form": form,
+        "ended": ended,
+        "item": item,
+        "item_label": Item(item).label if item else "",
+        "dialog": dialog,
+    }
     return render(
         request,
-        "agency/signin.html",
-        {"form": form, "ended": ended, "item": request.GET.get("item", "")},
+        "agency/_signin_form.html" if dialog else "agency/signin.html",
+        context,
         status=400 if form.errors else 200,
     )
 
@@ -74,13 +99,6 @@ def commitment(request: HttpRequest) -> HttpResponse:
         request.session[session.SESSION_COMMITTED] = text.pk
         return redirect("agency:workspace")
     return render(request, "agency/commitment.html", {"commitment": text})
-
-
-def _pdf(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _unit(request: HttpRequest) -> AgencyUnit:
@@ -199,28 +217,48 @@ def attachment_upload(request: HttpRequest) -> HttpResponse:
 
 
 @session.unit_required()
+def attachment_view(request: HttpRequest, pk: str) -> HttpResponse:
+    """查看 / 下载 one of the unit's own attachments (AG-6), current or past application;
+    another unit's (or an unknown) id is a 404, audited."""
+    from . import downloads
+
+    unit = _unit(request)
+    attachment = downloads.attachment_for_unit(unit, pk)
+    if attachment is None:
+        downloads.refuse(actor=applications.UNIT_ACTOR, attachment_id=pk, unit=unit)
+        raise Http404("附件不存在")
+    return downloads.attachment_response(
+        attachment,
+        actor=applications.UNIT_ACTOR,
+        as_attachment=request.GET.get("download") == "1",
+    )
+
+
+@session.unit_required()
 def form_download(request: HttpRequest) -> HttpResponse:
     """下载表格 (AG-7): at any state, from the current data."""
-    from .pdf import application_form_pdf
+    from . import downloads
 
     application = applications.open_application(_unit(request))
     if application is None:
         raise Http404("当前没有正在办理的申请")
-    return _pdf(application_form_pdf(application), f"{application.form_title}.pdf")
+    return downloads.form_response(application)
 
 
 @session.unit_required()
 def certificate_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The electronic certificate (LIC-3) of one of the unit's completed applications."""
-    from zhengwu.licences.models import Licence
-    from zhengwu.licences.pdf import licence_pdf
+    from . import downloads
 
-    application = get_object_or_404(
-        Application, pk=pk, unit=_unit(request), status=Application.Status.DONE
+    application = downloads.completed_for_unit(_unit(request), pk)
+    response = (
+        downloads.certificate_response(application, actor=applications.UNIT_ACTOR)
+        if application is not None
+        else None
     )
-    licence = get_object_or_404(Licence, identifier=application.licence_identifier)
-    record_event("agency.certificate.downloaded", actor="agency_unit", subject=licence)
-    return _pdf(licence_pdf(licence), f"统一社会信用代码证书-{licence.holder_uscc}.pdf")
+    if response is None:
+        raise Http404("电子证书不存在")
+    return response
 
 
 @require_POST
@@ -386,23 +424,18 @@ def office_application(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required(OFFICE_PERMISSION, raise_exception=True)
 def office_attachment(request: HttpRequest, pk: str) -> HttpResponse:
+    from . import downloads
     from .models import Attachment
-    from .services import attachments
 
-    attachment = get_object_or_404(Attachment, pk=pk)
-    record_event("agency.attachment.viewed", actor=request.user, subject=attachment.application)
-    response = HttpResponse(
-        attachments.content_of(attachment), content_type=attachment.content_type
+    attachment = get_object_or_404(Attachment.objects.select_related("application"), pk=pk)
+    return downloads.attachment_response(
+        attachment, actor=request.user, as_attachment=request.GET.get("download") == "1"
     )
-    response["Content-Disposition"] = "inline"
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @permission_required(OFFICE_PERMISSION, raise_exception=True)
 def office_form_download(request: HttpRequest, pk: int) -> HttpResponse:
-    from .pdf import application_form_pdf
+    from . import downloads
 
     application = get_object_or_404(Application.objects.select_related("unit"), pk=pk)
-    return _pdf(application_form_pdf(application), f"{application.form_title}.pdf")
+    return downloads.form_response(application)

@@ -11,11 +11,23 @@ from .models import EnterpriseCode
 
 @admin.register(EnterpriseCode)
 class EnterpriseCodeAdmin(admin.ModelAdmin):
-    list_display = ("organisation", "status", "version", "claimed_at")
+    list_display = ("__str__", "status", "version", "claimed_at")
     list_filter = ("status",)
-    search_fields = ("organisation__name", "organisation__uscc")
-    list_select_related = ("organisation",)
-    readonly_fields = ("organisation", "status", "version", "claimed_by", "claimed_at")
+    search_fields = (
+        "organisation__name",
+        "organisation__uscc",
+        "agency_unit__name",
+        "agency_unit__uscc",
+    )
+    list_select_related = ("organisation", "agency_unit")
+    readonly_fields = (
+        "organisation",
+        "agency_unit",
+        "status",
+        "version",
+        "claimed_by",
+        "claimed_at",
+    )
     exclude = ("public_id", "status_changed_at")
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -38,3 +38,9 @@ class ReasonRequired(ValidationFailed):
 class ManageNotAllowed(PermissionDenied):
     code = "enterprise_code.manage_not_allowed"
     message = "只有企业码管理员可以作废或重新发放企业码"
+
+
+class AgencyUnitRevoked(ValidationFailed):
+    code = "enterprise_code.agency_unit_revoked"
+    message = "该单位的统一社会信用代码已撤销，不能领取企业码"
+    status = 409

@@ -1,8 +1,14 @@
-"""The enterprise code (企业码): one per organisation, claimed once (EC-1), revocable (EC-3)."""
+"""The enterprise code (企业码): one per unit, claimed once (EC-1), revocable (EC-3).
+
+The unit is either an ``accounts.Organisation`` (a market entity or other legal person with a
+portal account) or an ``agency.AgencyUnit`` of the agency register, signed in with its login
+QR image (issue 12, decision 0021): exactly one of the two columns is set.
+"""
 
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -36,9 +42,19 @@ class EnterpriseCode(models.Model):
 
     organisation = models.OneToOneField(
         Organisation,
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="enterprise_code",
         verbose_name="单位",
+    )
+    agency_unit = models.OneToOneField(
+        "agency.AgencyUnit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enterprise_code",
+        verbose_name="机关、群团或事业单位",
     )
     public_id = models.CharField(
         "码标识", max_length=32, unique=True, default=new_public_id, editable=False
@@ -71,10 +87,33 @@ class EnterpriseCode(models.Model):
                 condition=Q(status__in=CodeStatus.values), name="enterprise_code_status_valid"
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="enterprise_code_version_1"),
+            # The code of either a portal organisation or an agency unit, never both, never none.
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=False, agency_unit__isnull=True)
+                | Q(organisation__isnull=True, agency_unit__isnull=False),
+                name="enterprise_code_one_holder",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"企业码 {self.organisation}"
+        return f"企业码 {self.holder}"
+
+    @property
+    def holder(self) -> Any:
+        """The unit the code belongs to: the organisation or the agency unit."""
+        return self.organisation if self.organisation_id is not None else self.agency_unit
+
+    @property
+    def holder_name(self) -> str:
+        return str(self.holder.name)
+
+    @property
+    def holder_uscc(self) -> str:
+        return str(self.holder.uscc or "")
+
+    @property
+    def is_agency(self) -> bool:
+        return self.agency_unit_id is not None
 
     @property
     def is_active(self) -> bool:

@@ -44,16 +44,21 @@ POSTER_STEPS = (
     "请勿使用并联系本单位。",
     "四、本单位人员登录法人账号后，可通过企业码办理证照、待办事项等各类服务。",
 )
+#: Step 四 for an agency unit, which signs in with its login QR image, not an account.
+AGENCY_LAST_STEP = (
+    "四、本单位使用登记管理机关发放的登录二维码图片登录后，可通过企业码查看电子证书、"
+    "办理进度等各类服务。"
+)
 
 
 def code_poster_pdf(code: EnterpriseCode) -> bytes:
     """A4 poster to print and put up: unit name, USCC, the QR and short instructions."""
-    org = code.organisation
     portal = settings.ZHENGWU_PORTAL_NAME
     doc = PdfDocument("企业码", footer=f"{portal} · 企业码", author=portal, subject="EC-3 企业码")
-    doc.fields([("单位名称", org.name), ("统一社会信用代码", org.uscc or "—")])
+    doc.fields([("单位名称", code.holder_name), ("统一社会信用代码", code.holder_uscc or "—")])
     doc.qr(code.verification_url(), caption="扫码核验企业码", size_mm=POSTER_QR_MM)
     doc.heading("扫码说明")
-    for step in POSTER_STEPS:
+    steps = (*POSTER_STEPS[:-1], AGENCY_LAST_STEP) if code.is_agency else POSTER_STEPS
+    for step in steps:
         doc.paragraph(step, indent=False)
     return doc.build()

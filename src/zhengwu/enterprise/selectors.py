@@ -38,14 +38,25 @@ def code_for_organisation(organisation: Organisation) -> EnterpriseCode | None:
     return EnterpriseCode.objects.filter(organisation=organisation).first()
 
 
+def code_for_agency_unit(unit: Any) -> EnterpriseCode | None:
+    """The code of an agency unit (``agency.AgencyUnit``), or ``None`` before 领码."""
+    return EnterpriseCode.objects.filter(agency_unit=unit).first()
+
+
 @dataclass(frozen=True)
 class Verification:
     """What the public verification page may say (EC-3): no personal data, ever.
 
     ``outcome`` is ``valid`` (current token of an active code), ``revoked`` (the code is
-    revoked), ``superseded`` (an earlier version of a code reissued since) or ``invalid``
-    (forged, malformed or unknown). Unit details are given only for ``valid`` and ``revoked``
-    (a revoked code's page names the unit so the scanner knows which code is dead).
+    revoked), ``unit_revoked`` (an agency unit whose credit code was 撤销: its code is dead
+    with it), ``superseded`` (an earlier version of a code reissued since) or ``invalid``
+    (forged, malformed or unknown). Unit details are given only for ``valid``, ``revoked``
+    and ``unit_revoked`` (a dead code's page names the unit so the scanner knows which code
+    is dead).
+
+    For an agency unit (``is_agency``) the facts are the agency register's public ones: kind
+    (类别), head (负责人), status 正常 / 已撤销 in ``registry_status``, and the identifier of
+    its valid electronic credit-code certificate (``licence_identifier``, LIC-3), if any.
     """
 
     outcome: str
@@ -53,11 +64,16 @@ class Verification:
     uscc: str = ""
     registry_status: str = ""
     claimed_at: datetime | None = None
+    is_agency: bool = False
+    kind: str = ""
+    head: str = ""
+    licence_identifier: str = ""
 
 
 #: Seconds the public facts of a code stay cached for the verification page (the public hot
 #: path, ``bench/verification.py``). Revoking or reissuing drops the entry after commit
-#: (``services``); a register status change shows within this time.
+#: (``services``), so does a change of an agency unit's register row; a market register
+#: status change shows within this time.
 FACTS_CACHE_SECONDS = 60
 
 
@@ -73,20 +89,34 @@ _FACT_NAMES = (
     "organisation__uscc",
     "organisation__status",
     "entity_status",
+    "agency__name",
+    "agency__uscc",
+    "agency__kind",
+    "agency__head",
+    "agency__status",
+    "agency__licence",
 )
 
 
 @functools.cache
 def _facts_sql() -> str:
-    """One indexed statement (code by its unique id, unit by primary key, register status by
-    primary key). Plain SQL: compiling the equivalent ORM query cost more than running it."""
+    """One indexed statement (code by its unique id, its unit by primary key — an organisation
+    or an agency unit —, register status and the agency's certificate by indexed columns).
+    Plain SQL: compiling the equivalent ORM query cost more than running it."""
+    from zhengwu.agency.models import AgencyUnit
+    from zhengwu.licences.models import Licence
     from zhengwu.registry.models import MarketEntity
 
     return (
         "SELECT c.version, c.status, c.claimed_at, o.name, o.uscc, o.status, "
-        f"(SELECT m.status FROM {MarketEntity._meta.db_table} m WHERE m.uscc = o.uscc) "
+        f"(SELECT m.status FROM {MarketEntity._meta.db_table} m WHERE m.uscc = o.uscc), "
+        "a.name, a.uscc, a.kind, a.head, a.status, "
+        f"(SELECT l.identifier FROM {Licence._meta.db_table} l WHERE l.holder_uscc = a.uscc "
+        "AND l.licence_type = %s AND l.status = %s ORDER BY l.issued_on DESC, l.id DESC "
+        "LIMIT 1) "
         f"FROM {EnterpriseCode._meta.db_table} c "
-        f"JOIN {Organisation._meta.db_table} o ON o.id = c.organisation_id "
+        f"LEFT JOIN {Organisation._meta.db_table} o ON o.id = c.organisation_id "
+        f"LEFT JOIN {AgencyUnit._meta.db_table} a ON a.id = c.agency_unit_id "
         "WHERE c.public_id = %s"
     )
 
@@ -97,12 +127,17 @@ def _facts(public_id: str) -> dict[str, Any] | None:
     from django.core.cache import cache
     from django.db import connection
 
+    from zhengwu.licences.constants import LicenceStatus, LicenceType
+
     key = facts_cache_key(public_id)
     facts = cache.get(key)
     if facts is not None:
         return dict(facts)
     with connection.cursor() as cursor:
-        cursor.execute(_facts_sql(), [public_id])
+        cursor.execute(
+            _facts_sql(),
+            [LicenceType.CREDIT_CODE_CERTIFICATE, LicenceStatus.VALID, public_id],
+        )
         row = cursor.fetchone()
     if row is None:  # a genuine token names a code that exists (codes are never deleted)
         return None
@@ -134,6 +169,32 @@ def _registry_status(facts: dict[str, Any]) -> str:
     return "存续" if facts["organisation__status"] == Organisation.Status.ACTIVE else "注销"
 
 
+def _agency_verification(facts: dict[str, Any], claims_version: int) -> Verification:
+    from zhengwu.agency.constants import Kind, UnitStatus
+
+    unit_active = facts["agency__status"] == UnitStatus.ACTIVE
+    code_active = facts["status"] == CodeStatus.ACTIVE
+    if code_active and unit_active and claims_version != facts["version"]:
+        return Verification("superseded")
+    outcome = "valid" if code_active else "revoked"
+    if not unit_active:
+        outcome = "unit_revoked"
+    return Verification(
+        outcome,
+        name=facts["agency__name"],
+        uscc=facts["agency__uscc"],
+        registry_status=str(
+            dict(UnitStatus.choices).get(facts["agency__status"], facts["agency__status"])
+        ),
+        claimed_at=facts["claimed_at"],
+        is_agency=True,
+        kind=str(dict(Kind.choices).get(facts["agency__kind"], facts["agency__kind"])),
+        head=facts["agency__head"],
+        # A 已撤销 unit's certificate is revoked with it; never shown as valid.
+        licence_identifier=(facts["agency__licence"] or "") if unit_active else "",
+    )
+
+
 def verification_for_token(token: str) -> Verification:
     claims = read_token(token)
     if claims is None:
@@ -141,6 +202,8 @@ def verification_for_token(token: str) -> Verification:
     facts = _facts(claims.public_id)
     if facts is None:
         return Verification("invalid")
+    if facts["agency__uscc"] is not None:
+        return _agency_verification(facts, claims.version)
     is_active = facts["status"] == CodeStatus.ACTIVE
     if is_active and claims.version != facts["version"]:
         return Verification("superseded")
@@ -228,6 +291,62 @@ def startable_services(organisation: Organisation, user: Any) -> list[ChannelIte
     return items
 
 
+def agency_licences(unit: Any) -> list[ChannelItem]:
+    """An agency unit's electronic credit-code certificates (LIC-1), each linked to its public
+    verification page (LIC-3)."""
+    try:
+        from zhengwu.licences.selectors import licences_for_organisation
+    except ImportError:
+        return []
+    items = []
+    for licence in list(licences_for_organisation(unit)[:20]):
+        until = licence.valid_until
+        validity = f"有效期至 {until:%Y-%m-%d}" if until else "长期有效"
+        state = "" if licence.status == "valid" else f" · {licence.get_status_display()}"
+        items.append(
+            ChannelItem(
+                str(licence.get_licence_type_display()),
+                f"{licence.number} · {validity}{state}",
+                _url_args("licences:verify_identifier", licence.identifier),
+            )
+        )
+    return items
+
+
+def agency_pending(unit: Any) -> list[ChannelItem]:
+    """The agency unit's application in progress (AG-5), linked to its application page."""
+    from zhengwu.agency.services.applications import open_application
+
+    application = open_application(unit)
+    if application is None:
+        return []
+    return [
+        ChannelItem(
+            str(application.get_item_display()),
+            f"办理进度：{application.get_status_display()}",
+            _url("agency:workspace"),
+        )
+    ]
+
+
+def agency_services() -> list[ChannelItem]:
+    """What an agency unit can start from its code: the online items of 机关用户服务."""
+    return [
+        ChannelItem("机关赋码业务办理", "申请变更、补领、换领、撤销", _url("agency:workspace")),
+        ChannelItem("服务指南", "受理范围、办理流程、申请材料", _url("agency:services")),
+        ChannelItem("企业码使用指南", "领码流程与常见问题", _url("enterprise:help")),
+    ]
+
+
+def _url_args(name: str, *args: Any) -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
 def _url(name: str, fallback: str = "") -> str:
     from django.urls import NoReverseMatch, reverse
 
@@ -244,10 +363,15 @@ def codes_search(query: str, *, limit: int = 50) -> list[EnterpriseCode]:
     """Codes whose unit's name contains ``query`` or whose USCC is ``query`` (staff only)."""
     from django.db.models import Q
 
-    codes = EnterpriseCode.objects.select_related("organisation").order_by("-claimed_at", "-pk")
+    codes = EnterpriseCode.objects.select_related("organisation", "agency_unit").order_by(
+        "-claimed_at", "-pk"
+    )
     query = query.strip()
     if query:
         codes = codes.filter(
-            Q(organisation__uscc=query.upper()) | Q(organisation__name__icontains=query)
+            Q(organisation__uscc=query.upper())
+            | Q(organisation__name__icontains=query)
+            | Q(agency_unit__uscc=query.upper())
+            | Q(agency_unit__name__icontains=query)
         )
     return list(codes[:limit])

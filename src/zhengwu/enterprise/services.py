@@ -26,6 +26,7 @@ from .constants import (
     CodeStatus,
 )
 from .errors import (
+    AgencyUnitRevoked,
     ClaimNotAllowed,
     CodeAlreadyClaimed,
     ManageNotAllowed,
@@ -39,7 +40,7 @@ from .selectors import facts_cache_key
 REASON_MAX_LENGTH = 200
 
 
-def _refuse_claim(organisation: Organisation, actor: Any, error: Exception) -> None:
+def _refuse_claim(organisation: Any, actor: Any, error: Exception) -> None:
     record_event(
         EVENT_CLAIM_REFUSED,
         actor=actor,
@@ -80,6 +81,43 @@ def claim_code(*, organisation: Organisation, actor: Any) -> EnterpriseCode:
         _refuse_claim(organisation, actor, error)
         raise error from None
     return code
+
+
+def claim_agency_code(*, unit: Any, actor: Any = "agency_unit") -> EnterpriseCode:
+    """EC-1 领码 for an agency unit (``agency.AgencyUnit``) signed in with its login QR image
+    (decision 0021): the caller has checked the unit session; the unit must be 正常 (a
+    已撤销 unit's code is dead). Claimed once, by the same one-to-one guarantee."""
+    if not unit.is_active:
+        error: Exception = AgencyUnitRevoked()
+        _refuse_claim(unit, actor, error)
+        raise error
+    try:
+        with transaction.atomic():
+            code = EnterpriseCode.objects.create(agency_unit=unit, claimed_by=None)
+            record_event(
+                EVENT_CLAIMED,
+                actor=actor,
+                subject=code,
+                after={"agency_unit": unit.pk, "version": code.version},
+            )
+    except IntegrityError:
+        error = CodeAlreadyClaimed()
+        _refuse_claim(unit, actor, error)
+        raise error from None
+    return code
+
+
+def forget_agency_facts(unit_id: int) -> None:
+    """Drop the cached public facts of an agency unit's code (its register row changed: a new
+    name, a new certificate, 已撤销), now and after commit."""
+    public_id = (
+        EnterpriseCode.objects.filter(agency_unit_id=unit_id)
+        .values_list("public_id", flat=True)
+        .first()
+    )
+    if public_id:
+        _forget_facts(public_id)
+        transaction.on_commit(functools.partial(_forget_facts, public_id))
 
 
 def _clean_reason(reason: str) -> str:

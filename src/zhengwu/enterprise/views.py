@@ -14,11 +14,13 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from zhengwu.accounts.models import Organisation
+from zhengwu.agency import session as agency_session
 from zhengwu.audit.services import record_event
 from zhengwu.core.errors import ZhengwuError
 from zhengwu.core.permissions import staff_only
@@ -42,9 +44,16 @@ def _unit_or_404(request: HttpRequest, org_id: int) -> Organisation:
     return organisation
 
 
-@login_required
 def entry(request: HttpRequest) -> HttpResponse:
-    """The portal's 企业码 entry: straight to the unit's page when the account has one unit."""
+    """The portal's 企业码 entry: straight to the unit's page when the account has one unit;
+    an agency unit signed in with its login image (and no portal account) goes to its code."""
+    if not request.user.is_authenticated and agency_session.current(request) is not None:
+        return redirect("enterprise:agency_unit")
+    return _account_entry(request)
+
+
+@login_required
+def _account_entry(request: HttpRequest) -> HttpResponse:
     organisations = selectors.organisations_for_user(request.user)
     if len(organisations) == 1:
         return redirect("enterprise:unit", org_id=organisations[0].pk)
@@ -59,14 +68,36 @@ def entry(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _org_urls(organisation: Organisation) -> dict[str, str]:
+    return {
+        "claim_url": reverse("enterprise:claim", args=[organisation.pk]),
+        "png_url": reverse("enterprise:png", args=[organisation.pk]),
+        "svg_url": reverse("enterprise:svg", args=[organisation.pk]),
+        "poster_url": reverse("enterprise:poster", args=[organisation.pk]),
+    }
+
+
+_AGENCY_URLS = {
+    "claim_url": "enterprise:agency_claim",
+    "png_url": "enterprise:agency_png",
+    "svg_url": "enterprise:agency_svg",
+    "poster_url": "enterprise:agency_poster",
+}
+
+
+def _agency_urls() -> dict[str, str]:
+    return {key: reverse(name) for key, name in _AGENCY_URLS.items()}
+
+
 @login_required
 def unit(request: HttpRequest, org_id: int) -> HttpResponse:
     """The code page once claimed (EC-2), the claim page (领码) before."""
     organisation = _unit_or_404(request, org_id)
     code = selectors.code_for_organisation(organisation)
+    urls = _org_urls(organisation)
     if code is None:
-        return render(request, "enterprise/claim.html", {"organisation": organisation})
-    context: dict[str, Any] = {"organisation": organisation, "code": code}
+        return render(request, "enterprise/claim.html", {"organisation": organisation, **urls})
+    context: dict[str, Any] = {"organisation": organisation, "code": code, **urls}
     if code.is_active:
         context["qr_svg"] = qr.code_svg_inline(code)
     context["licences"] = selectors.licences_for(organisation)
@@ -88,7 +119,7 @@ def claim(request: HttpRequest, org_id: int) -> HttpResponse:
         return render(
             request,
             "enterprise/claim.html",
-            {"organisation": organisation, "error": error.message},
+            {"organisation": organisation, "error": error.message, **_org_urls(organisation)},
             status=error.status,
         )
     return redirect("enterprise:unit", org_id=organisation.pk)
@@ -108,15 +139,84 @@ def download(request: HttpRequest, org_id: int, kind: str) -> HttpResponse:
     code = selectors.code_for_organisation(organisation)
     if code is None or not code.is_active or kind not in _DOWNLOADS:
         raise Http404
+    return _download_response(code, kind, str(organisation.uscc or organisation.pk))
+
+
+def _download_response(
+    code: EnterpriseCode, kind: str, file_key: str, *, actor: Any = None
+) -> HttpResponse:
     render_bytes, content_type, extension = _DOWNLOADS[kind]
-    record_event(EVENT_DOWNLOADED, subject=code, after={"kind": kind, "version": code.version})
+    record_event(
+        EVENT_DOWNLOADED,
+        actor=actor,
+        subject=code,
+        after={"kind": kind, "version": code.version},
+    )
     response = HttpResponse(render_bytes(code), content_type=content_type)
-    filename = f"企业码-{organisation.uscc or organisation.pk}.{extension}"
+    filename = f"企业码-{file_key}.{extension}"
     if kind == "poster":
-        filename = f"企业码海报-{organisation.uscc or organisation.pk}.{extension}"
+        filename = f"企业码海报-{file_key}.{extension}"
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- an agency unit's code (issue 12: signed in with its login QR image, decision 0021) -------
+
+AGENCY_ACTOR = "agency_unit"
+
+
+def _agency_unit(request: HttpRequest) -> Any:
+    return request.agency_image.unit  # type: ignore[attr-defined]
+
+
+@agency_session.unit_required()
+def agency_unit(request: HttpRequest) -> HttpResponse:
+    """The signed-in agency unit's code page (EC-2), or its claim page (领码) before. The
+    channel lists its credit-code certificates, its application in progress and the agency
+    platform's items."""
+    unit = _agency_unit(request)
+    code = selectors.code_for_agency_unit(unit)
+    urls = _agency_urls()
+    context: dict[str, Any] = {"organisation": unit, "agency": unit, **urls}
+    if code is None:
+        return render(request, "enterprise/claim.html", context)
+    context["code"] = code
+    if code.is_active:
+        context["qr_svg"] = qr.code_svg_inline(code)
+    context["licences"] = selectors.agency_licences(unit)
+    context["pending"] = selectors.agency_pending(unit)
+    context["services"] = selectors.agency_services()
+    return render(request, "enterprise/code.html", context)
+
+
+@agency_session.unit_required()
+@require_POST
+def agency_claim(request: HttpRequest) -> HttpResponse:
+    """EC-1 领码 for the signed-in agency unit; a repeated click lands on the code page."""
+    unit = _agency_unit(request)
+    try:
+        services.claim_agency_code(unit=unit, actor=AGENCY_ACTOR)
+    except CodeAlreadyClaimed:
+        pass
+    except ZhengwuError as error:
+        return render(
+            request,
+            "enterprise/claim.html",
+            {"organisation": unit, "agency": unit, "error": error.message, **_agency_urls()},
+            status=error.status,
+        )
+    return redirect("enterprise:agency_unit")
+
+
+@agency_session.unit_required()
+def agency_download(request: HttpRequest, kind: str) -> HttpResponse:
+    """EC-3 downloads of the agency unit's active code."""
+    unit = _agency_unit(request)
+    code = selectors.code_for_agency_unit(unit)
+    if code is None or not code.is_active or kind not in _DOWNLOADS:
+        raise Http404
+    return _download_response(code, kind, unit.uscc, actor=AGENCY_ACTOR)
 
 
 # --- public pages (EC-3, EC-5) ----------------------------------------------------------------
@@ -132,7 +232,9 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
         response["Retry-After"] = "60"
         return response
     result = selectors.verification_for_token(token)
-    status = {"valid": 200, "revoked": 410, "superseded": 410}.get(result.outcome, 404)
+    status = {"valid": 200, "revoked": 410, "superseded": 410, "unit_revoked": 410}.get(
+        result.outcome, 404
+    )
     return render(
         request, "enterprise/verify.html", {"v": result, "outcome": result.outcome}, status=status
     )
@@ -189,12 +291,16 @@ def _manage_page(
 
 @code_admin_required
 def manage_code(request: HttpRequest, pk: int) -> HttpResponse:
-    code = get_object_or_404(EnterpriseCode.objects.select_related("organisation"), pk=pk)
+    code = get_object_or_404(
+        EnterpriseCode.objects.select_related("organisation", "agency_unit"), pk=pk
+    )
     return _manage_page(request, code)
 
 
 def _decide(request: HttpRequest, pk: int, service: Callable[..., EnterpriseCode]) -> HttpResponse:
-    code = get_object_or_404(EnterpriseCode.objects.select_related("organisation"), pk=pk)
+    code = get_object_or_404(
+        EnterpriseCode.objects.select_related("organisation", "agency_unit"), pk=pk
+    )
     form = ReasonForm(request.POST)
     if not form.is_valid():
         return _manage_page(request, code, form, status=400)

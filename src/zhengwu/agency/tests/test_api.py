@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from zhengwu.agency.models import Application
 
@@ -76,3 +77,50 @@ def test_bad_image_errors_name_the_field(client):
     assert response.json()["field"] == "image"
     wrong = sign_in(client, b"x", captcha="wrong")
     assert wrong.json()["code"] == "captcha.wrong"
+
+
+def test_history_form_and_certificate_over_the_api(client, staff):
+    """The unit's 下载表格, 历史信息 and electronic certificate through the API; another
+    unit's certificate is a 404 with the usual error body."""
+    from zhengwu.agency.services import applications as svc
+
+    from .conftest import office_user
+
+    unit = AgencyUnitFactory(long_term=True)
+    png = issue(unit, staff).png
+    sign_in(client, png)
+    client.post(f"{BASE}/commitment")
+    missing = client.get(f"{BASE}/application/form")
+    assert missing.status_code == 404 and missing.json()["code"] == "agency.application.none"
+    client.post(f"{BASE}/application", {"item": "replace"}, content_type="application/json")
+    form = client.get(f"{BASE}/application/form")
+    assert form["Content-Type"] == "application/pdf" and form.content.startswith(b"%PDF")
+    assert form["Content-Disposition"].startswith("attachment;")
+    assert client.get(f"{BASE}/applications").json() == []
+
+    application = Application.objects.get()
+    svc.save_draft(application, version=1, reason="证书污损")
+    svc.submit(application)
+    reviewer = office_user()
+    svc.accept(application, actor=staff)
+    svc.review(application, actor=reviewer, approve=True)
+    svc.notify(application, actor=staff)
+    svc.complete(application, actor=staff)
+    application.refresh_from_db()
+
+    (past,) = client.get(f"{BASE}/applications").json()
+    assert past["item"] == "replace" and past["licence_identifier"]
+    assert past["licence_verification_url"] == (
+        f"/licences/verify/{application.licence_identifier}/"
+    )
+    certificate = client.get(past["certificate_url"])
+    assert certificate.status_code == 200 and certificate.content.startswith(b"%PDF")
+
+    other = Client()
+    other_unit = AgencyUnitFactory(long_term=True)
+    sign_in(other, issue(other_unit, staff).png)
+    other.post(f"{BASE}/commitment")
+    denied = other.get(past["certificate_url"])
+    assert denied.status_code == 404
+    assert denied.json()["code"] == "agency.certificate.not_found"
+    assert other.get(f"/agency/certificate/{application.pk}.pdf").status_code == 404

@@ -79,7 +79,10 @@ class MarketEntityFactory(factory.django.DjangoModelFactory):
         exclude = ("kind",)
 
     kind = "enterprise"
-    uscc = factory.LazyAttributeSequence(lambda o, n: uscc(n + 500, ENTITY_TYPES[o.kind][0]))
+    # Far from OrganisationFactory's uscc(n): once a session had created ~500 organisations,
+    # an entity's code became a persona organisation's (the agent approval test then saw an
+    # organisation with members and made the agent an operator).
+    uscc = factory.LazyAttributeSequence(lambda o, n: uscc(n + 1_000_000, ENTITY_TYPES[o.kind][0]))
     name = factory.Sequence(lambda n: f"杭州登记测试有限公司{n}")
     entity_type = factory.LazyAttribute(lambda o: ENTITY_TYPES[o.kind][1])
     legal_person_type = factory.LazyAttribute(lambda o: o.kind)

@@ -90,24 +90,27 @@ def _worker(url: str, rows: int, start: int, end: int, seed: int, out: Any) -> N
     name_at = keys.index("name")
     columns = ", ".join(PREPARED_COLUMNS)
     bad = 0
-    with psycopg.connect(url) as conn, conn.cursor() as cur:
-        with cur.copy(f"COPY {TABLE} ({columns}) FROM STDIN") as copy:
-            lines: list[str] = []
-            for number in range(start, end):
-                k, j = divmod(number, len(pool))
-                values = list(pool[j])
-                values[uscc_at] = _uscc(values[uscc_at], number + 1)
-                values[name_at] = _name(values[name_at], k)
-                record = preparer.prepare(values, number + 2)
-                if isinstance(record, list):
-                    bad += 1
-                    continue
-                lines.append(_line(record))
-                if len(lines) >= BATCH:
-                    copy.write("".join(lines).encode())
-                    lines = []
-            if lines:
+    with (
+        psycopg.connect(url) as conn,
+        conn.cursor() as cur,
+        cur.copy(f"COPY {TABLE} ({columns}) FROM STDIN") as copy,
+    ):
+        lines: list[str] = []
+        for number in range(start, end):
+            k, j = divmod(number, len(pool))
+            values = list(pool[j])
+            values[uscc_at] = _uscc(values[uscc_at], number + 1)
+            values[name_at] = _name(values[name_at], k)
+            record = preparer.prepare(values, number + 2)
+            if isinstance(record, list):
+                bad += 1
+                continue
+            lines.append(_line(record))
+            if len(lines) >= BATCH:
                 copy.write("".join(lines).encode())
+                lines = []
+        if lines:
+            copy.write("".join(lines).encode())
     out.put(bad)
 
 

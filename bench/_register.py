@@ -29,6 +29,7 @@ machine.
 
 from __future__ import annotations
 
+import argparse
 import datetime
 import threading
 import time
@@ -194,3 +195,29 @@ def load(
 
 
 __all__ = ["POOL", "load"]
+
+
+def main() -> int:
+    """Generate (or keep) a register database for ``bench/_scaling.py`` and the benchmarks'
+    ``--reuse``: ``ZHENGWU_BENCH_DB`` (default ``zhengwu_bench_registration``), ``--rows``."""
+    import sys
+
+    import _harness as h
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--rows", type=int, default=h.default_rows())
+    args = parser.parse_args()
+    db = h.Database(h.bench_db("zhengwu_bench_registration"))
+    if db.reusable(TABLE, args.rows):
+        print(f"{db.name} already holds {args.rows:,} entities")
+        return 0
+    db.create()
+    sys.path.insert(0, str(h.BENCH_DIR))
+    h.setup_django(db.url, "registration_site.settings")
+    print(f"{db.name} migrated in {h.migrate():.1f} s")
+    load(db.url, args.rows)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

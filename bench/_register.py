@@ -15,7 +15,7 @@ any active entity of the table:
    (positions 1-8), takes ``n + 1`` as the GB 11714 body (9-16), both check characters computed in
    SQL; from the second use of a template on, the entity's name carries the round number
    (``杭州某某科技12有限公司``); the row hash is an MD5 of the template's hash, USCC and name
-   (unique per row, but not the import's keyed digest: a ``registry_import`` of the same data
+   (not the import's keyed digest: a ``registry_import`` of the same data
    would count every row as changed).
 
 So a legal representative stands for ``rows / POOL`` entities (100 at 10,000,000) and the

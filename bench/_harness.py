@@ -46,6 +46,34 @@ def parser(doc: str | None) -> argparse.ArgumentParser:
     return result
 
 
+def default_rows(default: int = 1_000_000) -> int:
+    """The size of a benchmark's register when ``--rows`` is not given: ``ZHENGWU_BENCH_ROWS``
+    (``10_000_000`` or ``10000000``), else ``default``."""
+    return int(os.environ.get("ZHENGWU_BENCH_ROWS", "").replace("_", "") or default)
+
+
+def bench_db(default: str) -> str:
+    """The bench database's name: ``ZHENGWU_BENCH_DB`` if set (several runs side by side, e.g.
+    a kept 10,000,000-entity database beside the 1,000,000 one), else ``default``."""
+    return os.environ.get("ZHENGWU_BENCH_DB") or default
+
+
+def add_size_options(p: argparse.ArgumentParser, default: int = 1_000_000) -> None:
+    """``--rows`` (default ``ZHENGWU_BENCH_ROWS``, else ``default``) and ``--reuse``."""
+    p.add_argument(
+        "--rows",
+        type=int,
+        default=default_rows(default),
+        help=f"register size (default $ZHENGWU_BENCH_ROWS, else {default:,})",
+    )
+    p.add_argument(
+        "--reuse",
+        action="store_true",
+        help="reuse a database kept by an earlier --keep run with the same --rows "
+        "(generated again if it has another size); implies --keep",
+    )
+
+
 # --- the bench database -------------------------------------------------------------------------
 
 
@@ -76,6 +104,11 @@ class Database:
 
         with psycopg.connect(self.admin_url, autocommit=True) as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
+
+    def reusable(self, table: str, rows: int) -> bool:
+        """Whether a kept database already holds ``rows`` rows in ``table`` (its first
+        migration's size check; a kept database is migrated again by the run)."""
+        return self.count(table) == rows
 
     def count(self, table: str) -> int | None:
         """Rows of ``table`` in a kept database; ``None`` if there is no such database/table."""

@@ -1,14 +1,15 @@
-"""Benchmark: the enterprise-code campaign figures (EC-4) on a 1,000,000-entity register.
+"""Benchmark: the enterprise-code campaign figures (EC-4) on a register of N entities.
 
-    .venv/bin/python bench/enterprise_campaign.py [--rows N] [--repeat R] [--keep]
+    .venv/bin/python bench/enterprise_campaign.py [--rows N] [--repeat R] [--keep] [--reuse]
 
-Creates its own database (``zhengwu_bench_campaign`` on the server of ``DATABASE_URL``, default
-``postgres://postgres@127.0.0.1:5432/test``), migrates it and fills it in SQL: N market entities
-(default 1,000,000; 70 % enterprises, 25 % individual businesses, 5 % cooperatives; one in seven
-deregistered; spread over every county of Zhejiang and Jiangsu, the identifier columns padded to
-the width of real encrypted values), a portal account for one entity in five (organisation,
-user, membership) and an enterprise code for half of those. Then measures, in the same run,
-interleaved ``--repeat`` times:
+Creates its own database (``ZHENGWU_BENCH_DB``, default ``zhengwu_bench_campaign``, on the server of
+``DATABASE_URL``, default ``postgres://postgres@127.0.0.1:5432/test``; ``--reuse`` keeps it and
+measures a kept one of the same size again instead of filling it anew), migrates it and fills it in
+SQL: N market entities (default ``ZHENGWU_BENCH_ROWS``, else 1,000,000; 70 % enterprises, 25 %
+individual businesses, 5 % cooperatives; one in seven deregistered; spread over every county of
+Zhejiang and Jiangsu, the identifier columns padded to the width of real encrypted values), a portal
+account for one entity in five (organisation, user, membership) and an enterprise code for half of
+those. Then measures, in the same run, interleaved ``--repeat`` times:
 
 * subject: ``enterprise.campaign.campaign_figures(level=4)`` — what the dashboard and the XLSX
   export compute: per city × legal-person type, active entities, registered, claimed;
@@ -31,7 +32,7 @@ import time
 import _harness as h
 
 TARGET = 3.0
-BENCH_DB = "zhengwu_bench_campaign"
+BENCH_DB = h.bench_db("zhengwu_bench_campaign")
 
 
 def _regions() -> list[str]:
@@ -144,11 +145,15 @@ def _expected(cursor) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
 
 def main() -> int:
     parser = h.parser(__doc__)
-    parser.add_argument("--rows", type=int, default=1_000_000)
+    h.add_size_options(parser)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
-    db = h.open_database(BENCH_DB, "zhengwu.settings.base", defaults=h.PORTAL_DEFAULTS)
+    db = h.Database(BENCH_DB)
+    reuse = args.reuse and db.reusable("registry_marketentity", args.rows)
+    if not reuse:
+        db.create()
+    h.setup_django(db.url, "zhengwu.settings.base", defaults=h.PORTAL_DEFAULTS)
     from django.db import connection
 
     from zhengwu.enterprise.campaign import campaign_figures
@@ -156,11 +161,14 @@ def main() -> int:
     try:
         print(f"migrated in {h.migrate():.1f} s; {os.cpu_count()} CPUs (shared)")
         t = time.perf_counter()
-        with connection.cursor() as cursor:
-            counts = _fill(cursor, args.rows)
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-        print(f"filled in {time.perf_counter() - t:.1f} s: {counts}")
+        if reuse:
+            print(f"kept from an earlier --keep run: {args.rows:,} entities")
+        else:
+            with connection.cursor() as cursor:
+                counts = _fill(cursor, args.rows)
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+            print(f"filled in {time.perf_counter() - t:.1f} s: {counts}")
         with connection.cursor() as cursor:
             expected = _expected(cursor)
 
@@ -200,7 +208,7 @@ def main() -> int:
         }
         return h.report(result, ratio <= TARGET)
     finally:
-        db.finish(args.keep)
+        db.finish(args.keep or args.reuse)
 
 
 if __name__ == "__main__":

@@ -19,4 +19,16 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registration_site.settings")
+if os.environ.get("ZHENGWU_BENCH_STEP1_PROPOSAL") == "1":
+    # What-if: the step-1 audit INSERT commits without waiting for the WAL flush
+    # (synchronous_commit = off for its one-statement transaction; upper bound measured by
+    # switching it off for the whole connection of the proposal's workers).
+    from django.db.backends.signals import connection_created
+
+    def _relaxed(sender, connection, **kwargs):  # type: ignore[no-untyped-def]
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO off")
+
+    connection_created.connect(_relaxed)
+
 application = get_wsgi_application()

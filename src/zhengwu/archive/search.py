@@ -149,7 +149,23 @@ def full_text_filter(queryset: QuerySet, query: str) -> QuerySet:  # type: ignor
         candidate = _match(queryset, f"{words} & ({' | '.join(covering)})")
         found = candidate.order_by()[:ENOUGH].count()  # a capped count
         if found >= ENOUGH:
-            return candidate
+            return _matching_ids(queryset, f"{words} & ({' | '.join(covering)})")
         # Grow the window to where a page should be at this density (at least fourfold).
         months = max(months * 4, math.ceil(months * 2 * ENOUGH / found) if found else months * 8)
-    return _match(queryset, words)
+    return _matching_ids(queryset, words)
+
+
+def _matching_ids(queryset: QuerySet, tsquery: str) -> QuerySet:  # type: ignore[type-arg]
+    """``queryset`` narrowed to the files matching ``tsquery``, found through the GIN index
+    first: as a plain filter under ``ORDER BY date DESC LIMIT 50`` PostgreSQL walked the date
+    index backward and rebuilt every row's tsvector until 50 matched — seconds for a word whose
+    matches lie far back (p99 2.4 s at 1,000,000 files, docs/performance.md). ``OFFSET 0`` keeps
+    the subquery from being pulled up into that plan."""
+    meta = queryset.model._meta
+    table, pk = connection.ops.quote_name(meta.db_table), connection.ops.quote_name(meta.pk.column)
+    ids = RawSQL(
+        f"SELECT {pk} FROM {table} WHERE to_tsvector('simple', {table}.search_tokens)"
+        " @@ to_tsquery('simple', %s) OFFSET 0",
+        [tsquery],
+    )
+    return queryset.filter(pk__in=ids)

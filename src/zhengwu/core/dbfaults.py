@@ -175,11 +175,12 @@ def _install(conn: Any) -> None:
     """Watch ``conn``'s queries and connects for good (once per connection object)."""
     if conn.__dict__.get(_INSTALLED):
         return
-    ensure_connection = conn.ensure_connection
 
     def watched() -> None:
+        # Looked up on the class at each call, not captured: whatever wraps the class's
+        # method later (pytest-django's database blocker, a test's patch) still applies.
         try:
-            ensure_connection()
+            type(conn).ensure_connection(conn)
         except Exception as exc:
             _note(exc)
             raise

@@ -232,6 +232,7 @@ def test_a_request_served_inside_another_watches_the_connection_once(rf):
     assert connections["default"].execute_wrappers.count(dbfaults._watch_execute) == 1
 
 
+@pytest.mark.django_db
 def test_a_lost_database_inside_an_inner_request_is_seen_by_both(rf):
     from django.http import HttpResponse
 
@@ -255,3 +256,17 @@ def test_a_lost_database_inside_an_inner_request_is_seen_by_both(rf):
         response = outer(rf.get("/outer"))
     assert response.status_code == 503
     assert len(seen) == 2 and all(isinstance(e, OperationalError) for e in seen)
+
+
+def test_the_watch_defers_to_whatever_wraps_the_class_method_later():
+    """The watched ``ensure_connection`` looks the method up on the class at each call: a
+    wrapper installed later (pytest-django's database blocker) still applies. Captured once,
+    it let a connection watched while access was blocked skip the blocker for good, and one
+    watched while blocked refuse every later test database set-up."""
+    from django.db import connections
+
+    conn = connections["default"]
+    dbfaults._install(conn)
+    with patch.object(type(conn), "ensure_connection", side_effect=RuntimeError("wrapped")):
+        with pytest.raises(RuntimeError, match="wrapped"):
+            conn.ensure_connection()

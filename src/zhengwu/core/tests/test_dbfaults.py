@@ -267,6 +267,6 @@ def test_the_watch_defers_to_whatever_wraps_the_class_method_later():
 
     conn = connections["default"]
     dbfaults._install(conn)
-    with patch.object(type(conn), "ensure_connection", side_effect=RuntimeError("wrapped")):
-        with pytest.raises(RuntimeError, match="wrapped"):
-            conn.ensure_connection()
+    wrapped = patch.object(type(conn), "ensure_connection", side_effect=RuntimeError("wrapped"))
+    with wrapped, pytest.raises(RuntimeError, match="wrapped"):
+        conn.ensure_connection()

@@ -82,9 +82,11 @@ def _pool(rows: int, seed: int) -> list[str]:
         record = preparer.prepare(values, j + 2)
         if isinstance(record, list):
             raise SystemExit(f"ERROR: a generated row does not validate: {record}")
-        head = record[0][:8]
+        # output="copy": the preparer hands the record's COPY line itself (USCC first).
+        body = record if isinstance(record, str) else "\t".join(_cells(record)) + "\n"
+        head = body[:8]
         head_sum = sum(GB32100_VALUES[c] * w for c, w in zip(head, GB32100_WEIGHTS, strict=False))
-        lines.append("\t".join([str(j), str(head_sum), *_cells(record)]) + "\n")
+        lines.append(f"{j}\t{head_sum}\t{body}")
     return lines
 
 

@@ -80,6 +80,7 @@ def record_event(
     after: dict[str, Any] | None = None,
     outcome: str = AuditEvent.Outcome.SUCCESS,
     durable: bool = False,
+    relaxed: bool = False,
     request: Any = None,
     organisation: Any = None,
 ) -> AuditEvent:
@@ -90,6 +91,13 @@ def record_event(
     clear-text personal data: pass masked values or the names of the changed fields.
     ``organisation`` (instance or id) is the organisation the event concerns; when omitted it
     is taken from the subject (an organisation, or anything with ``organisation_id``).
+
+    ``relaxed=True`` is for the event of a request that changes nothing else (a register
+    lookup, a public page view; decision 0028): on PostgreSQL, when the event is written in
+    its own one-statement transaction, that transaction commits without waiting for its WAL
+    flush (``synchronous_commit`` off for it alone). A PostgreSQL crash within about 0.6 s can
+    then lose the event, never corrupt anything. Inside a transaction it is ignored (the
+    caller's commit decides), and it is never for a security event, a decision or a change.
     """
     request = request or current_request()
     subject_type, subject_id = _subject(subject)
@@ -110,7 +118,7 @@ def record_event(
         request_id=getattr(request, "request_id", "") if request is not None else "",
     )
     if not durable:
-        _insert(event, router.db_for_write(AuditEvent))
+        _insert(event, router.db_for_write(AuditEvent), relaxed=relaxed)
         return event
     default = connections["default"]
     if not _in_transaction(default):
@@ -125,11 +133,23 @@ def record_event(
     return event
 
 
-# The INSERT of one event, built once per database alias: (sql, fields, returns the id).
-_insert_statements: dict[str, tuple[str, list[Any], bool]] = {}
+# The INSERT of one event, built once per (database alias, relaxed): (sql, fields, returns the id).
+_insert_statements: dict[tuple[str, bool], tuple[str, list[Any], bool]] = {}
+# Appended to the relaxed INSERT: PostgreSQL reads ``synchronous_commit`` when the statement's
+# own transaction commits, after RETURNING ran; ``true`` keeps the setting to that transaction.
+_RELAXED_COMMIT = "set_config('synchronous_commit', 'off', true)"
 
 
-def _insert(event: AuditEvent, using: str) -> None:
+def _relaxable(connection: Any) -> bool:
+    """True when an INSERT on ``connection`` is its own transaction on PostgreSQL."""
+    return (
+        connection.vendor == "postgresql"
+        and connection.get_autocommit()
+        and not _in_transaction(connection)
+    )
+
+
+def _insert(event: AuditEvent, using: str, *, relaxed: bool = False) -> None:
     """Write ``event`` as ``event.save(using=using)`` would, with a statement built once.
 
     Every request that changes something writes an event, and the ORM compiles its INSERT
@@ -138,20 +158,22 @@ def _insert(event: AuditEvent, using: str) -> None:
     ``get_db_prep_save`` (JSON, dates, addresses), and the append-only trigger still applies.
     """
     connection = connections[using]
-    statement = _insert_statements.get(using)
+    relaxed = relaxed and _relaxable(connection)
+    statement = _insert_statements.get((using, relaxed))
     if statement is None:
         fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
         pk = AuditEvent._meta.pk
         assert pk is not None
         quote = connection.ops.quote_name
         returning = bool(connection.features.can_return_columns_from_insert)
-        sql = "INSERT INTO {} ({}) VALUES ({}){}".format(
+        sql = "INSERT INTO {} ({}) VALUES ({}){}{}".format(
             quote(AuditEvent._meta.db_table),
             ", ".join(quote(str(f.column)) for f in fields),
             ", ".join(["%s"] * len(fields)),
             f" RETURNING {quote(str(pk.column))}" if returning else "",
+            f", {_RELAXED_COMMIT}" if relaxed else "",
         )
-        statement = _insert_statements[using] = (sql, fields, returning)
+        statement = _insert_statements[using, relaxed] = (sql, fields, returning)
     sql, fields, returning = statement
     params = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields]
     with connection.cursor() as cursor:

@@ -117,3 +117,51 @@ def test_the_prepared_insert_stores_what_the_orm_would(rf):
     assert stored.get(pk=fast.pk) == stored.get(pk=orm.pk)
     with pytest.raises(PermissionError):
         fast.save()
+
+
+def _statements(run):  # type: ignore[no-untyped-def]
+    """The SQL statements ``run()`` sends on the default connection."""
+    sent: list[str] = []
+
+    def wrapper(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        run()
+    return sent
+
+
+def _synchronous_commit() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        return str(cursor.fetchone()[0])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="synchronous_commit is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_a_relaxed_event_alone_commits_without_waiting_for_the_flush():
+    """Decision 0028: the event of a request that changes nothing else (``relaxed=True``) is
+    its own transaction, committed with ``synchronous_commit`` off for that transaction only;
+    the session's setting is untouched afterwards, and the row is there."""
+    assert _synchronous_commit() == "on"
+    sent = _statements(lambda: record_event("lookup.viewed", actor="system", relaxed=True))
+    (insert,) = [sql for sql in sent if "INSERT" in sql]
+    assert "set_config('synchronous_commit', 'off', true)" in insert
+    assert _synchronous_commit() == "on"
+    assert AuditEvent.objects.filter(event_type="lookup.viewed").count() == 1
+    # An ordinary event keeps the flush.
+    sent = _statements(lambda: record_event("lookup.changed", actor="system"))
+    assert not any("synchronous_commit" in sql for sql in sent)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="synchronous_commit is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_a_relaxed_event_inside_a_transaction_leaves_its_commit_alone():
+    """Inside the caller's transaction ``relaxed`` is ignored: relaxing there would make the
+    caller's own changes commit without the flush."""
+    with transaction.atomic():
+        sent = _statements(lambda: record_event("lookup.viewed", actor="system", relaxed=True))
+        assert _synchronous_commit() == "on"
+    assert not any("synchronous_commit" in sql for sql in sent)
+    assert AuditEvent.objects.filter(event_type="lookup.viewed").count() == 1

@@ -96,3 +96,21 @@ def test_an_expired_token_says_expired(start, time_machine):
     with pytest.raises(DraftExpired):
         selectors.draft_get(draft_id=draft.pk, token=token)
     assert not RegistrationDraft.objects.exists()  # abandoned: nothing left behind
+
+
+def test_step1_audits_its_lookup_as_a_relaxed_event(start, monkeypatch):
+    """Step 1 changes nothing but its audit row: that row is written ``relaxed`` (decision
+    0028), so step 1 does not wait for a WAL flush on PostgreSQL."""
+    from zhengwu.audit import services as audit
+    from zhengwu.registrations.wizard import services
+
+    seen: list[dict] = []
+
+    def spy(event_type, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append({"type": event_type, **kwargs})
+        return audit.record_event(event_type, **kwargs)
+
+    monkeypatch.setattr(services, "record_event", spy)
+    start()
+    (event,) = [e for e in seen if e["type"] == "registration.info_verified"]
+    assert event["relaxed"] is True

@@ -148,3 +148,17 @@ def test_a_word_search_is_two_statements_however_far_back_its_files_are(
     with django_assert_max_num_queries(2):
         got = list(selectors.archive_search(selectors.Query(text="股东会决议"))[:50])
     assert [f.pk for f in got] == [f.pk for f in files[1:]]
+
+
+def test_the_search_index_has_no_pending_list():
+    """Every piece of a word search is a GIN lookup, and each would read the whole pending
+    list again (``archive.0004``)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the GIN index exists on PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reloptions FROM pg_class WHERE relname = 'archive_search_tokens_gin'"
+        )
+        assert cursor.fetchone()[0] == ["fastupdate=off"]

@@ -162,3 +162,20 @@ def test_the_search_index_has_no_pending_list():
             "SELECT reloptions FROM pg_class WHERE relname = 'archive_search_tokens_gin'"
         )
         assert cursor.fetchone()[0] == ["fastupdate=off"]
+
+
+def test_with_other_criteria_the_words_are_matched_as_a_constant_too():
+    """With a criterion of its own the planner must see how few files a piece holds (else it
+    ANDs the GIN bitmap with every file of the type, in every piece); without, the pieces keep
+    to one condition (a second reads the words' index entries again)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the pieces exist on PostgreSQL only")
+    permit = _file(datetime.date(2024, 1, 1), "变更登记", 1)
+    permit.archive_type = "permit"
+    ArchiveFile.objects.bulk_create([permit])
+    plain = str(selectors.archive_search(selectors.Query(text="变更")).query)
+    typed = str(selectors.archive_search(selectors.Query(text="变更", archive_type="permit")).query)
+    assert plain.count("@@") == 1
+    assert typed.count("@@") == 2 and "to_tsquery('simple', 变更)" in typed

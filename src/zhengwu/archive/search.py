@@ -12,35 +12,34 @@ Results are shown newest first, which no GIN index can serve: a common word matc
 thousands of files, and sorting them all meant fetching every one from the heap (seconds at
 1,000,000 files, ``docs/performance.md``). So every file also carries two date tokens, its
 month ``dm202401`` and its year ``dy2024`` (``date_tokens``), and on PostgreSQL a word search
-first looks in the newest 3 months of the archive, then in a window grown to where a page
-should be at the density found (at least fourfold), then everywhere beyond 20 years: each
-window is one GIN lookup (the words AND any of the window's month/year tokens) with a count
-capped at the page size; the first window holding a full page is the answer, since every file
-outside it is older. The work is bounded by a few
-hundred matching rows whatever the word.
+cuts the archive's span into pieces, newest first (``pieces``: a month each for the newest
+year or so, then a year each, then the older rest), and takes the first page from them in one
+statement: for each piece in turn, one GIN lookup of the words AND the piece's token, its
+matches sorted by date, until the page is full (``_first_page``). Every file of a piece is
+older than every file of the pieces before it, so the page is the plain "every match, newest
+first" page. Only the pieces before the page is full are looked in, and only the matches of
+those pieces are read from the heap: tens to a few hundred rows whatever the word (the probes
+of the earlier windows read every match of a wide window, 1,776 rows twice for a rare word).
 """
 
 from __future__ import annotations
 
 import datetime
-import math
 import re
 import unicodedata
 
 from django.db import connection
-from django.db.models import BooleanField, Max, QuerySet
+from django.db.models import BooleanField, Max, Min, QuerySet
 from django.db.models.expressions import RawSQL
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUN = re.compile(rf"[{_CJK}]+|[a-z0-9]+")
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 MAX_QUERY_TOKENS = 32
-#: The first window (months back from the archive's newest file) a word search tries.
-FIRST_WINDOW_MONTHS = 3
-#: Beyond this many months a word search looks everywhere.
-MAX_WINDOW_MONTHS = 240
-#: A window holding this many matches answers the first page.
-ENOUGH = 50
+#: A word search on PostgreSQL gives the first page: this many files, newest first.
+FIRST_PAGE = 50
+#: Years older than the monthly pieces that are searched one by one; the rest are one piece.
+YEARS = 20
 
 
 def normalise(text: str) -> str:
@@ -99,38 +98,23 @@ def file_tokens(day: datetime.date, *parts: str) -> str:
     return f" {' '.join([*words, *date_tokens(day)])} "
 
 
-def window(newest: datetime.date, months: int) -> tuple[datetime.date, list[str]]:
-    """The first day of the ``months``-month window that ends with ``newest``'s month, and the
-    fewest date tokens covering it (whole years as ``dy``, the rest as ``dm``)."""
-    end = newest.year * 12 + newest.month - 1
-    start = end - months + 1
-    found: list[str] = []
-    month = start
-    while month <= end:
-        year, index = divmod(month, 12)
-        if index == 0 and month + 11 <= end:
-            found.append(f"dy{year:04d}")
-            month += 12
-        else:
-            found.append(f"dm{year:04d}{index + 1:02d}")
-            month += 1
-    year, index = divmod(start, 12)
-    return datetime.date(year, index + 1, 1), found
-
-
-def _match(queryset: QuerySet, tsquery: str) -> QuerySet:  # type: ignore[type-arg]
-    table = queryset.model._meta.db_table
-    match = RawSQL(
-        f"to_tsvector('simple', {table}.search_tokens) @@ to_tsquery('simple', %s)",
-        [tsquery],
-        output_field=BooleanField(),
-    )
-    return queryset.alias(text_match=match).filter(text_match=True)
+def pieces(newest: datetime.date, oldest: datetime.date) -> list[str]:
+    """The date tokens cutting ``oldest``..``newest`` into pieces, newest first: a month each
+    from ``newest``'s month back to the January of the year 11 months before it, then a year
+    each for ``YEARS`` years, then the years left as one OR (a ``to_tsquery`` operand)."""
+    month = newest.year * 12 + newest.month - 1  # months since the year 0
+    first = max((month - 11) // 12 * 12, oldest.year * 12 + oldest.month - 1)
+    found = [f"dm{m // 12:04d}{m % 12 + 1:02d}" for m in range(month, first - 1, -1)]
+    years = [f"dy{y:04d}" for y in range(first // 12 - 1, oldest.year - 1, -1)]
+    found += years[:YEARS]
+    if years[YEARS:]:
+        found.append(f"({' | '.join(years[YEARS:])})")
+    return found
 
 
 def full_text_filter(queryset: QuerySet, query: str) -> QuerySet:  # type: ignore[type-arg]
-    """``queryset`` narrowed to the files having every token of ``query``; on PostgreSQL also
-    to the newest window holding a full first page (see the module's docstring)."""
+    """``queryset`` narrowed to the files having every token of ``query``; on PostgreSQL to
+    the first ``FIRST_PAGE`` of them, newest first (see the module's docstring)."""
     wanted = query_tokens(query)
     if not wanted:
         return queryset
@@ -138,34 +122,40 @@ def full_text_filter(queryset: QuerySet, query: str) -> QuerySet:  # type: ignor
         for token in wanted:
             queryset = queryset.filter(search_tokens__contains=f" {token} ")
         return queryset
+    span = queryset.order_by().aggregate(newest=Max("date"), oldest=Min("date"))
+    if span["newest"] is None:
+        return queryset.none()
     # Tokens are CJK characters or [a-z0-9]+ (``_RUN``): nothing in them is tsquery syntax.
     words = " & ".join(wanted)
-    newest = queryset.order_by().aggregate(newest=Max("date"))["newest"]
-    months = FIRST_WINDOW_MONTHS
-    while newest is not None and months <= MAX_WINDOW_MONTHS:
-        # The date tokens alone bound the window (a file's date is fixed at import): a
-        # ``date >=`` condition as well made PostgreSQL AND in a bitmap of every file since.
-        _start, covering = window(newest, months)
-        candidate = _match(queryset, f"{words} & ({' | '.join(covering)})")
-        found = candidate.order_by()[:ENOUGH].count()  # a capped count
-        if found >= ENOUGH:
-            return _matching_ids(queryset, f"{words} & ({' | '.join(covering)})")
-        # Grow the window to where a page should be at this density (at least fourfold).
-        months = max(months * 4, math.ceil(months * 2 * ENOUGH / found) if found else months * 8)
-    return _matching_ids(queryset, words)
+    tsqueries = [f"{words} & {piece}" for piece in pieces(span["newest"], span["oldest"])]
+    return queryset.filter(pk__in=_first_page(queryset, words, tsqueries))
 
 
-def _matching_ids(queryset: QuerySet, tsquery: str) -> QuerySet:  # type: ignore[type-arg]
-    """``queryset`` narrowed to the files matching ``tsquery``, found through the GIN index
-    first: as a plain filter under ``ORDER BY date DESC LIMIT 50`` PostgreSQL walked the date
-    index backward and rebuilt every row's tsvector until 50 matched — seconds for a word whose
-    matches lie far back (p99 2.4 s at 1,000,000 files, docs/performance.md). ``OFFSET 0`` keeps
-    the subquery from being pulled up into that plan."""
-    meta = queryset.model._meta
-    table, pk = connection.ops.quote_name(meta.db_table), connection.ops.quote_name(meta.pk.column)
-    ids = RawSQL(
-        f"SELECT {pk} FROM {table} WHERE to_tsvector('simple', {table}.search_tokens)"
-        " @@ to_tsquery('simple', %s) OFFSET 0",
-        [tsquery],
+def _first_page(queryset: QuerySet, words: str, tsqueries: list[str]) -> RawSQL:  # type: ignore[type-arg]
+    """The ids of the first ``FIRST_PAGE`` files of ``queryset`` newest first, taking the
+    files matching each of ``tsqueries`` in turn (each of them one GIN lookup, its matches
+    sorted by date). ``LATERAL`` runs a piece only when the page still needs files (an
+    incremental sort on the piece's number under the ``LIMIT``).
+
+    The piece's query is a parameter, whose selectivity the planner cannot know (it assumes
+    0.5 %, 5,000 files in 1,000,000): with a type or date criterion it then ANDed the GIN
+    bitmap with a bitmap of every file of that type or those years, in every piece (0.5 s).
+    So when ``queryset`` has criteria of its own the plain ``words`` are matched too, as a
+    constant: the planner sees how few files a piece can hold and keeps to the GIN index (or
+    to a narrower one, a unit's USCC). Not without criteria: the second condition reads the
+    words' index entries again in every piece (a third more index pages)."""
+    table = queryset.model._meta.db_table
+    tsvector = f"to_tsvector('simple', {table}.search_tokens)"
+    condition, params = f"{tsvector} @@ to_tsquery('simple', piece.q)", []
+    if queryset.query.where:
+        condition, params = f"{tsvector} @@ to_tsquery('simple', %s) AND {condition}", [words]
+    match = RawSQL(condition, params, output_field=BooleanField())
+    files = queryset.alias(text_match=match).filter(text_match=True).order_by()
+    sql, params = files.values_list("pk", "date", "uploaded_at").query.sql_with_params()
+    return RawSQL(
+        "SELECT page.pk FROM (SELECT found.pk"
+        " FROM unnest(%s::text[]) WITH ORDINALITY AS piece(q, n)"
+        f" CROSS JOIN LATERAL ({sql}) AS found(pk, day, at)"
+        " ORDER BY piece.n, found.day DESC, found.at DESC LIMIT %s) AS page",
+        [tsqueries, *params, FIRST_PAGE],
     )
-    return queryset.filter(pk__in=ids)

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from . import search
 from .models import ArchiveFile
 
-PAGE_SIZE = 50
+PAGE_SIZE = search.FIRST_PAGE  # a word search on PostgreSQL gives this page only
 
 
 @dataclass(frozen=True)

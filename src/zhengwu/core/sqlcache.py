@@ -29,8 +29,10 @@ import weakref
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
-from django.db.models import Model, QuerySet, signals
+from django.db.models import Model, QuerySet
+from django.db.models import signals as _signals
 from django.db.models.query import ModelIterable, get_related_populators
 from django.db.transaction import TransactionManagementError
 
@@ -49,6 +51,53 @@ def _stand_in(kind: type, index: int) -> Any:
     if kind is datetime.datetime:
         return _DATETIME_BASE + datetime.timedelta(microseconds=index)
     raise TypeError(f"sqlcache: no stand-in for values of type {kind.__name__}")
+
+
+def _prepares(connection: Any) -> bool:
+    return connection.vendor == "postgresql" and bool(
+        getattr(settings, "ZHENGWU_DB_PREPARED_STATEMENTS", False)
+    )
+
+
+_preparing_cursor_class: Any = None
+
+
+def _preparing_cursor() -> Any:
+    """Django's server-binding psycopg cursor, preparing every statement it runs."""
+    global _preparing_cursor_class
+    if _preparing_cursor_class is None:
+        from django.db.backends.postgresql.base import ServerBindingCursor
+
+        class PreparingCursor(ServerBindingCursor):  # type: ignore[misc,valid-type]
+            # psycopg.Cursor.execute(query, params, *, prepare=None, binary=None)
+            def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
+                kwargs.setdefault("prepare", True)
+                return super().execute(query, params, **kwargs)  # type: ignore[misc]
+
+        _preparing_cursor_class = PreparingCursor
+    return _preparing_cursor_class
+
+
+def cursor(connection: Any) -> Any:
+    """A cursor of ``connection`` (Django's wrapper: query logging, error wrapping, the
+    execute wrappers); on PostgreSQL with ``ZHENGWU_DB_PREPARED_STATEMENTS`` one that binds
+    the parameters on the server and prepares the statement (psycopg keeps it per
+    connection): a compiled query is then parsed and planned once per connection, not on
+    every run (the 提交 read: 1.1 → 0.25 ms of the server's CPU)."""
+    if not _prepares(connection):
+        return connection.cursor()
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        # Django turns psycopg's automatic preparation off (poolers); the cursor here asks
+        # for it explicitly, and Django's own cursors bind on the client and never prepare.
+        raw.prepare_threshold = 1 << 30
+    factory = raw.cursor_factory
+    raw.cursor_factory = _preparing_cursor()  # this thread's connection only
+    try:
+        return connection.cursor()
+    finally:
+        raw.cursor_factory = factory
 
 
 class _Compiled:
@@ -169,9 +218,9 @@ class CompiledQuery:
             value = values[name]
             for index in indexes:
                 params[index] = value
-        with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            rows = cursor.fetchall()
+        with cursor(connection) as c:
+            c.execute(compiled.sql, params)
+            rows = c.fetchall()
         if compiled.converters:
             rows = [list(row) for row in rows]
             for row in rows:
@@ -220,8 +269,6 @@ def _plain_insert(
     meta = model._meta
     if (
         meta.parents
-        or signals.pre_save.has_listeners(model)
-        or signals.post_save.has_listeners(model)
         or any(f.db_returning and not f.primary_key for f in meta.concrete_fields)
         or any(getattr(f, "generated", False) for f in meta.concrete_fields)
         or any(hasattr(f, "get_placeholder_sql") for f in meta.concrete_fields)
@@ -242,10 +289,12 @@ def _plain_insert(
     return sql, fields, returning
 
 
-def insert[M: Model](obj: M, using: str | None = None) -> M:
+def insert[M: Model](obj: M, using: str | None = None, *, signals: bool = True) -> M:
     """Write the new ``obj`` as ``obj.save(force_insert=True)`` would; return it with its id.
 
     Models with parents, save signals or columns the database fills in are saved by the ORM.
+    ``signals=False``: the caller has done what the model's ``pre_save``/``post_save``
+    receivers do, and the row is written without them.
     """
     model = type(obj)
     using = using or router.db_for_write(model, instance=obj)
@@ -255,7 +304,10 @@ def insert[M: Model](obj: M, using: str | None = None) -> M:
         statement = _inserts[key]
     except KeyError:
         statement = _inserts[key] = _plain_insert(model, using, pk_set)
-    if statement is None:
+    if statement is None or (
+        signals
+        and (_signals.pre_save.has_listeners(model) or _signals.post_save.has_listeners(model))
+    ):
         obj.save(force_insert=True, using=using)
         return obj
     sql, fields, returning = statement
@@ -267,14 +319,14 @@ def insert[M: Model](obj: M, using: str | None = None) -> M:
         return obj
     params = [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
     # as the ORM's save: an error marks the caller's atomic block for rollback
-    with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    with transaction.mark_for_rollback_on_error(using), cursor(connection) as c:
+        c.execute(sql, params)
         if not pk_set:
             obj.pk = (
-                cursor.fetchone()[0]
+                c.fetchone()[0]
                 if returning
                 else connection.ops.last_insert_id(
-                    cursor, model._meta.db_table, cast(Any, model._meta.pk).column
+                    c, model._meta.db_table, cast(Any, model._meta.pk).column
                 )
             )
     obj._state.adding = False
@@ -335,9 +387,9 @@ def update(
         if field.remote_field is not None and hasattr(value, "prepare_database_save"):
             value = value.prepare_database_save(field)
         params.append(field.get_db_prep_save(value, connection))
-    with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return int(cursor.rowcount)
+    with transaction.mark_for_rollback_on_error(using), cursor(connection) as c:
+        c.execute(sql, params)
+        return int(c.rowcount)
 
 
 def pk_kind(model: type[Model]) -> type | None:

@@ -24,6 +24,7 @@ from django.db import connections, router, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from zhengwu.core import sqlcache
 from zhengwu.core.sqlcache import CompiledQuery
 from zhengwu.notifications.models import InboxMessage, SmsMessage
 from zhengwu.notifications.templates import get_template
@@ -121,7 +122,7 @@ def inbox_copy(*, message: SmsMessage, subject: Any = None) -> list[InboxMessage
         *(f.get_db_prep_save(f.pre_save(template, True), connection) for f in others),
         *select[1],
     ]
-    with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
+    with transaction.mark_for_rollback_on_error(using), sqlcache.cursor(connection) as cursor:
         cursor.execute(sql, params)
         returned = cursor.fetchall()
     copies = []

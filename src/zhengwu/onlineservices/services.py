@@ -389,9 +389,9 @@ def _submit_base() -> QuerySet[Application]:
 #: The one read of 提交 (``_submit_base`` with item, department and organisation joined),
 #: compiled once per connection: building it was most of the request's CPU.
 _SUBMIT_READ = CompiledQuery(
-    lambda pk: _submit_base()
-    .select_related("item", "department", "organisation")
-    .filter(pk=pk)[:1],
+    lambda pk: (
+        _submit_base().select_related("item", "department", "organisation").filter(pk=pk)[:1]
+    ),
     pk=int,
 )
 

@@ -4,11 +4,12 @@ A workflow model declares its states as ``TextChoices`` and its legal moves as a
 ``TRANSITIONS = {from_state: {to_state, ...}}`` (the diagram is data), with a ``status``
 field (or the field its ``STATE_FIELD`` names, e.g. a wizard's ``step``). ``transition()``:
 
-1. locks the row (``SELECT <state> ... FOR UPDATE``) inside the caller's transaction (no
-   savepoint), or its own;
-2. refuses a move the mapping does not allow, naming the current state in Chinese;
+1. locks the row inside the caller's transaction (no savepoint), or its own: by the
+   conditional update itself when the object's state allows the move (``UPDATE … WHERE
+   state = <the object's>``), else by ``SELECT <state> … FOR UPDATE`` first;
+2. refuses a move the mapping does not allow from the row's state, naming it in Chinese;
 3. writes the new state with a conditional update (the row must still be in the state
-   read under the lock: a second line of defence where the database cannot lock, SQLite);
+   read: a second line of defence where the database cannot lock, SQLite);
 4. appends a ``Transition`` row and an audit event;
 5. registers side effects with ``transaction.on_commit`` so that nothing leaves the
    process (SMS, tasks) unless the change is committed.
@@ -127,16 +128,25 @@ def _move[M: models.Model](
 ) -> M:
     model = type(obj)
     field = _state_field(model)
-    current = _locked_state(model, obj.pk, field, using)
-    if to not in allowed_moves(model, current):
-        raise IllegalTransition(
-            f"当前状态为“{_label(model, current)}”，不能变更为“{_label(model, to)}”",
-            code="illegal_transition",
-        )
     values = {field: to, **(changes or {})}
-    updated = sqlcache.update(model, obj.pk, values, where={field: current}, using=using)
-    if updated != 1:  # changed under our feet (no row locks on SQLite)
-        raise IllegalTransition("记录已被他人修改，请刷新后重试", code="concurrent_change")
+    # The state the caller holds, if the move is legal from it: the conditional UPDATE both
+    # locks the row and confirms that state, with no locking read before it. Otherwise (a
+    # stale or bare object, a deferred state) the row's state is read under lock first.
+    current = obj.__dict__.get(field)  # a plain column: its attname is its name
+    if (
+        current is None
+        or to not in allowed_moves(model, current)
+        or (sqlcache.update(model, obj.pk, values, where={field: current}, using=using) != 1)
+    ):
+        current = _locked_state(model, obj.pk, field, using)
+        if to not in allowed_moves(model, current):
+            raise IllegalTransition(
+                f"当前状态为“{_label(model, current)}”，不能变更为“{_label(model, to)}”",
+                code="illegal_transition",
+            )
+        updated = sqlcache.update(model, obj.pk, values, where={field: current}, using=using)
+        if updated != 1:  # changed under our feet (no row locks on SQLite)
+            raise IllegalTransition("记录已被他人修改，请刷新后重试", code="concurrent_change")
     with transaction.atomic(using=using, savepoint=False):
         for name, value in values.items():
             setattr(obj, name, value)

@@ -13,12 +13,19 @@ from __future__ import annotations
 from typing import Any
 
 from django_tasks_db.backend import DatabaseBackend as LibraryDatabaseBackend
-from django_tasks_db.compat import normalize_json
+from django_tasks_db.compat import normalize_json, task_enqueued
 
 from . import sqlcache
 
 
 class DatabaseBackend(LibraryDatabaseBackend):
+    def enqueue(self, task: Any, args: Any, kwargs: Any) -> Any:
+        """The library's ``enqueue``, building the row's result object once, not twice."""
+        self.validate_task(task)
+        result = self._task_to_db_task(task, args, kwargs).task_result
+        task_enqueued.send(type(self), task_result=result)
+        return result
+
     def _task_to_db_task(self, task: Any, args: Any, kwargs: Any) -> Any:
         from django_tasks_db.models import DBTaskResult, get_date_max
 

@@ -6,16 +6,38 @@ person's real name, ID and mobile as encrypted fields with blind-index companion
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as AuthUserManager
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from zhengwu.core.fields import EncryptedTextField, hash_field
 from zhengwu.core.masking import mask_id_number, mask_mobile
+from zhengwu.core.sqlcache import CompiledQuery
 
 from .constants import IdType, LegalPersonType, Location, Role
+
+
+class UserManager(AuthUserManager["User"]):
+    """Django's, with ``get(pk=<int>)`` — the account read of every signed-in request
+    (``ModelBackend.get_user``) — run from a statement built once (``core.sqlcache``): its
+    compilation cost more CPU than the query (docs/performance.md). Any other ``get``, and
+    every ``get`` of a migration's historical model, is Django's."""
+
+    def get(self, *args: Any, **kwargs: Any) -> User:
+        pk = kwargs.get("pk")
+        if args or len(kwargs) != 1 or type(pk) is not int or self.model is not User:
+            return super().get(*args, **kwargs)
+        found: User | None = _USER_BY_PK.first(self.db, pk=pk)
+        if found is None:
+            raise self.model.DoesNotExist(
+                f"{self.model._meta.object_name} matching query does not exist."
+            )
+        return found
 
 
 class User(AbstractUser):
@@ -40,6 +62,8 @@ class User(AbstractUser):
     mobile = EncryptedTextField("手机号", blank=True)
     mobile_hash = hash_field(verbose_name="手机号索引", blank=True)
 
+    objects = UserManager()  # type: ignore[misc]
+
     class Meta:
         verbose_name = "账号"
         verbose_name_plural = "账号"
@@ -59,6 +83,9 @@ class User(AbstractUser):
     @property
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_number or "")
+
+
+_USER_BY_PK = CompiledQuery(lambda pk: User._default_manager.filter(pk=pk)[:1], pk=int)
 
 
 class Organisation(models.Model):

@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connections, router
 
+from zhengwu.core import sqlcache
 from zhengwu.core.context import client_ip, current_request
 
 from .models import AuditEvent
@@ -176,7 +177,8 @@ def _insert(event: AuditEvent, using: str, *, relaxed: bool = False) -> None:
         statement = _insert_statements[using, relaxed] = (sql, fields, returning)
     sql, fields, returning = statement
     params = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields]
-    with connection.cursor() as cursor:
+    # bound on the server and prepared once per connection on PostgreSQL (core.sqlcache)
+    with sqlcache.cursor(connection) as cursor:
         cursor.execute(sql, params)
         event.pk = cursor.fetchone()[0] if returning else cursor.lastrowid
     event._state.adding = False

@@ -19,6 +19,7 @@ from zhengwu.api.errors import ErrorOut
 from zhengwu.core.errors import NotFound
 
 from . import selectors, services
+from .constants import Status
 from .models import Application, ServiceItem
 
 router = Router(tags=["services"])
@@ -110,7 +111,8 @@ def _application_out(a: Application) -> ApplicationOut:
         item_code=a.item.code,
         item_name=a.item.name,
         status=a.status,
-        status_label=a.get_status_display(),
+        # the member's label (get_status_display rebuilds the choices dict on every call)
+        status_label=str(Status(a.status).label) if a.status in Status else a.status,
         form_data=a.form_data,
         submitted_at=a.submitted_at,
         due_on=a.due_on,

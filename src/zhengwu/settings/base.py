@@ -156,6 +156,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0 if DEBUG else 600
 
+# The statements of hot paths compiled once (``core.sqlcache``) are also prepared on the
+# server (PostgreSQL): parsed and planned once per connection. Turn off behind a pooler in
+# transaction mode (PgBouncer < 1.21 without max_prepared_statements).
+ZHENGWU_DB_PREPARED_STATEMENTS = env_bool("ZHENGWU_DB_PREPARED_STATEMENTS", True)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -214,10 +219,11 @@ ZHENGWU_REG_NATURAL_REVIEW_WORKING_HOURS = env_int("ZHENGWU_REG_NATURAL_REVIEW_W
 # ACC-5: how long the SMS link to set the password of an account opened in 组织中心 works.
 ZHENGWU_ORG_ACTIVATION_HOURS = env_int("ZHENGWU_ORG_ACTIVATION_HOURS", 72)
 
-# django.tasks with the database backend (django-tasks-db): `manage.py db_worker`.
+# django.tasks with the database backend (django-tasks-db; zhengwu.core.tasks writes its row
+# with a statement built once): `manage.py db_worker`.
 TASKS = {
     "default": {
-        "BACKEND": env_str("ZHENGWU_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": env_str("ZHENGWU_TASK_BACKEND", "zhengwu.core.tasks.DatabaseBackend"),
     }
 }
 

@@ -104,3 +104,40 @@ def test_system_actor_label(reviewer):
     transition(case, Case.Status.SUBMITTED, actor="system")
     row = history(case).get()
     assert row.actor is None and row.actor_label == "system"
+
+
+def test_no_savepoint_inside_the_caller_s_transaction(reviewer):
+    """Inside a transaction the move adds no SAVEPOINT/RELEASE round trips of its own."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = Case.objects.create()
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        transition(case, Case.Status.SUBMITTED, actor=reviewer)
+    assert not [q["sql"] for q in queries.captured_queries if "SAVEPOINT" in q["sql"]]
+    assert history(case).count() == 1
+
+
+def test_a_refused_move_leaves_the_caller_s_transaction_usable(reviewer):
+    """Refusals come before any write: a caller that catches one carries on and commits."""
+    case = Case.objects.create()
+    with transaction.atomic():
+        with pytest.raises(IllegalTransition):
+            transition(case, Case.Status.APPROVED, actor=reviewer)
+        transition(case, Case.Status.SUBMITTED, actor=reviewer)
+    case.refresh_from_db()
+    assert case.status == Case.Status.SUBMITTED
+    assert list(history(case).values_list("to_state", flat=True)) == ["submitted"]
+
+
+def test_a_failed_write_rolls_back_the_caller_s_transaction(reviewer):
+    """Without a savepoint of its own, a database error in the move's writes leaves the
+    caller's transaction to roll back as a whole (nothing half-written survives)."""
+    from django.db import IntegrityError
+
+    case = Case.objects.create()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Case.objects.filter(pk=case.pk).update(decided_at=None)
+        transition(case, Case.Status.SUBMITTED, actor=reviewer, changes={"status": None})
+    case.refresh_from_db()
+    assert case.status == Case.Status.DRAFT and not history(case).exists()

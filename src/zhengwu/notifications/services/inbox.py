@@ -20,9 +20,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connections, router, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from zhengwu.core import sqlcache
+from zhengwu.core.sqlcache import CompiledQuery
 from zhengwu.notifications.models import InboxMessage, SmsMessage
 from zhengwu.notifications.templates import get_template
 
@@ -38,42 +41,106 @@ def inbox_excluded(template_code: str) -> bool:
     return "link" in get_template(template_code).placeholders
 
 
-def _recipients(message: SmsMessage, subject: Any) -> QuerySet[Any]:
+def _portal_users(mobile_hash: str) -> QuerySet[Any]:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(mobile_hash=mobile_hash, kind__in=PORTAL_KINDS)
+
+
+# The recipients' ids, by what the SMS is about (SQL compiled once, ``core.sqlcache``).
+_ONE_ACCOUNT = CompiledQuery(
+    lambda mobile_hash, user_id: _portal_users(mobile_hash).filter(pk=user_id).values_list("pk"),
+    mobile_hash=str,
+    user_id=int,
+)
+_UNIT_ACCOUNTS = CompiledQuery(
+    lambda mobile_hash, organisation_id: (
+        _portal_users(mobile_hash)
+        .filter(memberships__organisation_id=organisation_id)
+        .distinct()
+        .values_list("pk")
+    ),
+    mobile_hash=str,
+    organisation_id=int,
+)
+_ALL_ACCOUNTS = CompiledQuery(
+    lambda mobile_hash: _portal_users(mobile_hash).values_list("pk"), mobile_hash=str
+)
+
+
+def _recipients(message: SmsMessage, subject: Any) -> tuple[CompiledQuery, dict[str, Any]]:
+    """The query of the recipients' ids and its values."""
     from django.contrib.auth import get_user_model
 
     from zhengwu.accounts.models import Organisation
 
-    User = get_user_model()
-    users = User.objects.filter(mobile_hash=message.mobile_hash, kind__in=PORTAL_KINDS)
-    if isinstance(subject, User):
-        return users.filter(pk=subject.pk)
+    found: dict[str, Any] = {"mobile_hash": message.mobile_hash}
+    if isinstance(subject, get_user_model()):
+        return _ONE_ACCOUNT, found | {"user_id": subject.pk}
     user_id = getattr(subject, "user_id", None)
     if user_id is not None:  # an application or registration with its account
-        return users.filter(pk=user_id)
+        return _ONE_ACCOUNT, found | {"user_id": user_id}
     if isinstance(subject, Organisation):
-        return users.filter(memberships__organisation=subject).distinct()
+        return _UNIT_ACCOUNTS, found | {"organisation_id": subject.pk}
     organisation_id = getattr(subject, "organisation_id", None)
     if organisation_id is not None:
-        return users.filter(memberships__organisation_id=organisation_id).distinct()
-    return users
+        return _UNIT_ACCOUNTS, found | {"organisation_id": organisation_id}
+    return _ALL_ACCOUNTS, found
 
 
 def inbox_copy(*, message: SmsMessage, subject: Any = None) -> list[InboxMessage]:
-    """The portal copies of the outbox ``message`` (none for codes and one-time links)."""
+    """The portal copies of the outbox ``message`` (none for codes and one-time links).
+
+    Where the database returns rows from an INSERT, the recipients are read and the copies
+    written by one ``INSERT … SELECT``; elsewhere the ids are read first."""
     if inbox_excluded(message.template_code):
         return []
-    user_ids = list(_recipients(message, subject).values_list("pk", flat=True))
-    return InboxMessage.objects.bulk_create(
-        [
-            InboxMessage(
-                user_id=user_id,
-                sms=message,
-                template_code=message.template_code,
-                text=message.text,
-                created_at=message.created_at,
-            )
-            for user_id in user_ids
-        ]
+    query, values = _recipients(message, subject)
+    using = router.db_for_write(InboxMessage)
+    connection = connections[using]
+    select = query.sql(using, **values)
+    if select is None or not connection.features.can_return_columns_from_insert:
+        return InboxMessage.objects.bulk_create(
+            [_copy(message, user_id) for (user_id,) in query.rows(using, **values)]
+        )
+    meta = InboxMessage._meta
+    user_field = meta.get_field("user")
+    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
+    others = [f for f in fields if f is not user_field]
+    template = _copy(message, None)
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) SELECT r.*, {} FROM ({}) r RETURNING {}, {}".format(
+        quote(meta.db_table),
+        ", ".join(quote(str(f.column)) for f in [user_field, *others]),
+        ", ".join(["%s"] * len(others)),
+        select[0],
+        quote(str(meta.pk.column)),  # type: ignore[union-attr]
+        quote(str(user_field.column)),  # type: ignore[attr-defined]
+    )
+    # the copy's own values come first in the statement, then the recipients' query's
+    params = [
+        *(f.get_db_prep_save(f.pre_save(template, True), connection) for f in others),
+        *select[1],
+    ]
+    with transaction.mark_for_rollback_on_error(using), sqlcache.cursor(connection) as cursor:
+        cursor.execute(sql, params)
+        returned = cursor.fetchall()
+    copies = []
+    for pk, user_id in returned:
+        copy = _copy(message, user_id)
+        copy.pk = pk
+        copy._state.adding, copy._state.db = False, using
+        copies.append(copy)
+    return copies
+
+
+def _copy(message: SmsMessage, user_id: Any) -> InboxMessage:
+    return InboxMessage(
+        user_id=user_id,
+        sms=message,
+        template_code=message.template_code,
+        text=message.text,
+        created_at=message.created_at,
     )
 
 

@@ -1,8 +1,10 @@
 """The SMS outbox (NTF-1): queue a message, deliver it after commit, retry, give up.
 
-``sms_send`` writes an ``SmsMessage`` inside the caller's transaction and registers the
-delivery task with ``transaction.on_commit``: a rolled-back transaction sends nothing, and the
-network is never called while a transaction is open.
+``sms_send`` writes an ``SmsMessage`` inside the caller's transaction with its delivery task:
+with the database task backend (django-tasks-db, production) the task row is written in the
+same transaction, otherwise the task is enqueued with ``transaction.on_commit``. Either way a
+rolled-back transaction sends nothing, and the network is never called while a transaction is
+open.
 
 ``sms_deliver`` (run by the task ``deliver_sms``) claims the message with one conditional
 ``UPDATE ... WHERE status = 'queued'``, calls the gateway outside any transaction, then records
@@ -32,12 +34,13 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from zhengwu.audit.models import AuditEvent
 from zhengwu.audit.services import record_event
+from zhengwu.core import sqlcache
 from zhengwu.core.masking import mask_mobile
 from zhengwu.integrations.loading import get_provider
 from zhengwu.integrations.sms.base import SmsError, SmsGateway, SmsReceipt, SmsRequest
@@ -72,16 +75,22 @@ def sms_send(
     number = validate_mobile(mobile)
     text = get_template(template).render(params)
     subject_type, subject_id = subject_ref(subject)
-    with transaction.atomic():
-        message = SmsMessage.objects.create(
-            mobile=number,
-            mobile_hash=mobile_hash(number),
-            template_code=template,
-            text=text,
-            expires_at=expires_at,
-            subject_type=subject_type,
-            subject_id=subject_id,
-            actor_label=actor_label(actor),
+    using = router.db_for_write(SmsMessage)
+    # No savepoint inside the caller's transaction: everything that can refuse the message
+    # (mobile, template, parameters) is checked above, before anything is written.
+    with transaction.atomic(using=using, savepoint=False):
+        message = sqlcache.insert(
+            SmsMessage(
+                mobile=number,
+                mobile_hash=mobile_hash(number),
+                template_code=template,
+                text=text,
+                expires_at=expires_at,
+                subject_type=subject_type,
+                subject_id=subject_id,
+                actor_label=actor_label(actor),
+            ),
+            using=using,
         )
         record_event(
             constants.SMS_QUEUED,
@@ -91,10 +100,38 @@ def sms_send(
         )
         # 消息: the portal copy for the accounts the SMS is about (not codes, not links).
         inbox_copy(message=message, subject=subject)
-        # robust: a failing enqueue must not break the committed request; the message stays
-        # queued and sms_retry_due delivers it.
-        transaction.on_commit(partial(_enqueue, message.pk), robust=True)
+        _enqueue_on_commit(message.pk)
     return message
+
+
+def _task_row_in_transaction() -> bool:
+    """Whether the delivery task is a row of this database (django-tasks-db on the database
+    of the outbox): then it is written in the transaction of the message."""
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    from zhengwu.notifications.tasks import deliver_sms
+
+    if not isinstance(deliver_sms.get_backend(), DatabaseBackend):
+        return False
+    return router.db_for_write(DBTaskResult) == router.db_for_write(SmsMessage)
+
+
+def _enqueue_on_commit(message_id: int, *, run_after: datetime | None = None) -> None:
+    """Have ``message_id`` delivered once the current transaction commits.
+
+    With the database task backend on the outbox's database the task row is written now, in
+    the transaction: it commits with the message or not at all, costs no commit of its own
+    (on 提交 that second commit's WAL flush was as long as the whole transaction's), and
+    cannot be lost to a process that dies between the commit and the enqueue. Other backends
+    (``ImmediateBackend`` runs the task at once; a queue on another server) are called after
+    commit; ``robust``: a failing enqueue must not break the committed request: the message
+    stays queued and ``sms_retry_due`` delivers it.
+    """
+    if _task_row_in_transaction():
+        _enqueue(message_id, run_after=run_after)
+    else:
+        transaction.on_commit(partial(_enqueue, message_id, run_after=run_after), robust=True)
 
 
 def _enqueue(message_id: int, *, run_after: datetime | None = None) -> None:
@@ -253,9 +290,7 @@ def sms_deliver(*, message_id: int) -> SmsMessage | None:
                 last_error=error.message[:200],
             )
             if moved:
-                transaction.on_commit(
-                    partial(_enqueue, message.pk, run_after=retry_at), robust=True
-                )
+                _enqueue_on_commit(message.pk, run_after=retry_at)
         if not moved:
             # sms_retry_due took the claim back meanwhile: the attempt row stands, the
             # status belongs to whoever holds the message now.

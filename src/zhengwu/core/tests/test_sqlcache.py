@@ -1,0 +1,162 @@
+"""SQL built once (``core.sqlcache``): the same rows as the ORM, without rebuilding the SQL."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.db.models import CharField, Count, F, OuterRef, Subquery
+from django.db.models.functions import Cast
+from django.db.models.signals import pre_save
+from django.db.transaction import TransactionManagementError
+from django.test.utils import CaptureQueriesContext
+
+from zhengwu.core import sqlcache
+from zhengwu.core.models import Transition
+from zhengwu.core.sqlcache import CompiledQuery
+from zhengwu.core.tests.testapp.models import Case
+
+pytestmark = pytest.mark.django_db
+on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+
+
+def _history(case: Case, state: str = "submitted") -> Transition:
+    return Transition.objects.create(
+        subject_type="core_testapp.case",
+        subject_id=str(case.pk),
+        from_state="draft",
+        to_state=state,
+    )
+
+
+def test_a_compiled_query_gives_the_orm_s_objects_with_their_annotations():
+    user = get_user_model().objects.create_user("actor1", password="x")
+    cases = [Case.objects.create() for _ in range(3)]
+    _history(cases[1])
+    _history(cases[1], "approved")
+    Transition.objects.filter(subject_id=str(cases[1].pk)).update(actor=user)
+    builds = []
+
+    def build(pk: int, subject_type: str):
+        builds.append(pk)
+        moves = Transition.objects.filter(
+            subject_type=subject_type, subject_id=Cast(OuterRef("pk"), CharField())
+        )
+        return Case.objects.annotate(
+            moves=Subquery(moves.values("subject_id").annotate(n=Count("pk")).values("n")[:1]),
+            last_state=Subquery(moves.order_by("-id").values("to_state")[:1]),
+        ).filter(pk=pk)
+
+    query = CompiledQuery(build, pk=int, subject_type=str)
+    for case in cases:
+        expected = build(case.pk, "core_testapp.case").get()
+        with CaptureQueriesContext(connection) as queries:
+            found = query.first(pk=case.pk, subject_type="core_testapp.case")
+        assert len(queries) == 1
+        assert (found.pk, found.status, found.moves, found.last_state) == (
+            expected.pk,
+            expected.status,
+            expected.moves,
+            expected.last_state,
+        )
+        assert found._state.db == "default" and not found._state.adding
+    assert len(builds) == 1 + len(cases)  # compiled once; the other builds are the ORM's
+    assert query.first(pk=cases[-1].pk + 100, subject_type="core_testapp.case") is None
+
+
+def test_related_objects_and_values_lists():
+    user = get_user_model().objects.create_user("actor2", password="x", first_name="张")
+    case = Case.objects.create()
+    Transition.objects.create(
+        subject_type="core_testapp.case", subject_id=str(case.pk), to_state="x", actor=user
+    )
+    rows = CompiledQuery(
+        lambda sid: Transition.objects.select_related("actor").filter(subject_id=sid), sid=str
+    )
+    (row,) = rows.rows(sid=str(case.pk))
+    with CaptureQueriesContext(connection) as queries:
+        assert row.actor.first_name == "张"  # joined, no second read
+    assert not queries
+    values = CompiledQuery(
+        lambda sid: Transition.objects.filter(subject_id=sid).values_list("to_state", "actor_id"),
+        sid=str,
+    )
+    assert values.rows(sid=str(case.pk)) == [("x", user.pk)]
+    assert values.rows(sid="nothing") == []
+
+
+def test_a_value_the_orm_transforms_is_not_cached_and_still_right():
+    """``contains`` sends ``%value%``: the stand-in is not found, the ORM runs every time."""
+    case = Case.objects.create()
+    Transition.objects.create(subject_type="a", subject_id=str(case.pk), reason="首次提交材料")
+    query = CompiledQuery(
+        lambda text: Transition.objects.filter(reason__contains=text).values_list("reason"),
+        text=str,
+    )
+    assert query.rows(text="提交") == [("首次提交材料",)]
+    assert query.rows(text="补正") == []
+    assert query.sql(text="提交") is None
+
+
+def test_a_locking_read_needs_a_transaction():
+    case = Case.objects.create()
+    query = CompiledQuery(
+        lambda pk: Case.objects.select_for_update().filter(pk=pk).values_list("status"), pk=int
+    )
+    with transaction.atomic():
+        assert query.rows(pk=case.pk) == [("draft",)]
+    connection.in_atomic_block, saved = False, connection.in_atomic_block  # as in autocommit
+    try:
+        with pytest.raises(TransactionManagementError):
+            query.rows(pk=case.pk)
+    finally:
+        connection.in_atomic_block = saved
+
+
+def test_insert_writes_what_save_would():
+    row = sqlcache.insert(Transition(subject_type="t", subject_id="1", to_state="s"))
+    assert row.pk is not None and not row._state.adding
+    saved = Transition.objects.get(pk=row.pk)
+    assert saved.at == row.at and saved.at is not None  # the field default, kept on the object
+    assert (saved.subject_type, saved.to_state, saved.actor_id) == ("t", "s", None)
+
+
+def test_insert_leaves_models_with_save_receivers_to_the_orm():
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance.to_state)
+
+    pre_save.connect(receiver, sender=Transition)
+    try:
+        sqlcache.insert(Transition(subject_type="t", subject_id="1", to_state="with"))
+        sqlcache.insert(
+            Transition(subject_type="t", subject_id="1", to_state="without"), signals=False
+        )
+    finally:
+        pre_save.disconnect(receiver, sender=Transition)
+    assert seen == ["with"]
+    assert Transition.objects.filter(to_state__in=["with", "without"]).count() == 2
+
+
+def test_update_is_the_orm_s_conditional_update():
+    case = Case.objects.create()
+    assert sqlcache.update(Case, case.pk, {"status": "submitted"}, where={"status": "x"}) == 0
+    assert sqlcache.update(Case, case.pk, {"status": "submitted"}, where={"status": "draft"}) == 1
+    case.refresh_from_db()
+    assert case.status == "submitted"
+    # expressions go through the ORM
+    assert sqlcache.update(Case, case.pk, {"status": F("status")}) == 1
+
+
+@on_postgresql
+def test_compiled_statements_are_prepared_on_postgresql(settings):
+    settings.ZHENGWU_DB_PREPARED_STATEMENTS = True
+    case = Case.objects.create()
+    query = CompiledQuery(lambda pk: Case.objects.filter(pk=pk).values_list("status"), pk=int)
+    assert query.rows(pk=case.pk) == [("draft",)]
+    sql, _params = query.sql(pk=case.pk)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any(statement.startswith(sql.split(" WHERE ")[0]) for statement in prepared), prepared

@@ -1,0 +1,85 @@
+"""With the database task backend the SMS delivery task is a row written in the transaction of
+the message (one commit, no enqueue lost between commit and enqueue); other backends are
+called after commit."""
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from zhengwu.notifications.models import SmsMessage
+from zhengwu.notifications.services import sms_send
+
+pytestmark = pytest.mark.django_db
+
+PARAMS = {"organisation": "杭州甲乙科技有限公司", "reason": "材料不清晰"}
+DELIVER = "zhengwu.notifications.tasks.deliver_sms"
+
+
+@pytest.fixture(params=["zhengwu.core.tasks.DatabaseBackend", "django_tasks_db.DatabaseBackend"])
+def database_tasks(request, settings):
+    settings.TASKS = {"default": {"BACKEND": request.param}}
+    return request.param
+
+
+def _send():
+    return sms_send(mobile="13812345678", template="operator_application.rejected", params=PARAMS)
+
+
+def test_the_task_row_is_written_in_the_message_s_transaction(
+    database_tasks, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        message = _send()
+        row = DBTaskResult.objects.get()  # already there, before the commit
+    assert not callbacks  # nothing left for after the commit
+    assert (row.task_path, row.args_kwargs, row.status) == (
+        DELIVER,
+        {"args": [message.pk], "kwargs": {}},
+        "READY",
+    )
+    assert row.run_after == get_date_max() and row.backend_name == "default"
+    assert list(DBTaskResult.objects.ready()) == [row]  # what db_worker picks up
+
+
+def test_a_rolled_back_change_leaves_neither_message_nor_task_row(database_tasks):
+    from django_tasks_db.models import DBTaskResult
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _send()
+        raise RuntimeError
+    assert not SmsMessage.objects.exists()
+    assert not DBTaskResult.objects.exists()
+
+
+def test_the_worker_delivers_the_row_once(database_tasks, delivered):
+    from django_tasks_db.models import DBTaskResult
+
+    message = _send()
+    row = DBTaskResult.objects.get()
+    assert row.task.call(*row.args_kwargs["args"]) == SmsMessage.Status.SENT
+    assert row.task.call(*row.args_kwargs["args"]) == SmsMessage.Status.SENT  # not again
+    assert len(delivered()) == 1
+    message.refresh_from_db()
+    assert message.status == SmsMessage.Status.SENT
+
+
+def test_one_statement_writes_the_task_row(settings):
+    settings.TASKS = {"default": {"BACKEND": "zhengwu.core.tasks.DatabaseBackend"}}
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        _send()
+    tasks = [q["sql"] for q in queries.captured_queries if "dbtaskresult" in q["sql"]]
+    assert len(tasks) == 1 and "INSERT INTO" in tasks[0]
+    assert not [q["sql"] for q in queries.captured_queries if "SAVEPOINT" in q["sql"]]
+
+
+def test_the_immediate_backend_still_runs_after_commit(
+    settings, django_capture_on_commit_callbacks, delivered
+):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, transaction.atomic():
+        _send()
+    assert len(callbacks) == 1 and delivered() == []
+    callbacks[0]()
+    assert len(delivered()) == 1

@@ -1,0 +1,48 @@
+"""LIC-3, the public verification page as the hot path it is (bench/verification.py, issue 15):
+the same facts as before, for less work per request."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.db.models.sql.compiler import SQLCompiler
+from django.urls import reverse
+
+from zhengwu.licences.models import Licence
+from zhengwu.licences.selectors import VERIFY_FIELDS, licence_public_facts
+
+from .factories import LicenceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("traits", [{}, {"revoked": True}, {"expired": True}])
+def test_public_facts_are_what_values_returns(traits) -> None:  # type: ignore[no-untyped-def]
+    """The facts read by the statement built once are the ORM's ``values()`` of the licence,
+    with dates as dates on every database."""
+    licence: Licence = LicenceFactory(**traits)  # type: ignore[assignment]
+    cache.clear()
+    expected = Licence.objects.filter(pk=licence.pk).values(*VERIFY_FIELDS).get()
+    assert licence_public_facts(licence.identifier) == expected
+    assert licence_public_facts(licence.identifier + "X") is None
+
+
+def test_verify_page_compiles_no_orm_query(client, django_assert_num_queries, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """One statement per verification and no ORM compilation: compiling the ``values()``
+    query cost three times what running it does (docs/performance.md, hlic)."""
+    licence: Licence = LicenceFactory()  # type: ignore[assignment]
+    url = reverse("licences:verify_identifier", args=[licence.identifier])
+    client.get(url)  # first request of the process: templates, URLconf
+    cache.clear()
+    compiled: list[str] = []
+    as_sql = SQLCompiler.as_sql
+
+    def counting(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        compiled.append(self.query.model.__name__ if self.query.model else "")
+        return as_sql(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
+    with django_assert_num_queries(1):
+        response = client.get(url)
+    assert response.status_code == 200 and response.context["result"].found
+    assert compiled == []

@@ -46,3 +46,20 @@ def test_verify_page_compiles_no_orm_query(client, django_assert_num_queries, mo
         response = client.get(url)
     assert response.status_code == 200 and response.context["result"].found
     assert compiled == []
+
+
+def test_the_fragments_rendered_once_follow_the_language(client, settings) -> None:  # type: ignore[no-untyped-def]
+    """The shell and form are ``{% memo %}`` fragments: each language gets its own."""
+    licence: Licence = LicenceFactory()  # type: ignore[assignment]
+    url = reverse("licences:verify_identifier", args=[licence.identifier])
+    chinese = client.get(url).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    again = client.get(url).content.decode()
+    shared = ("<h1>电子证照核验</h1>", "服务热线", ">核验</button>", 'action="/licences/verify/"')
+    for text in shared:
+        assert text in chinese and text in again
+    for text in ("<h1>Electronic licence verification</h1>", "Help hotline", ">Verify</button>"):
+        assert text in english and text not in chinese
+    assert licence.holder_name in english and settings.ZHENGWU_PORTAL_NAME in english

@@ -63,3 +63,25 @@ def test_the_fragments_rendered_once_follow_the_language(client, settings) -> No
     for text in ("<h1>Electronic licence verification</h1>", "Help hotline", ">Verify</button>"):
         assert text in english and text not in chinese
     assert licence.holder_name in english and settings.ZHENGWU_PORTAL_NAME in english
+
+
+@pytest.mark.parametrize(
+    ("traits", "validity"),
+    [
+        ({}, "<td>2025-03-01 至 长期</td>"),
+        ({"expired": True}, "<td>2020-01-01 至 2024-12-31</td>"),
+    ],
+)
+def test_the_result_table_between_its_stored_labels(client, traits, validity) -> None:  # type: ignore[no-untyped-def]
+    """The table's labels are stored fragments; each row still shows this licence's value."""
+    first: Licence = LicenceFactory()  # type: ignore[assignment]
+    client.get(reverse("licences:verify_identifier", args=[first.identifier]))
+    licence: Licence = LicenceFactory(**traits)  # type: ignore[assignment]
+    page = client.get(reverse("licences:verify_identifier", args=[licence.identifier]))
+    html = page.content.decode()
+    assert f'<th scope="row">持证主体</th><td>{licence.holder_name}</td>' in html
+    assert f'<th scope="row">颁发机构</th><td>{licence.issuer.name}</td>' in html
+    assert '<th scope="row">证照名称</th><td>营业执照</td>' in html
+    assert f'<th scope="row">证照标识</th><td>{licence.identifier}</td>' in html
+    assert f'<th scope="row">有效期</th>{validity}' in html
+    assert first.holder_name not in html

@@ -85,3 +85,21 @@ def test_the_result_table_between_its_stored_labels(client, traits, validity) ->
     assert f'<th scope="row">证照标识</th><td>{licence.identifier}</td>' in html
     assert f'<th scope="row">有效期</th>{validity}' in html
     assert first.holder_name not in html
+
+
+@pytest.mark.parametrize(
+    ("path", "view_name"),
+    [
+        ("/licences/verify/", "licences:verify"),
+        ("/licences/verify/1.2.156.3005.2.X/", "licences:verify_identifier"),
+        ("/code/v/token/", "enterprise:verify"),
+    ],
+)
+def test_public_verification_urls_are_tried_early(path, view_name) -> None:  # type: ignore[no-untyped-def]
+    """Each pattern tried before the match costs every scan: the verification pages come
+    right after the API, before the "" includes and their dozens of patterns."""
+    from django.urls import resolve
+
+    match = resolve(path)
+    assert match.view_name == view_name
+    assert len(match.tried) <= 5

@@ -102,4 +102,4 @@ def test_public_verification_urls_are_tried_early(path, view_name) -> None:  # t
 
     match = resolve(path)
     assert match.view_name == view_name
-    assert len(match.tried) <= 5
+    assert match.tried is not None and len(match.tried) <= 5

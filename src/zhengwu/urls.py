@@ -8,6 +8,10 @@ urlpatterns = [
     # First: the JSON API answers the most requests (mobile apps, issuers); every pattern
     # tried before it costs each of them (the "" includes below list dozens).
     path("api/v1/", api.urls),
+    # Next the public verification pages that every QR scan opens (licences, enterprise
+    # codes: bench/verification.py), before the "" includes; no "" include has paths there.
+    path("licences/", include("zhengwu.licences.urls")),
+    path("code/", include("zhengwu.enterprise.urls")),
     path("", include("zhengwu.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("captcha/", include("captcha.urls")),
@@ -19,8 +23,6 @@ urlpatterns = [
     path("", include("zhengwu.signin.urls")),
     path("org/", include("zhengwu.orgcentre.urls")),
     path("federation/", include("zhengwu.federation.urls")),
-    path("code/", include("zhengwu.enterprise.urls")),
-    path("licences/", include("zhengwu.licences.urls")),
     path("audit/", include("zhengwu.audit.urls")),
     path("campaigns/", include("zhengwu.campaigns.urls")),
     path("archive/", include("zhengwu.archive.urls")),

@@ -4,6 +4,8 @@ from . import views
 
 app_name = "enterprise"
 urlpatterns = [
+    # First: the public page every scan opens (bench/verification.py).
+    path("v/<str:token>/", views.verify, name="verify"),
     path("", views.entry, name="entry"),
     path("u/<int:org_id>/", views.unit, name="unit"),
     path("u/<int:org_id>/claim", views.claim, name="claim"),
@@ -15,7 +17,6 @@ urlpatterns = [
     path("agency/qr.png", views.agency_download, {"kind": "png"}, name="agency_png"),
     path("agency/qr.svg", views.agency_download, {"kind": "svg"}, name="agency_svg"),
     path("agency/poster.pdf", views.agency_download, {"kind": "poster"}, name="agency_poster"),
-    path("v/<str:token>/", views.verify, name="verify"),
     path("help/", views.help_guide, name="help"),
     path("help/faq/", views.help_faq, name="help_faq"),
     path("manage/", views.manage, name="manage"),

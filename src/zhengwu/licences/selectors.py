@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import Any
 
 from django.core.cache import cache
+from django.db import connections, router
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -13,7 +15,7 @@ from zhengwu.accounts.models import Organisation, User
 from zhengwu.core.errors import NotFound
 
 from .constants import AccessRequestStatus
-from .models import Licence, LicenceAccess, LicenceAccessRequest
+from .models import Issuer, Licence, LicenceAccess, LicenceAccessRequest
 
 
 def licences_for_organisation(organisation: Any) -> QuerySet[Licence]:
@@ -126,15 +128,46 @@ def licence_public_facts(identifier: str) -> dict[str, Any] | None:
     """What the public verification page may show of the licence ``identifier`` (normalised):
     type, holder (the unit), issuer, status and validity, nothing else; ``None`` if unknown.
 
-    The public hot path (bench/verification.py): one indexed query returning a dict, kept in
-    the cache for ``FACTS_CACHE_SECONDS``. Issuing and revoking delete the entry after commit
-    (``services``), so with the shared production cache (Redis) a revocation shows at once;
-    expiry is computed from the dates on every request, never cached.
+    The public hot path (bench/verification.py): one indexed statement returning a dict, kept
+    in the cache for ``FACTS_CACHE_SECONDS``. Issuing and revoking delete the entry after
+    commit (``services``), so with the shared production cache (Redis) a revocation shows at
+    once; expiry is computed from the dates on every request, never cached.
     """
     key = facts_cache_key(identifier)
     cached = cache.get(key)
     if cached is not None:
         return None if cached == _MISSING else cached  # type: ignore[no-any-return]
-    facts = Licence.objects.filter(identifier=identifier).values(*VERIFY_FIELDS).first()
+    facts = _public_facts_row(identifier)
     cache.set(key, facts if facts is not None else _MISSING, FACTS_CACHE_SECONDS)
+    return facts
+
+
+@functools.cache
+def _public_facts_sql() -> str:
+    """The statement of ``_public_facts_row``, built once: the licence by its unique
+    identifier, its issuer by primary key. Plain SQL, as the enterprise-code page reads its
+    facts: compiling the equivalent ORM ``values()`` query took ~0.4 ms of CPU per request,
+    three times what running it costs (docs/performance.md, hlic)."""
+    return (
+        "SELECT l.licence_type, l.holder_name, i.name, l.status, l.valid_from, l.valid_until "
+        f"FROM {Licence._meta.db_table} l "
+        f"JOIN {Issuer._meta.db_table} i ON i.id = l.issuer_id "
+        "WHERE l.identifier = %s"
+    )
+
+
+_DATE_FIELDS = ("valid_from", "valid_until")
+
+
+def _public_facts_row(identifier: str) -> dict[str, Any] | None:
+    """``VERIFY_FIELDS`` of the licence ``identifier`` as ``values()`` returns them."""
+    with connections[router.db_for_read(Licence)].cursor() as cursor:
+        cursor.execute(_public_facts_sql(), [identifier])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    facts = dict(zip(VERIFY_FIELDS, row, strict=True))
+    for name in _DATE_FIELDS:  # SQLite hands raw SQL dates back as text
+        if isinstance(facts[name], str):
+            facts[name] = datetime.date.fromisoformat(facts[name])
     return facts

@@ -44,6 +44,10 @@ SAMPLE = 5000
 SETTINGS_PY = """
 import os
 os.environ.setdefault("ZHENGWU_VAR_DIR", "/tmp/zhengwu-bench-verify-var")
+# The cache as in production (Redis, required there): the rate limit and the public facts'
+# cache are then shared by the workers, as on a deployment (until stop 11 each worker had
+# its own local-memory cache).
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 from zhengwu.settings.base import *  # noqa: F403
 DEBUG = False
 SECRET_KEY = "bench-secret-key-not-for-production-verify-0123456789"

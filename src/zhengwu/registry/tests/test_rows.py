@@ -166,6 +166,36 @@ def test_unclean_cells_are_seen_and_take_the_strip_and_fold_path(cell):
     assert not _is_clean(f"{cell}\n", ",") or cell.strip() == cell
 
 
+def _is_clean_by_definition(text: str, delimiter: str) -> bool:
+    from zhengwu.registry.services.rows import _UNCLEAN
+
+    return not (text.startswith(" ") or text.endswith(" ")) and not any(
+        u in text for u in _UNCLEAN[delimiter]
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(["a", "个", " ", ",", "\t", "\n", "\\", "\u3000"])),
+    st.sampled_from([",", "\t"]),
+)
+def test_is_clean_agrees_with_its_definition(text, delimiter):
+    """The space-neighbour scan of ``_is_clean`` finds exactly the two-character entries."""
+    from zhengwu.registry.services.rows import _is_clean
+
+    assert _is_clean(text, delimiter) == _is_clean_by_definition(text, delimiter)
+
+
+@pytest.mark.parametrize("pair", ["  ", " ,", ", ", " \n", "\n ", None])
+def test_is_clean_with_many_spaces(pair):
+    """Past the spaces it visits one by one, ``_is_clean`` searches the pairs instead."""
+    from zhengwu.registry.services.rows import _SPACES_TO_VISIT, _is_clean
+
+    text = "a b,c d\n" * (_SPACES_TO_VISIT + 1) + (f"x{pair}y\n" if pair else "")
+    assert _is_clean(text, ",") is (pair is None)
+    assert _is_clean(text[: 8 * 3] + (f"x{pair}y\n" if pair else ""), ",") is (pair is None)
+
+
 def test_copy_lines_of_a_clean_chunk_equal_the_general_path():
     """The clean fast path gives the same COPY text as strip + fold + escape would."""
     from zhengwu.registry.services.demo import generate_rows, write_csv

@@ -668,7 +668,7 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\") if "\\" in text else text
 
 
-# --- worker-process entry points (multiprocessing "spawn") ------------------------------------
+# --- worker-process entry points (multiprocessing "forkserver" or "spawn") ---------------------
 _preparer: RowPreparer | None = None
 
 

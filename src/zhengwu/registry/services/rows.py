@@ -160,7 +160,19 @@ class RowError:
     reason: str
 
 
-def resident_id_fast_valid(n: str, today: datetime.date) -> bool:
+def _born_in_bounds(n: str, today: datetime.date) -> bool:
+    """Whether positions 7-14 of the 18-digit ``n`` are a real date in ``resident_id``'s
+    birth-date bounds."""
+    try:
+        born = datetime.date(int(n[6:10]), int(n[10:12]), int(n[12:14]))
+    except ValueError:
+        return False
+    return resident_id.EARLIEST_BIRTH_DATE <= born <= today
+
+
+def resident_id_fast_valid(
+    n: str, today: datetime.date, births: dict[str, bool] | None = None
+) -> bool:
     """``True`` only if ``resident_id.validate`` accepts the normalised 18-character ``n``.
 
     A hot-path pre-check (~1 µs against ~4.5 µs): digits, a mainland province (a subset of the
@@ -168,15 +180,24 @@ def resident_id_fast_valid(n: str, today: datetime.date) -> bool:
     MOD 11-2 check character, computed as ``(1 - 2·int(body, 13)) mod 11`` (13 ≡ 2 mod 11).
     ``False`` means "ask ``resident_id.validate``", which words the error. A property test keeps
     it a subset of ``resident_id.is_valid``.
+
+    ``births``: a cache of the birth-date check by its 8 digits, for one ``today`` (a register
+    has some tens of thousands of distinct birth dates: a lookup instead of a date, ≈0.6 µs).
     """
     if _RID.fullmatch(n) is None or n[:2] not in _PROVINCES:
         return False
-    try:
-        born = datetime.date(int(n[6:10]), int(n[10:12]), int(n[12:14]))
-    except ValueError:
-        return False
-    if not resident_id.EARLIEST_BIRTH_DATE <= born <= today:
-        return False
+    if births is None:
+        if not _born_in_bounds(n, today):
+            return False
+    else:
+        birth = n[6:14]
+        known = births.get(birth)
+        if known is None:
+            known = _born_in_bounds(n, today)
+            if len(births) < _DATE_CACHE_LIMIT:
+                births[birth] = known
+        if not known:
+            return False
     return _MOD11_2[(1 - 2 * int(n[:17], 13)) % 11] == n[17]
 
 
@@ -355,6 +376,7 @@ class RowPreparer:
         self._id_types: dict[str, str | None] = {}
         self._mobile_segments: dict[str, bool] = {}
         self._dates: dict[str, str] = {}
+        self._births: dict[str, bool] = {}  # resident_id_fast_valid's cache, for self.today
 
     # -- one row ---------------------------------------------------------------------------
     def prepare(
@@ -463,9 +485,9 @@ class RowPreparer:
         if (
             id_type == IdType.RESIDENT_ID
             and len(raw_id) == 18
-            and resident_id_fast_valid(raw_id.upper(), self.today)
+            and resident_id_fast_valid(upper_id := raw_id.upper(), self.today, self._births)
         ):
-            id_number = id_key = raw_id.upper()  # the common case, without the general path
+            id_number = id_key = upper_id  # the common case, without the general path
         elif raw_id and id_type:
             try:
                 id_number, id_key, is_legacy = id_number_key(id_type, raw_id, self.today)

@@ -364,9 +364,7 @@ def _results(
         for task in tasks:
             yield run_task(local, task)
         return
-    # "spawn": the workers import only the row code (no Django project, no database
-    # connection inherited from this process, no fork of a threaded process).
-    context = multiprocessing.get_context("spawn")
+    context = _worker_context()
     with context.Pool(workers, initializer=init_worker, initargs=(config,)) as pool:
         pending: deque[Any] = deque()
         submitted = 0
@@ -391,6 +389,23 @@ def _results(
                 yield head.get()
         while pending:
             yield pending.popleft().get()
+
+
+#: Module the fork server imports once, before it forks the workers.
+WORKER_PRELOAD = "zhengwu.registry.services.rows"
+
+
+def _worker_context() -> Any:
+    """``forkserver`` with the row code preloaded: the workers are forks of a fresh
+    interpreter (no Django project, no database connection inherited from this process, no
+    fork of a threaded process, as with ``spawn``) that imported the row code once, so each
+    worker skips that import (≈0.3 s of CPU with a bytecode cache, ≈0.7 s without, per worker
+    and per import). ``spawn`` where there is no fork server (not POSIX)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([WORKER_PRELOAD])  # used when the server starts
+    return context
 
 
 class _Done:

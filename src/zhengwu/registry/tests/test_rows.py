@@ -64,6 +64,48 @@ def test_resident_id_fast_path_never_accepts_what_the_reference_refuses(seed, po
         assert resident_id.is_valid(mutated, today=TODAY)
 
 
+_BIRTHS: dict[str, bool] = {}  # one cache across the examples, as across an import's rows
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=10**6),
+    st.integers(min_value=6, max_value=13),
+    st.sampled_from("0123456789"),
+)
+def test_resident_id_fast_path_with_the_birth_cache_decides_the_same(seed, pos, digit):
+    """The birth-date cache changes no answer: mutated birth dates (impossible days, months,
+    future and too early years), asked twice, the second time from the cache."""
+    number = generate.resident_id(random.Random(seed))
+    mutated = number[:pos] + digit + number[pos + 1 :]
+    expected = resident_id_fast_valid(mutated, TODAY)
+    assert resident_id_fast_valid(mutated, TODAY, _BIRTHS) is expected
+    assert resident_id_fast_valid(mutated, TODAY, _BIRTHS) is expected
+    assert _BIRTHS[mutated[6:14]] in (True, False)
+
+
+def test_the_preparer_caches_birth_dates():
+    """``RowPreparer`` checks each distinct birth date of its resident IDs once."""
+    import tempfile
+    from pathlib import Path
+
+    from zhengwu.registry.services.demo import generate_rows, write_csv
+
+    preparer = _copy_preparer()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "x.csv"
+        write_csv(path, generate_rows(200, 5))
+        body = path.read_bytes().split(b"\n", 1)[1]
+    _payload, keys, _, errors = preparer.prepare_csv_bytes(body, 2)
+    assert len(keys) == 200 and not errors
+    births = {
+        line.split(",")[8][6:14] for line in body.decode().splitlines() if "居民身份证" in line
+    }
+    # The 18-digit ones (a few rows hold legacy 15-digit numbers) take the fast path.
+    assert len(preparer._births) > 100 and set(preparer._births) <= births
+    assert all(preparer._births.values())
+
+
 def test_resident_id_fast_path_defers_special_cases():
     """Residence permits (81/82/83), Taiwan (71), future births fall back to the reference."""
     rng = random.Random(3)
@@ -164,6 +206,36 @@ def test_unclean_cells_are_seen_and_take_the_strip_and_fold_path(cell):
     assert _is_clean("a,b c,d\ne,f\n", ",")
     assert not _is_clean(f"x,{cell},y\n", ",")
     assert not _is_clean(f"{cell}\n", ",") or cell.strip() == cell
+
+
+def _is_clean_by_definition(text: str, delimiter: str) -> bool:
+    from zhengwu.registry.services.rows import _UNCLEAN
+
+    return not (text.startswith(" ") or text.endswith(" ")) and not any(
+        u in text for u in _UNCLEAN[delimiter]
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(["a", "个", " ", ",", "\t", "\n", "\\", "\u3000"])),
+    st.sampled_from([",", "\t"]),
+)
+def test_is_clean_agrees_with_its_definition(text, delimiter):
+    """The space-neighbour scan of ``_is_clean`` finds exactly the two-character entries."""
+    from zhengwu.registry.services.rows import _is_clean
+
+    assert _is_clean(text, delimiter) == _is_clean_by_definition(text, delimiter)
+
+
+@pytest.mark.parametrize("pair", ["  ", " ,", ", ", " \n", "\n ", None])
+def test_is_clean_with_many_spaces(pair):
+    """Past the spaces it visits one by one, ``_is_clean`` searches the pairs instead."""
+    from zhengwu.registry.services.rows import _SPACES_TO_VISIT, _is_clean
+
+    text = "a b,c d\n" * (_SPACES_TO_VISIT + 1) + (f"x{pair}y\n" if pair else "")
+    assert _is_clean(text, ",") is (pair is None)
+    assert _is_clean(text[: 8 * 3] + (f"x{pair}y\n" if pair else ""), ",") is (pair is None)
 
 
 def test_copy_lines_of_a_clean_chunk_equal_the_general_path():

@@ -42,7 +42,7 @@ def test_a_compiled_query_gives_the_orm_s_objects_with_their_annotations():
         moves = Transition.objects.filter(
             subject_type=subject_type, subject_id=Cast(OuterRef("pk"), CharField())
         )
-        return Case.objects.annotate(
+        return Case._default_manager.annotate(
             moves=Subquery(moves.values("subject_id").annotate(n=Count("pk")).values("n")[:1]),
             last_state=Subquery(moves.order_by("-id").values("to_state")[:1]),
         ).filter(pk=pk)

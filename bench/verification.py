@@ -21,8 +21,9 @@ persistent connections) and measures, interleaved in ``--rounds`` alternating sl
 * ``code`` / ``code_baseline``: ``EnterpriseCode.verification_path()`` and a PK lookup on the
   enterprise-code table.
 
-Prints requests/s, ratios and p50/p99, then one JSON line; exits 1 if a ratio is below 0.7 or
-a request failed. Drops the database at the end unless ``--keep``.
+Prints requests/s, ratios and p50/p99, then one JSON line; exits 1 if a request failed or a
+ratio is below its target (the licence page 0.7, issue 15; the code page 0.5, EC-3).
+Drops the database at the end unless ``--keep``.
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ from pathlib import Path
 
 import _harness as h
 
-TARGET = 0.7  # issue 15 (was 0.5)
+TARGET = 0.7  # the licence page: issue 15 (was 0.5)
+# Per page: issue 15 raised the licence page's goal only; the code page keeps EC-3's 0.5.
+TARGETS = {"licence": TARGET, "code": 0.5}
 BENCH_DB = h.bench_db("zhengwu_bench_verify")  # ZHENGWU_BENCH_DB overrides
 SAMPLE = 5000
 
@@ -290,9 +293,9 @@ def main() -> int:
             s = summary[kind]
             print(f"{kind:17}: {s['rps']:8,.1f} req/s  p50 {s['p50_ms']} ms  p99 {s['p99_ms']} ms")
         for name, ratio in ratios.items():
-            print(f"ratio {name}: {ratio:.3f} (target {TARGET})")
+            print(f"ratio {name}: {ratio:.3f} (target {TARGETS[name]})")
         print(f"failed requests: {failed}")
-        ok = failed == 0 and all(r >= TARGET for r in ratios.values())
+        ok = failed == 0 and all(r >= TARGETS[name] for name, r in ratios.items())
         result_line = {
             "benchmark": "verification",
             "value": summary["licence"]["rps"],

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db import DatabaseError, connections, router
 
+from zhengwu.core import sqlcache
 from zhengwu.core.crypto import blind_index
 from zhengwu.core.masking import mask_mobile
 from zhengwu.identifiers import InvalidIdentifier, hkmo_permit, mobile, tw_permit, uscc
@@ -183,7 +184,8 @@ def _fetch_by_uscc(code: str) -> MarketEntity | None:
         names = [f.attname for f in MarketEntity._meta.concrete_fields]
         plan = _plans[connection] = (_select_by_uscc(), names, converters)
     sql, names, converters = plan
-    with connection.cursor() as cursor:
+    # prepared once per connection on PostgreSQL (core.sqlcache, decision 0029)
+    with sqlcache.cursor(connection) as cursor:
         cursor.execute(sql, [code])
         row = cursor.fetchone()
     if row is None:

@@ -280,3 +280,23 @@ def test_reg5_applies_to_the_market_entities_cooperatives_included(legal_person_
     problem = FieldMismatch(CheckField.MOBILE, "固定电话", MobileProblem.REGISTRY_LANDLINE)
     check = RegistryCheck(found=True, entity=entity, mobile_problems=(problem,))
     assert (check.mobile_refusal is problem) is required
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements")
+def test_the_register_lookup_is_prepared_once_and_uses_the_primary_key(registry):
+    """Step 1's register read (``_fetch_by_uscc``) is prepared on PostgreSQL (decision 0029):
+    parsed and planned once per connection; its parameter is typed as the column
+    (``character``), so the plan stays a primary-key index scan."""
+    key = next(iter(P))
+    for _ in range(2):
+        assert registry.lookup(P[key].uscc) is not None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, parameter_types::text FROM pg_prepared_statements "
+            'WHERE statement LIKE \'%%FROM "registry_marketentity" WHERE "uscc" = $1%%\''
+        )
+        prepared = cursor.fetchall()
+        assert [types for _name, types in prepared] == ["{character}"]
+        cursor.execute(f"EXPLAIN EXECUTE {prepared[0][0]}(%s)", [P[key].uscc])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "registry_marketentity_pkey" in plan

@@ -275,6 +275,9 @@ class Load:
     prepare: Callable[[http.client.HTTPConnection], Any] | None = None
     timeout: float = 30
     start_delay: float = 0.5  # after the fork (and ``prepare``), all connections start together
+    # ``False`` for items that can be sent once only (a draft submitted): a connection that has
+    # sent its whole share stops instead of sending its first items again.
+    reuse: bool = True
 
 
 @dataclass
@@ -317,6 +320,9 @@ def _client_process(
         while time.time() < start_at:
             time.sleep(0.001)
         while True:
+            if not load.reuse and i >= len(items):
+                bad.append("share of items used up: raise the number of items")
+                break
             method, path, body, headers = load.build(items[i % len(items)], state)
             i += threads
             t0 = time.perf_counter()
@@ -335,6 +341,7 @@ def _client_process(
             if response.status != load.expected:
                 text = payload[:200].decode(errors="replace")
                 bad.append(f"{response.status} {method} {path}: {text}")
+                continue  # a failed request is not a served one
             mine.append(elapsed)
         conn.close()
         with lock:

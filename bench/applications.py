@@ -95,7 +95,9 @@ def _baseline_request(_item: int, _state: object) -> h.Request:
 
 LOADS = {
     "baseline": h.Load(_baseline_request, expected=200),
-    "subject": h.Load(_submit_request, expected=200, prepare=_signed_in, start_delay=1.0),
+    "subject": h.Load(
+        _submit_request, expected=200, prepare=_signed_in, start_delay=1.0, reuse=False
+    ),
 }
 
 

@@ -343,7 +343,7 @@ def _start_server(
 
 def main() -> int:
     parser = h.parser(__doc__)
-    parser.add_argument("--drafts", type=int, default=60_000, help="drafts to submit")
+    parser.add_argument("--drafts", type=int, default=120_000, help="drafts to submit")
     parser.add_argument("--cases", type=int, default=1_000_000, help="cases for the queue")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")

@@ -497,7 +497,7 @@ class RowPreparer:
         phone = ""
         is_landline = False
         if raw_phone:
-            if len(raw_phone) == 11 and raw_phone.isdigit():
+            if len(raw_phone) == 11 and raw_phone.isascii() and raw_phone.isdigit():
                 # A plain 11-digit number: whether it is a mobile depends only on its number
                 # segment (the first 3, or 5 for 1610x/1740x digits; STANDARDS.md §2.9), so
                 # ask the identifiers package once per 5-digit prefix.
@@ -508,7 +508,11 @@ class RowPreparer:
             else:
                 valid = mobile.is_valid(raw_phone)
             if valid:
-                phone = raw_phone if raw_phone.isdigit() else mobile.normalise(raw_phone)
+                phone = (
+                    raw_phone
+                    if raw_phone.isascii() and raw_phone.isdigit()
+                    else mobile.normalise(raw_phone)
+                )
             elif mobile.is_landline(raw_phone):
                 phone = mobile.validate_landline(raw_phone)
                 is_landline = True  # accepted, flagged for REG-5

@@ -262,3 +262,36 @@ def test_copy_lines_of_a_clean_chunk_equal_the_general_path():
         b"\\\\" in preparer.prepare_csv_bytes(dirty, 2)[0]
         or preparer.prepare_csv_bytes(dirty, 2)[3]
     )
+
+
+def test_a_mobile_in_full_width_digits_is_stored_in_ascii():
+    """Eleven full-width digits pass ``str.isdigit``: the number is still normalised, so that
+    its blind index is the one a search for the ASCII number computes (ACC-7)."""
+    from zhengwu.registry.services.demo import HEADER
+    from zhengwu.registry.services.reading import _map_header
+    from zhengwu.registry.services.rows import PREPARED_COLUMNS, PreparerConfig, RowPreparer
+
+    positions, headers = _map_header(list(HEADER))
+    config = PreparerConfig(
+        positions=positions, headers=headers, width=len(HEADER), output="rows", today=TODAY
+    )
+    preparer = RowPreparer(config, keyring())
+    row = {
+        "uscc": "91330382689768465F",
+        "name": "温州之江科技有限公司",
+        "entity_type": "有限责任公司",
+        "status": "存续",
+        "region_code": "330382",
+        "supervision_unit": "乐清市市场监督管理局",
+        "legal_rep_name": "毛洁",
+        "legal_rep_id_type": "居民身份证",
+        "legal_rep_id_number": "330106198203154517",
+        "registered_phone": "１３９５７１００００１",
+        "registered_on": "2015-11-26",
+    }
+    values = [row[key] for key in positions]
+    for phone in ("１３９５７１００００１", "13957100001"):
+        values[positions["registered_phone"]] = phone
+        prepared = dict(zip(PREPARED_COLUMNS, preparer.prepare(values, 2), strict=True))
+        assert decrypt_str(prepared["registered_phone"]) == "13957100001"
+        assert prepared["registered_phone_hash"] == blind_index("13957100001", purpose="mobile")

@@ -16,6 +16,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from zhengwu.core.parsing import id_from_text
+
 from .models import AuditEvent
 
 PAGE_SIZE = 50
@@ -54,8 +56,8 @@ def _organisation_ids(value: str) -> list[int]:
     """An organisation typed as its id or its USCC (audit imports no subsystem: the model is
     looked up by name)."""
     value = value.strip().upper()
-    if value.isdigit() and len(value) < 18:
-        return [int(value)]
+    if (pk := id_from_text(value)) is not None and len(value) < 18:
+        return [pk]
     organisation = apps.get_model("accounts", "Organisation")
     return list(organisation.objects.filter(uscc=value).values_list("pk", flat=True))
 

@@ -10,6 +10,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
+from zhengwu.core.parsing import is_ascii_digits
+
 from .constants import Category
 from .errors import MilestonesOutOfOrder
 from .models import AssistedRegistration, Campaign, Milestone, Snapshot
@@ -40,7 +42,7 @@ class CampaignForm(forms.ModelForm):
 
     def clean_region_prefix(self) -> str:
         value: str = self.cleaned_data.get("region_prefix", "")
-        if value and not (value.isdigit() and len(value) in (2, 4, 6)):
+        if value and not (is_ascii_digits(value) and len(value) in (2, 4, 6)):
             raise ValidationError("行政区划代码前缀须为2、4或6位数字。")
         return value
 

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhengwu.audit.services import record_event
+from zhengwu.core.parsing import is_ascii_digits
 
 from . import engine
 from .constants import (
@@ -78,7 +79,7 @@ def campaign_create(
             "统计范围须为企业法人、个人独资企业、合伙企业、个体工商户、农民专业合作社中的一种或多种。",
             field="population",
         )
-    if region_prefix and not (region_prefix.isdigit() and len(region_prefix) in (2, 4, 6)):
+    if region_prefix and not (is_ascii_digits(region_prefix) and len(region_prefix) in (2, 4, 6)):
         raise CampaignInvalid(
             "行政区划代码前缀须为2、4或6位数字。",
             field="region_prefix",

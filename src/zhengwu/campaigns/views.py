@@ -11,6 +11,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from zhengwu.audit.services import record_event
+from zhengwu.core.parsing import is_ascii_digits
 from zhengwu.core.permissions import staff_only
 from zhengwu.enterprise.permissions import can_view_campaign as can_view_code_campaign
 from zhengwu.identifiers import uscc as uscc_rules
@@ -118,7 +119,7 @@ def bulletin(request: HttpRequest, pk: int, year: int, month: int) -> HttpRespon
 def _outreach_filter(request: HttpRequest) -> tuple[str | None, str]:
     unit = request.GET.get("unit")
     region = (request.GET.get("region") or "").strip()
-    if region and not (region.isdigit() and len(region) <= 6):
+    if region and not (is_ascii_digits(region) and len(region) <= 6):
         region = ""
     return unit, region
 

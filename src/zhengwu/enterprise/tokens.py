@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from django.core import signing
 
+from zhengwu.core.parsing import is_ascii_digits
+
 from .constants import TOKEN_SALT
 
 
@@ -37,6 +39,6 @@ def read_token(token: str) -> TokenClaims | None:
     except signing.BadSignature:
         return None
     public_id, _, version = value.rpartition(".")
-    if not public_id or not version.isdigit():
+    if not public_id or not is_ascii_digits(version):
         return None
     return TokenClaims(public_id=public_id, version=int(version))

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from zhengwu.accounts.models import User
 from zhengwu.core.errors import ZhengwuError
+from zhengwu.core.parsing import id_from_text
 from zhengwu.core.workflow import history
 
 from . import assist, catalogue_io, fanout, permissions, selectors, services
@@ -369,7 +370,7 @@ def desk(request: HttpRequest) -> HttpResponse:
             department=chosen,
             status=status,
             overdue_only=_flag(request, "overdue"),
-            before_id=int(before) if before.isdigit() else None,
+            before_id=id_from_text(before),
             today=timezone.localdate(),
         )
         if chosen
@@ -418,7 +419,8 @@ def desk_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return response
     application = selectors.application_get_for_staff(_user(request), pk)
     version_text = request.POST.get("version", "")
-    version = int(version_text) if version_text.isdigit() else -1
+    posted_version = id_from_text(version_text)
+    version = -1 if posted_version is None else posted_version
     common: dict[str, Any] = {
         "actor": _user(request),
         "application": application,
@@ -434,9 +436,7 @@ def desk_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.application_request_correction(**common, notice=reason)
         elif action == "extend":
             days = request.POST.get("days", "")
-            services.application_extend(
-                **common, days=int(days) if days.isdigit() else 0, reason=reason
-            )
+            services.application_extend(**common, days=id_from_text(days) or 0, reason=reason)
         elif action == "decide":
             services.application_decide(
                 **common, decision=request.POST.get("decision", ""), reason=reason

@@ -39,6 +39,7 @@ from zhengwu.audit.models import AuditEvent
 from zhengwu.audit.services import record_event
 from zhengwu.core.crypto import blind_index
 from zhengwu.core.errors import ValidationFailed
+from zhengwu.core.parsing import id_from_text
 from zhengwu.notifications import conf as sms_conf
 from zhengwu.notifications.errors import SmsRateLimited, VerificationCodeInvalid
 from zhengwu.notifications.models import SmsMessage, VerificationCode
@@ -238,7 +239,8 @@ def recovery_password_reset(
     users = {u.pk: u for u in verified_users(session=session, flow=flow)}
     if not users:
         raise RecoveryExpired()
-    user = users.get(int(user_id)) if str(user_id).isdigit() else None
+    user_pk = id_from_text(str(user_id))
+    user = users.get(user_pk) if user_pk is not None else None
     if user is None:
         raise ValidationFailed("请选择要重置密码的账号", code="recovery.account", field="account")
     rules.password_validate(

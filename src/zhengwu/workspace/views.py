@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhengwu.core.parsing import id_from_text
 from zhengwu.notifications.selectors import inbox_of, inbox_unread_count
 from zhengwu.notifications.services import inbox_mark_read
 
@@ -44,9 +45,12 @@ def message_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def message_read(request: HttpRequest) -> HttpResponse:
-    """标为已读: one message (``pk``) or all of the owner's (no ``pk``)."""
+    """标为已读: one message (``pk``) or all of the owner's (no ``pk``). A ``pk`` that is not
+    an id marks nothing."""
     raw = request.POST.get("pk", "")
-    inbox_mark_read(user=request.user, pk=int(raw) if raw.isdigit() else None)
+    pk = id_from_text(raw)
+    if pk is not None or not raw:
+        inbox_mark_read(user=request.user, pk=pk)
     return redirect("workspace:messages")
 
 
@@ -84,8 +88,6 @@ def sign_out_others(request: HttpRequest) -> HttpResponse:
 def not_me(request: HttpRequest) -> HttpResponse:
     """这不是我: lock the account, end every session (this one too), tell support."""
     raw = request.POST.get("record", "")
-    services.account_report_not_me(
-        request=request, user=request.user, record_id=int(raw) if raw.isdigit() else None
-    )
+    services.account_report_not_me(request=request, user=request.user, record_id=id_from_text(raw))
     logout(request)
     return render(request, "workspace/not_me_done.html")

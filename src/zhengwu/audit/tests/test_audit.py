@@ -165,3 +165,12 @@ def test_a_relaxed_event_inside_a_transaction_leaves_its_commit_alone():
         assert _synchronous_commit() == "on"
     assert not any("synchronous_commit" in sql for sql in sent)
     assert AuditEvent.objects.filter(event_type="lookup.viewed").count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["²", "４２"])
+def test_an_organisation_typed_in_other_digits_is_looked_up_as_a_code(typed):
+    """``"²"`` passes ``str.isdigit`` and made ``int()`` raise in the back office's search."""
+    from zhengwu.audit.selectors import _organisation_ids
+
+    assert _organisation_ids(typed) == []

@@ -228,3 +228,14 @@ def test_bad_configuration_is_refused(kwargs, field):
         services.campaign_create(**values)
     assert caught.value.field == field
     assert not Campaign.objects.exists()
+
+
+@pytest.mark.parametrize("prefix", ["３３０１", "²²", "33a1"])
+def test_a_region_prefix_is_ascii_digits(prefix):
+    """Full-width digits pass ``str.isdigit`` and would match no ASCII division code."""
+    with pytest.raises(CampaignInvalid) as caught:
+        services.campaign_create(
+            name="x", measure=Measure.REGISTERED, start=START, region_prefix=prefix
+        )
+    assert caught.value.field == "region_prefix"
+    assert not Campaign.objects.filter(name="x").exists()

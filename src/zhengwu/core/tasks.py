@@ -22,9 +22,22 @@ class DatabaseBackend(LibraryDatabaseBackend):
     def enqueue(self, task: Any, args: Any, kwargs: Any) -> Any:
         """The library's ``enqueue``, building the row's result object once, not twice."""
         self.validate_task(task)
-        result = self._task_to_db_task(task, args, kwargs).task_result
-        task_enqueued.send(type(self), task_result=result)
-        return result
+        row = self._task_to_db_task(task, args, kwargs)
+        batch = sqlcache.combining(row._state.db)
+        if batch is None:
+            result = row.task_result
+            task_enqueued.send(type(self), task_result=result)
+            return result
+
+        # Inside a combined write (``sqlcache.combined``) the row is a part of its statement,
+        # announced once that has run, with the real id of a row of the same statement
+        # among the arguments (the result returned here holds its stand-in).
+        def announce() -> None:
+            row.args_kwargs = batch.resolve(row.args_kwargs)
+            task_enqueued.send(type(self), task_result=row.task_result)
+
+        sqlcache.after_write(row._state.db, announce)
+        return row.task_result
 
     def _task_to_db_task(self, task: Any, args: Any, kwargs: Any) -> Any:
         from django_tasks_db.models import DBTaskResult, get_date_max

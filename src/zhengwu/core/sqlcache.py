@@ -366,6 +366,31 @@ def insert[M: Model](obj: M, using: str | None = None, *, signals: bool = True) 
     return obj
 
 
+def insert_values[M: Model](obj: M, columns: list[str], params: list[Any], using: str) -> M:
+    """Write the new ``obj``, whose primary key is set, with its database values already
+    converted (``params``, one per column of ``columns``): for a caller that converts only
+    what changes from row to row. No signals; a part of a combined block's statement."""
+    batch = combining(using)
+    meta = obj._meta
+    if batch is not None:
+        batch.insert_row(meta.db_table, columns, params, obj, "", True)
+        return obj
+    connection = connections[using]
+    sql = _insert_sql(connection.ops.quote_name, meta.db_table, tuple(columns))
+    with transaction.mark_for_rollback_on_error(using), cursor(connection) as c:
+        c.execute(sql, params)
+    obj._state.adding = False
+    obj._state.db = using
+    return obj
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_sql(quote: Callable[[str], str], table: str, columns: tuple[str, ...]) -> str:
+    return "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(table), ", ".join(quote(c) for c in columns), ", ".join(["%s"] * len(columns))
+    )
+
+
 _updates: dict[tuple[Any, ...], tuple[str, list[Any]] | None] = {}
 
 

@@ -484,6 +484,11 @@ _state = threading.local()
 _PLACEHOLDER = re.compile(r"%%|%s")
 
 
+def _is_stand_in_text(value: str) -> bool:
+    """Whether ``value`` may be the text of a stand-in id (ASCII digits, its length)."""
+    return len(value) == len(str(_INT_BASE)) and value.isascii() and value.isdigit()
+
+
 @functools.lru_cache(maxsize=256)
 def _chunks(sql: str) -> list[str]:
     """``sql`` cut at its ``%s`` placeholders (``%%`` is kept as it is)."""
@@ -542,8 +547,10 @@ class Combined:
     INSERT's new primary key is not known before the statement runs: the object holds a
     stand-in (``_INT_BASE + n``) meanwhile, and wherever a later write of the block passes
     that stand-in (an id, its text, inside a JSON value) the statement reads the id the
-    earlier CTE returned instead. PostgreSQL runs every data-modifying CTE exactly once, in
-    order of their references, and checks foreign keys at the end of the statement.
+    earlier CTE returned instead (which also orders the writes). PostgreSQL runs every
+    data-modifying CTE exactly once, all on the statement's snapshot (a row is changed at
+    most once: one guard), and checks foreign keys after the rows of all CTEs exist (Django's
+    are deferred to the commit).
     """
 
     def __init__(self, connection: Any) -> None:
@@ -573,7 +580,7 @@ class Combined:
             if type(value) is int and value in self.pending:
                 cte, pk = self.pending[value]
                 return f"(SELECT {pk} FROM {cte})", []
-            if type(value) is str and value.isdigit() and int(value) in self.pending:
+            if type(value) is str and _is_stand_in_text(value) and int(value) in self.pending:
                 cte, pk = self.pending[int(value)]
                 return f"(SELECT {pk}::text FROM {cte})", []
             if isinstance(value, _json_wrapper()):  # psycopg's Json/Jsonb
@@ -603,7 +610,7 @@ class Combined:
         if kind is int:
             return value in self.pending
         if kind is str:
-            return value.isdigit() and int(value) in self.pending
+            return _is_stand_in_text(value) and int(value) in self.pending
         if isinstance(value, _json_wrapper()):
             return self._holds_stand_in(value.obj)
         return False

@@ -179,7 +179,7 @@ def _insert(event: AuditEvent, using: str, *, relaxed: bool = False) -> None:
         )
         statement = _insert_statements[using, relaxed] = (sql, fields, returning)
     sql, fields, returning = statement
-    params = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields]
+    params = [sqlcache.db_value(f, getattr(event, f.attname), connection) for f in fields]
     if batch is not None:
         pk_column = str(AuditEvent._meta.pk.column)  # type: ignore[union-attr]
         columns = [str(f.column) for f in fields]

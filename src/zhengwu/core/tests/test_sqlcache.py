@@ -239,3 +239,43 @@ def test_a_failing_combined_statement_leaves_the_caller_s_transaction_usable():
         sqlcache.update(Case, case.pk, {"status": "submitted"}, where={"status": "draft"})
         sqlcache.insert(Transition(subject_type="t", subject_id="1", to_state=None))
     assert Case.objects.get(pk=case.pk).status == "draft"
+
+
+def test_db_value_is_django_s_conversion():
+    """The shortcut for plain values gives what ``get_db_prep_save`` gives, and leaves every
+    other field (an encrypted one, JSON, dates) and every other value to Django."""
+    import datetime
+
+    from django.core.exceptions import ValidationError
+
+    from zhengwu.accounts.models import Organisation
+    from zhengwu.audit.models import AuditEvent
+    from zhengwu.notifications.models import SmsMessage
+
+    values = [
+        None,
+        "",
+        "文本",
+        0,
+        7,
+        True,
+        False,
+        1.5,
+        {"a": [1]},
+        datetime.datetime(2026, 1, 2, tzinfo=datetime.UTC),
+    ]
+    for model in (Transition, AuditEvent, SmsMessage, Organisation):
+        for field in model._meta.concrete_fields:
+            for value in values:
+                try:
+                    expected = field.get_db_prep_save(value, connection)
+                except (TypeError, ValueError, AttributeError, ValidationError):
+                    continue
+                found = sqlcache.db_value(field, value, connection)
+                assert type(found) is type(expected), (model, field.name, value)
+                if field._zw_value_kind:  # the shortcut (the rest is Django's own call)
+                    assert found == expected, (model, field.name, value)
+    kinds = {f._zw_value_kind for m in (Transition, AuditEvent) for f in m._meta.concrete_fields}
+    assert {1, 2, 4} <= kinds  # text, keys and integer fields took the shortcut
+    encrypted = Organisation._meta.get_field("legal_rep_id_number")
+    assert sqlcache.db_value(encrypted, "110101199003074258", connection) != "110101199003074258"

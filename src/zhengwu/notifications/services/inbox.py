@@ -119,7 +119,7 @@ def inbox_copy(*, message: SmsMessage, subject: Any = None) -> list[InboxMessage
     )
     # the copy's own values come first in the statement, then the recipients' query's
     params = [
-        *(f.get_db_prep_save(f.pre_save(template, True), connection) for f in others),
+        *(sqlcache.db_value(f, f.pre_save(template, True), connection) for f in others),
         *select[1],
     ]
     copies: list[InboxMessage] = []

@@ -843,6 +843,8 @@ def combined(using: str = DEFAULT_DB_ALIAS) -> Iterator[Combined]:
     matches no row; then nothing has been written, what the writes set on their objects is
     undone, and the caller does the step the ordinary way. Other errors (an
     ``IntegrityError``) leave nothing written either."""
+    if combining(using) is not None:  # one statement at a time: the outer block's
+        raise NotCombined("a combined block inside another")
     connection = connections[using]
     batch = Combined(connection)
     setattr(_state, using, batch)

@@ -149,8 +149,14 @@ def _move[M: models.Model](
             raise IllegalTransition("记录已被他人修改，请刷新后重试", code="concurrent_change")
     with sqlcache.atomic(using):
         if sqlcache.combining(using) is not None:  # undone if the statement is not made
-            before = {name: obj.__dict__[name] for name in values if name in obj.__dict__}
-            sqlcache.on_fail(using, lambda: obj.__dict__.update(before))
+            fields, cached = obj.__dict__.copy(), obj._state.fields_cache.copy()
+
+            def undo() -> None:
+                obj.__dict__.clear()
+                obj.__dict__.update(fields)
+                obj._state.fields_cache = cached
+
+            sqlcache.on_fail(using, undo)
         for name, value in values.items():
             setattr(obj, name, value)
         label = model._meta.label_lower

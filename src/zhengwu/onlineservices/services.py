@@ -430,7 +430,8 @@ def _submit_draft(actor: User, application: Application, data: dict[str, Any]) -
     # audit row, portal copy and task row) are one statement (``sqlcache.combined``, decision
     # XXXX); the ordinary transaction when they cannot be (nothing is written then).
     combine = sqlcache.combinable()
-    for _attempt in range(3):
+    attempts = 0
+    while attempts < 3:
         try:
             with sqlcache.combined() if combine else transaction.atomic():
                 transition(
@@ -446,8 +447,8 @@ def _submit_draft(actor: User, application: Application, data: dict[str, Any]) -
                 _notify(application, "application.submitted", actor)
             return application
         except IntegrityError:  # a number taken in the meantime: draw again
-            continue
-        except sqlcache.NotCombined:
+            attempts += 1
+        except sqlcache.NotCombined:  # nothing written: the ordinary transaction
             combine = False
     raise IllegalTransition("办件编号生成失败，请重试", code="application.number")
 

@@ -279,3 +279,14 @@ def test_db_value_is_django_s_conversion():
     assert {1, 2, 4} <= kinds  # text, keys and integer fields took the shortcut
     encrypted = Organisation._meta.get_field("legal_rep_id_number")
     assert sqlcache.db_value(encrypted, "110101199003074258", connection) != "110101199003074258"
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_combined_block_inside_another_is_refused():
+    with pytest.raises(sqlcache.NotCombined), sqlcache.combined():
+        sqlcache.insert(Transition(subject_type="t", subject_id="1", to_state="outer"))
+        with sqlcache.combined():
+            pass  # pragma: no cover
+    assert not Transition.objects.exists()
+    assert sqlcache.combining("default") is None and sqlcache.combinable()

@@ -159,6 +159,9 @@ def _insert(event: AuditEvent, using: str, *, relaxed: bool = False) -> None:
     ``get_db_prep_save`` (JSON, dates, addresses), and the append-only trigger still applies.
     """
     connection = connections[using]
+    batch = sqlcache.combining(using)
+    if batch is not None:  # a part of the block's one statement (``core.sqlcache.combined``)
+        relaxed = False
     relaxed = relaxed and _relaxable(connection)
     statement = _insert_statements.get((using, relaxed))
     if statement is None:
@@ -176,7 +179,12 @@ def _insert(event: AuditEvent, using: str, *, relaxed: bool = False) -> None:
         )
         statement = _insert_statements[using, relaxed] = (sql, fields, returning)
     sql, fields, returning = statement
-    params = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields]
+    params = [sqlcache.db_value(f, getattr(event, f.attname), connection) for f in fields]
+    if batch is not None:
+        pk_column = str(AuditEvent._meta.pk.column)  # type: ignore[union-attr]
+        columns = [str(f.column) for f in fields]
+        batch.insert_row(AuditEvent._meta.db_table, columns, params, event, pk_column, False)
+        return
     # bound on the server and prepared once per connection on PostgreSQL (core.sqlcache)
     with sqlcache.cursor(connection) as cursor:
         cursor.execute(sql, params)

@@ -20,13 +20,21 @@ values' conversions, and skip only the rebuilding:
   each field's ``pre_save`` (``auto_now_add``) and ``get_db_prep_save``.
 * ``update(model, pk, values, where)``: ``filter(pk=..., **where).update(**values)`` for
   plain values (no expressions), as a statement built once per set of columns.
+* ``combined(using)``: on PostgreSQL, the single-row writes of one step (a conditional
+  UPDATE, then INSERTs) sent as **one statement** of data-modifying CTEs when the block ends
+  (see ``Combined``): one round trip, and outside a transaction no BEGIN/COMMIT.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
+import json
+import re
+import threading
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, nullcontext
 from typing import Any, cast
 
 from django.conf import settings
@@ -67,8 +75,25 @@ def _preparing_cursor() -> Any:
     global _preparing_cursor_class
     if _preparing_cursor_class is None:
         from django.db.backends.postgresql.base import ServerBindingCursor
+        from psycopg._queries import PostgresQuery, _query2pg
+
+        class KeptQuery(PostgresQuery):
+            # psycopg keeps the conversion of a query's text (``%s`` -> ``$1``) only for texts
+            # up to 4,096 bytes with at most 50 parameters; a combined statement
+            # (``Combined``) has more, but its text is one of a few fixed shapes: keep them.
+            def convert(self, query: Any, vars: Any) -> None:
+                if vars is None or not isinstance(query, str):
+                    return super().convert(query, vars)
+                encoding = self._tx.encoding
+                self.query, self._want_formats, self._order, self._parts = _query2pg(
+                    query.encode(encoding), encoding
+                )
+                self.dump(vars)
+                return None
 
         class PreparingCursor(ServerBindingCursor):  # type: ignore[misc,valid-type]
+            _query_cls = KeptQuery
+
             # psycopg.Cursor.execute(query, params, *, prepare=None, binary=None)
             def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
                 kwargs.setdefault("prepare", True)
@@ -258,6 +283,62 @@ class CompiledQuery:
         return found[0] if found else None
 
 
+# --- database values of plain fields --------------------------------------------------------------
+
+#: A field's kind of values, kept on the field (``_zw_value_kind``): 1 text (``CharField``,
+#: ``TextField``), 2 integer (the integer fields, a foreign key to an integer key), 3 boolean,
+#: 0 anything else. Only these exact classes (no subclass: an encrypted or custom field
+#: converts its values) and only on the databases below.
+_PLAIN_VENDORS = frozenset({"postgresql", "sqlite"})
+
+
+def _value_kind(field: Any) -> int:
+    from django.db import models as m
+
+    kind = type(field)
+    if kind is m.CharField or kind is m.TextField:
+        return 1
+    target = field.target_field if kind is m.ForeignKey else field
+    if type(target) in (m.AutoField, m.BigAutoField, m.SmallAutoField):
+        return 2  # Django passes the int itself (``validate_autopk_value``)
+    if type(target) in (
+        m.IntegerField,
+        m.PositiveIntegerField,
+        m.PositiveSmallIntegerField,
+        m.SmallIntegerField,
+        m.BigIntegerField,
+    ):
+        field._zw_int_type = target.get_internal_type()
+        return 4  # ``adapt_integerfield_value`` (psycopg's Int2/Int4/Int8 on PostgreSQL)
+    if kind is m.BooleanField:
+        return 3
+    return 0
+
+
+def db_value(field: Any, value: Any, connection: Any) -> Any:
+    """``field.get_db_prep_save(value, connection)`` without Django's chain of calls for the
+    plain cases, with the same result: ``None``, a ``str`` of a text field, an ``int`` of an
+    integer field or key, a ``bool`` of a boolean field (PostgreSQL and SQLite). Hot inserts
+    convert thirty-odd values per 提交 this way."""
+    kind = field.__dict__.get("_zw_value_kind")  # (a field's hash is a Python call)
+    if kind is None:
+        kind = field._zw_value_kind = _value_kind(field)
+    if kind and connection.vendor in _PLAIN_VENDORS:
+        if value is None:
+            return None
+        vtype = type(value)
+        if kind == 1 and vtype is str:
+            return value
+        if vtype is int:
+            if kind == 2:
+                return value
+            if kind == 4:
+                return connection.ops.adapt_integerfield_value(value, field._zw_int_type)
+        if kind == 3 and vtype is bool:
+            return value
+    return field.get_db_prep_save(value, connection)
+
+
 # --- single-row writes ---------------------------------------------------------------------------
 
 _inserts: dict[tuple[type[Model], str, bool], Any] = {}
@@ -317,7 +398,14 @@ def insert[M: Model](obj: M, using: str | None = None, *, signals: bool = True) 
     if any(hasattr(v, "resolve_expression") for v in values):
         obj.save(force_insert=True, using=using)
         return obj
-    params = [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
+    params = [db_value(f, v, connection) for f, v in zip(fields, values, strict=True)]
+    batch = combining(using)
+    if batch is not None:
+        pk_column = str(cast(Any, model._meta.pk).column)
+        batch.insert_row(
+            model._meta.db_table, [str(f.column) for f in fields], params, obj, pk_column, pk_set
+        )
+        return obj
     # as the ORM's save: an error marks the caller's atomic block for rollback
     with transaction.mark_for_rollback_on_error(using), cursor(connection) as c:
         c.execute(sql, params)
@@ -332,6 +420,31 @@ def insert[M: Model](obj: M, using: str | None = None, *, signals: bool = True) 
     obj._state.adding = False
     obj._state.db = using
     return obj
+
+
+def insert_values[M: Model](obj: M, columns: list[str], params: list[Any], using: str) -> M:
+    """Write the new ``obj``, whose primary key is set, with its database values already
+    converted (``params``, one per column of ``columns``): for a caller that converts only
+    what changes from row to row. No signals; a part of a combined block's statement."""
+    batch = combining(using)
+    meta = obj._meta
+    if batch is not None:
+        batch.insert_row(meta.db_table, columns, params, obj, "", True)
+        return obj
+    connection = connections[using]
+    sql = _insert_sql(connection.ops.quote_name, meta.db_table, tuple(columns))
+    with transaction.mark_for_rollback_on_error(using), cursor(connection) as c:
+        c.execute(sql, params)
+    obj._state.adding = False
+    obj._state.db = using
+    return obj
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_sql(quote: Callable[[str], str], table: str, columns: tuple[str, ...]) -> str:
+    return "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(table), ", ".join(quote(c) for c in columns), ", ".join(["%s"] * len(columns))
+    )
 
 
 _updates: dict[tuple[Any, ...], tuple[str, list[Any]] | None] = {}
@@ -386,7 +499,11 @@ def update(
     for field, value in zip(fields, [*values.values(), pk, *where.values()], strict=True):
         if field.remote_field is not None and hasattr(value, "prepare_database_save"):
             value = value.prepare_database_save(field)
-        params.append(field.get_db_prep_save(value, connection))
+        params.append(db_value(field, value, connection))
+    batch = combining(using)
+    if batch is not None:  # the guard of the combined statement: 1 now, confirmed at its end
+        batch.guard_update(sql, params, str(cast(Any, model._meta.pk).column))
+        return 1
     with transaction.mark_for_rollback_on_error(using), cursor(connection) as c:
         c.execute(sql, params)
         return int(c.rowcount)
@@ -408,3 +525,344 @@ def pk_kind(model: type[Model]) -> type | None:
     if internal in {"CharField", "TextField"}:
         return str
     return None
+
+
+# --- several writes as one statement -------------------------------------------------------------
+
+
+class NotCombined(Exception):
+    """The block of ``combined`` wrote nothing: a write in it cannot be combined, a statement
+    was about to run on its own, or the guarding UPDATE matched no row. The caller does the
+    same step the ordinary way (which refuses or succeeds as it always did)."""
+
+
+_state = threading.local()
+_PLACEHOLDER = re.compile(r"%%|%s")
+
+
+_STAND_IN_DIGITS = len(str(_INT_BASE))
+
+
+def _is_stand_in_text(value: str) -> bool:
+    """Whether ``value`` may be the text of a stand-in id (ASCII digits, its length)."""
+    return len(value) == _STAND_IN_DIGITS and value.isascii() and value.isdigit()
+
+
+def _json_types() -> tuple[type, type]:
+    try:
+        from psycopg.types.json import Json, Jsonb
+    except ImportError:  # no psycopg: nothing is combined (PostgreSQL only)
+        never = type("_NoJson", (), {})
+        return (never, never)
+    return (Json, Jsonb)
+
+
+#: psycopg's JSON wrappers (Django passes JSON values as ``Jsonb``).
+_JSON_TYPES = _json_types()
+
+
+@functools.lru_cache(maxsize=256)
+def _chunks(sql: str) -> list[str]:
+    """``sql`` cut at its ``%s`` placeholders (``%%`` is kept as it is)."""
+    chunks, start = [], 0
+    for match in _PLACEHOLDER.finditer(sql):
+        if match.group() == "%s":
+            chunks.append(sql[start : match.start()])
+            start = match.end()
+    chunks.append(sql[start:])
+    return chunks
+
+
+@functools.lru_cache(maxsize=256)
+def _substituted(sql: str, positions: tuple[int, ...], expressions: tuple[str, ...]) -> str:
+    """``sql`` with its placeholders at ``positions`` replaced by ``expressions``."""
+    chunks = _chunks(sql)
+    replaced = dict(zip(positions, expressions, strict=True))
+    out = [chunks[0]]
+    for index, chunk in enumerate(chunks[1:]):
+        out.append(replaced.get(index, "%s"))
+        out.append(chunk)
+    return "".join(out)
+
+
+def combinable(using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Whether ``combined(using)`` can be used: PostgreSQL (data-modifying CTEs), not already
+    inside a combined block."""
+    connection = connections[using]
+    return connection.vendor == "postgresql" and combining(using) is None
+
+
+def combining(using: str) -> Combined | None:
+    """The combined block open on ``using`` in this thread, if any."""
+    return cast("Combined | None", getattr(_state, using, None))
+
+
+def after_write(using: str, callback: Callable[[], None]) -> None:
+    """Run ``callback`` once the writes so far are made: at once, or inside a combined block
+    when its statement has run (never if it fails)."""
+    batch = combining(using)
+    if batch is None:
+        callback()
+    else:
+        batch.done.append(callback)
+
+
+def on_commit(callback: Callable[[], None], using: str, *, robust: bool = False) -> None:
+    """``transaction.on_commit`` that, inside a combined block, is registered only once the
+    block's statement has run (outside a transaction Django would run it at once, before
+    the writes)."""
+    after_write(using, lambda: transaction.on_commit(callback, using=using, robust=robust))
+
+
+def on_fail(using: str, callback: Callable[[], None]) -> None:
+    """Inside a combined block: ``callback`` undoes in Python what a write of the block set
+    (an object's new state) when the statement is not made. Elsewhere nothing."""
+    batch = combining(using)
+    if batch is not None:
+        batch.failed.append(callback)
+
+
+class Combined:
+    """The writes of one ``combined`` block: CTEs ``w0``, ``w1`` … of one statement.
+
+    The first ``update`` of the block (a conditional single-row UPDATE, ``… RETURNING pk``)
+    is its *guard*: every later INSERT selects ``FROM`` it, so when it matches no row nothing
+    is written, and the block raises ``NotCombined`` after undoing what it set in Python. An
+    INSERT's new primary key is not known before the statement runs: the object holds a
+    stand-in (``_INT_BASE + n``) meanwhile, and wherever a later write of the block passes
+    that stand-in (an id, its text, inside a JSON value) the statement reads the id the
+    earlier CTE returned instead (which also orders the writes). PostgreSQL runs every
+    data-modifying CTE exactly once, all on the statement's snapshot (a row is changed at
+    most once: one guard), and checks foreign keys after the rows of all CTEs exist (Django's
+    are deferred to the commit).
+    """
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+        self.ctes: list[str] = []
+        self.params: list[Any] = []
+        self.outputs: list[tuple[str, list[str], bool, Callable[[Any], None]]] = []
+        self.guard: str | None = None
+        self.pending: dict[int, tuple[str, str]] = {}  # stand-in -> (cte, pk column)
+        self.done: list[Callable[[], None]] = []
+        self.failed: list[Callable[[], None]] = []
+        self.ids: dict[int, Any] = {}  # stand-in -> the id the statement returned
+
+    def resolve(self, value: Any) -> Any:
+        """``value`` (ints, lists, dicts) with each stand-in replaced by its real id."""
+        if type(value) is int:
+            return self.ids.get(value, value)
+        if isinstance(value, list):
+            return [self.resolve(v) for v in value]
+        if isinstance(value, dict):
+            return {k: self.resolve(v) for k, v in value.items()}
+        return value
+
+    def _expression(self, value: Any) -> tuple[str, list[Any]]:
+        """The SQL of one parameter: ``%s``, or the id an earlier CTE returned."""
+        if self.pending:
+            if isinstance(value, int) and type(value) is not bool and value in self.pending:
+                cte, pk = self.pending[value]
+                return f"(SELECT {pk} FROM {cte})", []
+            if type(value) is str and _is_stand_in_text(value) and int(value) in self.pending:
+                cte, pk = self.pending[int(value)]
+                return f"(SELECT {pk}::text FROM {cte})", []
+            if type(value) in _JSON_TYPES:  # psycopg's Json/Jsonb
+                text = (value.dumps or json.dumps)(value.obj)
+                for stand_in, (cte, pk) in self.pending.items():  # (one per JSON value)
+                    if str(stand_in) in text:
+                        return (
+                            f"replace(%s::text, '{stand_in}', (SELECT {pk}::text FROM {cte}))"
+                            "::jsonb",
+                            [text],
+                        )
+        return "%s", [value]
+
+    def _holds_stand_in(self, value: Any) -> bool:
+        kind = type(value)
+        if kind is int:
+            return value in self.pending
+        if kind is dict:
+            return any(self._holds_stand_in(v) for v in value.values())
+        if kind is list or kind is tuple:
+            return any(self._holds_stand_in(v) for v in value)
+        return False
+
+    def _refers(self, value: Any) -> bool:
+        """Whether ``value`` stands for an id of an earlier CTE (or holds one, JSON)."""
+        kind = type(value)
+        if kind is int or (isinstance(value, int) and kind is not bool):  # psycopg's Int8 …
+            return value in self.pending
+        if kind is str:
+            return _is_stand_in_text(value) and int(value) in self.pending
+        if kind is _JSON_TYPES[0] or kind is _JSON_TYPES[1]:
+            return self._holds_stand_in(value.obj)
+        return False
+
+    def _bind(self, sql: str, params: list[Any]) -> tuple[str, list[Any]]:
+        if not self.pending:
+            return sql, list(params)
+        refers = [i for i, value in enumerate(params) if self._refers(value)]
+        if not refers:
+            return sql, list(params)
+        bound = list(params)
+        expressions = []
+        for index in reversed(refers):
+            expression, more = self._expression(params[index])
+            bound[index : index + 1] = more
+            expressions.append(expression)
+        expressions.reverse()
+        return _substituted(sql, tuple(refers), tuple(expressions)), bound
+
+    def add(
+        self,
+        sql: str,
+        params: list[Any],
+        *,
+        returning: list[str] | None = None,
+        many: bool = False,
+        on_done: Callable[[Any], None] | None = None,
+    ) -> str:
+        """Append the write ``sql`` (its ``%s`` placeholders bound to ``params``) as the next
+        CTE; ``on_done`` receives its ``returning`` values (a tuple, or for ``many`` a list of
+        tuples) after the statement ran. ``{source}`` in ``sql`` stands for ``FROM <guard>``
+        (nothing before a guard), ``{sources}`` for ``<guard>,`` in a FROM list."""
+        name = f"w{len(self.ctes)}"
+        sql = sql.replace("{source}", f" FROM {self.guard}" if self.guard else "").replace(
+            "{sources}", f"{self.guard}, " if self.guard else ""
+        )
+        if returning:
+            sql = f"{sql} RETURNING {', '.join(returning)}"
+        sql, bound = self._bind(sql, params)
+        self.ctes.append(f"{name} AS ({sql})")
+        self.params.extend(bound)
+        if returning and on_done is not None:
+            self.outputs.append((name, returning, many, on_done))
+        return name
+
+    def guard_update(self, sql: str, params: list[Any], pk_column: str) -> None:
+        if self.guard is not None:  # one guard per statement: a row is changed once
+            raise NotCombined("a second UPDATE")
+        quote = self.connection.ops.quote_name
+        self.guard = self.add(f"{sql} RETURNING {quote(pk_column)}", params)
+
+    def insert_row(
+        self,
+        table: str,
+        columns: list[str],
+        params: list[Any],
+        obj: Any,
+        pk_column: str,
+        pk_set: bool,
+    ) -> None:
+        """``INSERT`` of one row of ``obj`` (``FROM`` the guard); a new ``obj.pk`` is a
+        stand-in until the statement has run."""
+        quote = self.connection.ops.quote_name
+        sql = _insert_select(quote, table, tuple(columns))
+        if pk_set:
+            self.add(sql, params)
+        else:
+            stand_in = _INT_BASE + len(self.ctes)
+
+            def made(row: tuple[Any, ...]) -> None:
+                obj.pk = self.ids[stand_in] = row[0]
+
+            name = self.add(
+                sql,
+                params,
+                returning=[quote(pk_column)],
+                on_done=made,
+            )
+            self.pending[stand_in] = (name, quote(pk_column))
+            obj.pk = stand_in
+            self.failed.append(lambda: setattr(obj, "pk", None))
+        adding = obj._state.adding
+        obj._state.adding, obj._state.db = False, self.connection.alias
+        self.failed.append(lambda: setattr(obj._state, "adding", adding))
+
+    def statement(self) -> tuple[str, list[Any]]:
+        columns = []
+        if self.guard is not None:
+            columns.append(f"(SELECT count(*) FROM {self.guard})")
+        for name, returning, many, _done in self.outputs:
+            for column in returning:
+                columns.append(
+                    f"ARRAY(SELECT {column} FROM {name})"
+                    if many
+                    else f"(SELECT {column} FROM {name})"
+                )
+        return f"WITH {', '.join(self.ctes)} SELECT {', '.join(columns) or '1'}", self.params
+
+    def execute(self) -> None:
+        if not self.ctes:
+            return
+        sql, params = self.statement()
+        with (
+            transaction.mark_for_rollback_on_error(self.connection.alias),
+            cursor(self.connection) as c,
+        ):
+            c.execute(sql, params)
+            row = list(c.fetchone())
+        if self.guard is not None and row.pop(0) != 1:
+            raise NotCombined("the guarding UPDATE matched no row")
+        for _name, returning, many, on_done in self.outputs:
+            values, row = row[: len(returning)], row[len(returning) :]
+            on_done(list(zip(*values, strict=True)) if many else tuple(values))
+
+
+def atomic(using: str) -> Any:
+    """``transaction.atomic(using, savepoint=False)``; nothing inside a combined block (its
+    statement is its own transaction)."""
+    return (
+        nullcontext()
+        if combining(using) is not None
+        else transaction.atomic(using=using, savepoint=False)
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _insert_select(quote: Callable[[str], str], table: str, columns: tuple[str, ...]) -> str:
+    return "INSERT INTO {} ({}) SELECT {}{{source}}".format(
+        quote(table), ", ".join(quote(c) for c in columns), ", ".join(["%s"] * len(columns))
+    )
+
+
+def _refuse_other_statements(execute: Any, sql: Any, params: Any, many: Any, context: Any) -> Any:
+    raise NotCombined("a statement inside a combined block")
+
+
+@contextmanager
+def combined(using: str = DEFAULT_DB_ALIAS) -> Iterator[Combined]:
+    """Make the writes of the block (``insert``, ``update``, audit events, the SMS outbox's
+    rows …) one statement, sent when the block ends (PostgreSQL; check ``combinable``).
+
+    Outside a transaction the statement is its own transaction: no BEGIN, no COMMIT, one WAL
+    flush. Inside one it runs in a savepoint, as ``atomic()`` would. Nothing reaches the
+    database before the end of the block: any other statement run inside it raises
+    ``NotCombined`` instead, as does a write that cannot be combined and a guard that
+    matches no row; then nothing has been written, what the writes set on their objects is
+    undone, and the caller does the step the ordinary way. Other errors (an
+    ``IntegrityError``) leave nothing written either."""
+    if combining(using) is not None:  # one statement at a time: the outer block's
+        raise NotCombined("a combined block inside another")
+    connection = connections[using]
+    batch = Combined(connection)
+    setattr(_state, using, batch)
+    connection.execute_wrappers.append(_refuse_other_statements)
+    try:
+        try:
+            yield batch
+        finally:
+            connection.execute_wrappers.remove(_refuse_other_statements)
+            setattr(_state, using, None)
+        if connection.in_atomic_block:
+            with transaction.atomic(using=using):
+                batch.execute()
+        else:
+            batch.execute()
+    except BaseException:
+        for undo in reversed(batch.failed):
+            undo()
+        raise
+    for callback in batch.done:
+        callback()

@@ -78,7 +78,7 @@ def transition[M: models.Model](
     """
     model = type(obj)
     using = router.db_for_write(model, instance=obj)
-    if not connections[using].in_atomic_block:
+    if not connections[using].in_atomic_block and sqlcache.combining(using) is None:
         with transaction.atomic(using=using):
             return _move(obj, to, actor, reason, event_type, changes, on_commit, using)
     return _move(obj, to, actor, reason, event_type, changes, on_commit, using)
@@ -147,7 +147,16 @@ def _move[M: models.Model](
         updated = sqlcache.update(model, obj.pk, values, where={field: current}, using=using)
         if updated != 1:  # changed under our feet (no row locks on SQLite)
             raise IllegalTransition("记录已被他人修改，请刷新后重试", code="concurrent_change")
-    with transaction.atomic(using=using, savepoint=False):
+    with sqlcache.atomic(using):
+        if sqlcache.combining(using) is not None:  # undone if the statement is not made
+            fields, cached = obj.__dict__.copy(), obj._state.fields_cache.copy()
+
+            def undo() -> None:
+                obj.__dict__.clear()
+                obj.__dict__.update(fields)
+                obj._state.fields_cache = cached
+
+            sqlcache.on_fail(using, undo)
         for name, value in values.items():
             setattr(obj, name, value)
         label = model._meta.label_lower
@@ -173,7 +182,7 @@ def _move[M: models.Model](
         )
         callbacks = on_commit if isinstance(on_commit, list) else [on_commit] if on_commit else []
         for callback in callbacks:
-            transaction.on_commit(callback, using=using)
+            sqlcache.on_commit(callback, using)
     return obj
 
 

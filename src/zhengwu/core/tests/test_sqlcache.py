@@ -160,3 +160,133 @@ def test_compiled_statements_are_prepared_on_postgresql(settings):
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]
     assert any(statement.startswith(sql.split(" WHERE ")[0]) for statement in prepared), prepared
+
+
+# --- combined writes (one statement of data-modifying CTEs, PostgreSQL) -------------------------
+
+
+def test_combined_writes_are_not_offered_on_other_databases():
+    assert sqlcache.combinable() is (connection.vendor == "postgresql")
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_combined_writes_are_one_statement_with_the_ids_of_earlier_rows():
+    """A transition (UPDATE, history, audit) and rows naming the id of a row of the same
+    statement (as an id, as text, inside JSON): one statement, no BEGIN/COMMIT, each object
+    with its real id afterwards, and callbacks only once it has run."""
+    from zhengwu.audit.models import AuditEvent
+    from zhengwu.audit.services import record_event
+    from zhengwu.core.workflow import transition
+
+    case = Case.objects.create()
+    ran = []
+    with CaptureQueriesContext(connection) as queries, sqlcache.combined():
+        transition(case, "submitted", actor="system", on_commit=lambda: ran.append("commit"))
+        first = sqlcache.insert(Transition(subject_type="t", subject_id="1", to_state="a"))
+        second = sqlcache.insert(
+            Transition(subject_type="t", subject_id=str(first.pk), to_state="b")
+        )
+        event = record_event("test.combined", subject=first, after={"id": first.pk})
+        sqlcache.after_write("default", lambda: ran.append("written"))
+        assert ran == [] and case.status == "submitted"
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert len(statements) == 1 and "WITH w0 AS (UPDATE" in statements[0], statements
+    assert ran == ["commit", "written"]  # in the order registered, after the statement
+    case.refresh_from_db()
+    assert case.status == "submitted"
+    assert Transition.objects.get(pk=second.pk).subject_id == str(first.pk)
+    saved = AuditEvent.objects.get(pk=event.pk)
+    assert (saved.subject_id, saved.after) == (str(first.pk), {"id": first.pk})
+    assert AuditEvent.objects.filter(event_type="core_testapp.case.submitted").count() == 1
+    assert Transition.objects.filter(subject_id=str(case.pk), to_state="submitted").count() == 1
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_combined_block_whose_update_matches_nothing_writes_nothing():
+    from zhengwu.core.workflow import transition
+
+    case = Case.objects.create()
+    Case.objects.filter(pk=case.pk).update(status="submitted")  # changed since it was read
+    ran = []
+    with pytest.raises(sqlcache.NotCombined), sqlcache.combined():
+        transition(case, "submitted", actor="system", on_commit=lambda: ran.append(1))
+        row = sqlcache.insert(Transition(subject_type="t", subject_id="1", to_state="x"))
+    assert case.status == "draft" and row.pk is None and row._state.adding  # as before
+    assert ran == [] and not Transition.objects.exists()
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_run_inside_a_combined_block_is_refused_before_anything_is_written():
+    case = Case.objects.create()
+    with pytest.raises(sqlcache.NotCombined), sqlcache.combined():
+        sqlcache.insert(Transition(subject_type="t", subject_id="1", to_state="x"))
+        Case.objects.filter(pk=case.pk).update(status="approved")  # would write at once
+    assert not Transition.objects.exists()
+    case.refresh_from_db()
+    assert case.status == "draft"
+
+
+@on_postgresql
+def test_a_failing_combined_statement_leaves_the_caller_s_transaction_usable():
+    """Inside a transaction the statement runs in a savepoint, as ``atomic()`` would."""
+    from django.db import IntegrityError
+
+    case = Case.objects.create()
+    with pytest.raises(IntegrityError), sqlcache.combined():
+        sqlcache.update(Case, case.pk, {"status": "submitted"}, where={"status": "draft"})
+        sqlcache.insert(Transition(subject_type="t", subject_id="1", to_state=None))
+    assert Case.objects.get(pk=case.pk).status == "draft"
+
+
+def test_db_value_is_django_s_conversion():
+    """The shortcut for plain values gives what ``get_db_prep_save`` gives, and leaves every
+    other field (an encrypted one, JSON, dates) and every other value to Django."""
+    import datetime
+
+    from django.core.exceptions import ValidationError
+
+    from zhengwu.accounts.models import Organisation
+    from zhengwu.audit.models import AuditEvent
+    from zhengwu.notifications.models import SmsMessage
+
+    values = [
+        None,
+        "",
+        "文本",
+        0,
+        7,
+        True,
+        False,
+        1.5,
+        {"a": [1]},
+        datetime.datetime(2026, 1, 2, tzinfo=datetime.UTC),
+    ]
+    for model in (Transition, AuditEvent, SmsMessage, Organisation):
+        for field in model._meta.concrete_fields:
+            for value in values:
+                try:
+                    expected = field.get_db_prep_save(value, connection)
+                except (TypeError, ValueError, AttributeError, ValidationError):
+                    continue
+                found = sqlcache.db_value(field, value, connection)
+                assert type(found) is type(expected), (model, field.name, value)
+                if field._zw_value_kind:  # the shortcut (the rest is Django's own call)
+                    assert found == expected, (model, field.name, value)
+    kinds = {f._zw_value_kind for m in (Transition, AuditEvent) for f in m._meta.concrete_fields}
+    assert {1, 2, 4} <= kinds  # text, keys and integer fields took the shortcut
+    encrypted = Organisation._meta.get_field("legal_rep_id_number")
+    assert sqlcache.db_value(encrypted, "110101199003074258", connection) != "110101199003074258"
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_combined_block_inside_another_is_refused():
+    with pytest.raises(sqlcache.NotCombined), sqlcache.combined():
+        sqlcache.insert(Transition(subject_type="t", subject_id="1", to_state="outer"))
+        with sqlcache.combined():
+            pass  # pragma: no cover
+    assert not Transition.objects.exists()
+    assert sqlcache.combining("default") is None and sqlcache.combinable()

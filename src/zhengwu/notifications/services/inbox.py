@@ -109,28 +109,36 @@ def inbox_copy(*, message: SmsMessage, subject: Any = None) -> list[InboxMessage
     others = [f for f in fields if f is not user_field]
     template = _copy(message, None)
     quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) SELECT r.*, {} FROM ({}) r RETURNING {}, {}".format(
+    pk_column = quote(str(meta.pk.column))  # type: ignore[union-attr]
+    user_column = quote(str(user_field.column))  # type: ignore[attr-defined]
+    sql = "INSERT INTO {} ({}) SELECT r.*, {} FROM {{sources}}({}) r".format(
         quote(meta.db_table),
         ", ".join(quote(str(f.column)) for f in [user_field, *others]),
         ", ".join(["%s"] * len(others)),
         select[0],
-        quote(str(meta.pk.column)),  # type: ignore[union-attr]
-        quote(str(user_field.column)),  # type: ignore[attr-defined]
     )
     # the copy's own values come first in the statement, then the recipients' query's
     params = [
-        *(f.get_db_prep_save(f.pre_save(template, True), connection) for f in others),
+        *(sqlcache.db_value(f, f.pre_save(template, True), connection) for f in others),
         *select[1],
     ]
+    copies: list[InboxMessage] = []
+
+    def made(returned: list[tuple[Any, Any]]) -> None:
+        for pk, user_id in returned:
+            copy = _copy(message, user_id)
+            copy.pk = pk
+            copy._state.adding, copy._state.db = False, using
+            copies.append(copy)
+
+    batch = sqlcache.combining(using)
+    if batch is not None:  # a part of the block's one statement: the copies once it has run
+        batch.add(sql, params, returning=[pk_column, user_column], many=True, on_done=made)
+        return copies
+    sql = sql.replace("{sources}", "") + f" RETURNING {pk_column}, {user_column}"
     with transaction.mark_for_rollback_on_error(using), sqlcache.cursor(connection) as cursor:
         cursor.execute(sql, params)
-        returned = cursor.fetchall()
-    copies = []
-    for pk, user_id in returned:
-        copy = _copy(message, user_id)
-        copy.pk = pk
-        copy._state.adding, copy._state.db = False, using
-        copies.append(copy)
+        made(cursor.fetchall())
     return copies
 
 

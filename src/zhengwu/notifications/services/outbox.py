@@ -31,7 +31,6 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 
 from django.db import router, transaction
@@ -78,7 +77,7 @@ def sms_send(
     using = router.db_for_write(SmsMessage)
     # No savepoint inside the caller's transaction: everything that can refuse the message
     # (mobile, template, parameters) is checked above, before anything is written.
-    with transaction.atomic(using=using, savepoint=False):
+    with sqlcache.atomic(using):
         message = sqlcache.insert(
             SmsMessage(
                 mobile=number,
@@ -100,7 +99,7 @@ def sms_send(
         )
         # 消息: the portal copy for the accounts the SMS is about (not codes, not links).
         inbox_copy(message=message, subject=subject)
-        _enqueue_on_commit(message.pk)
+        _enqueue_on_commit(message)
     return message
 
 
@@ -117,8 +116,8 @@ def _task_row_in_transaction() -> bool:
     return router.db_for_write(DBTaskResult) == router.db_for_write(SmsMessage)
 
 
-def _enqueue_on_commit(message_id: int, *, run_after: datetime | None = None) -> None:
-    """Have ``message_id`` delivered once the current transaction commits.
+def _enqueue_on_commit(message: SmsMessage, *, run_after: datetime | None = None) -> None:
+    """Have ``message`` delivered once the current transaction commits.
 
     With the database task backend on the outbox's database the task row is written now, in
     the transaction: it commits with the message or not at all, costs no commit of its own
@@ -126,12 +125,15 @@ def _enqueue_on_commit(message_id: int, *, run_after: datetime | None = None) ->
     cannot be lost to a process that dies between the commit and the enqueue. Other backends
     (``ImmediateBackend`` runs the task at once; a queue on another server) are called after
     commit; ``robust``: a failing enqueue must not break the committed request: the message
-    stays queued and ``sms_retry_due`` delivers it.
+    stays queued and ``sms_retry_due`` delivers it. Inside a combined block
+    (``core.sqlcache.combined``) the task row is a part of its statement, and an enqueue after
+    commit is registered once the statement has run, with the message's id.
     """
+    using = router.db_for_write(SmsMessage)
     if _task_row_in_transaction():
-        _enqueue(message_id, run_after=run_after)
+        _enqueue(message.pk, run_after=run_after)
     else:
-        transaction.on_commit(partial(_enqueue, message_id, run_after=run_after), robust=True)
+        sqlcache.on_commit(lambda: _enqueue(message.pk, run_after=run_after), using, robust=True)
 
 
 def _enqueue(message_id: int, *, run_after: datetime | None = None) -> None:
@@ -290,7 +292,7 @@ def sms_deliver(*, message_id: int) -> SmsMessage | None:
                 last_error=error.message[:200],
             )
             if moved:
-                _enqueue_on_commit(message.pk, run_after=retry_at)
+                _enqueue_on_commit(message, run_after=retry_at)
         if not moved:
             # sms_retry_due took the claim back meanwhile: the attempt row stands, the
             # status belongs to whoever holds the message now.

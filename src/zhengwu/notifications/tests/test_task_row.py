@@ -83,3 +83,47 @@ def test_the_immediate_backend_still_runs_after_commit(
     assert len(callbacks) == 1 and delivered() == []
     callbacks[0]()
     assert len(delivered()) == 1
+
+
+def test_the_portal_s_task_row_is_the_library_s_row(settings):
+    """Columns converted once per kind of task (``core.tasks``): every column as the
+    library's own backend writes it, but the id and the time."""
+    from django.forms.models import model_to_dict
+    from django_tasks_db.models import DBTaskResult
+
+    rows = []
+    for backend in ("django_tasks_db.DatabaseBackend", "zhengwu.core.tasks.DatabaseBackend"):
+        settings.TASKS = {"default": {"BACKEND": backend}}
+        for _ in range(2):  # the second row from the kept values
+            _send()
+    for row in DBTaskResult.objects.order_by("enqueued_at"):
+        values = model_to_dict(row, exclude=["id", "enqueued_at"])
+        values["args_kwargs"]["args"] = ["<sms>"]
+        rows.append(values)
+    assert len(rows) == 4 and all(values == rows[0] for values in rows), rows
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_in_a_combined_write_the_task_is_announced_with_the_message_s_id(settings):
+    from django.tasks.signals import task_enqueued
+    from django_tasks_db.models import DBTaskResult
+
+    from zhengwu.core import sqlcache
+
+    settings.TASKS = {"default": {"BACKEND": "zhengwu.core.tasks.DatabaseBackend"}}
+    announced = []
+
+    def receiver(sender, task_result, **kwargs):
+        announced.append(task_result.args)
+
+    task_enqueued.connect(receiver)
+    try:
+        with sqlcache.combined():
+            message = _send()
+            assert announced == []
+    finally:
+        task_enqueued.disconnect(receiver)
+    assert announced == [[message.pk]]
+    assert DBTaskResult.objects.get().args_kwargs == {"args": [message.pk], "kwargs": {}}
+    assert SmsMessage.objects.get().pk == message.pk

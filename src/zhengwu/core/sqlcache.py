@@ -31,6 +31,7 @@ import datetime
 import functools
 import json
 import re
+import secrets
 import threading
 import weakref
 from collections.abc import Callable, Iterator, Mapping
@@ -541,6 +542,9 @@ _PLACEHOLDER = re.compile(r"%%|%s")
 
 
 _STAND_IN_DIGITS = len(str(_INT_BASE))
+#: A combined block's stand-ins start at ``_INT_BASE`` plus a random number below this (every
+#: one keeps 19 digits and fits a bigint).
+_STAND_IN_SPAN = 10**18
 
 
 def _is_stand_in_text(value: str) -> bool:
@@ -629,8 +633,8 @@ class Combined:
     is its *guard*: every later INSERT selects ``FROM`` it, so when it matches no row nothing
     is written, and the block raises ``NotCombined`` after undoing what it set in Python. An
     INSERT's new primary key is not known before the statement runs: the object holds a
-    stand-in (``_INT_BASE + n``) meanwhile, and wherever a later write of the block passes
-    that stand-in (an id, its text, inside a JSON value) the statement reads the id the
+    stand-in (a random 19-digit base + n) meanwhile, and wherever a later write of the block
+    passes that stand-in (an id, its text, inside a JSON value) the statement reads the id the
     earlier CTE returned instead (which also orders the writes). PostgreSQL runs every
     data-modifying CTE exactly once, all on the statement's snapshot (a row is changed at
     most once: one guard), and checks foreign keys after the rows of all CTEs exist (Django's
@@ -647,6 +651,9 @@ class Combined:
         self.done: list[Callable[[], None]] = []
         self.failed: list[Callable[[], None]] = []
         self.ids: dict[int, Any] = {}  # stand-in -> the id the statement returned
+        # Stand-ins start at a random point of their range, so that no value a person typed
+        # (an integer, its text, a number in JSON) can be taken for one.
+        self.base = _INT_BASE + secrets.randbelow(_STAND_IN_SPAN)
 
     def resolve(self, value: Any) -> Any:
         """``value`` (ints, lists, dicts) with each stand-in replaced by its real id."""
@@ -669,13 +676,13 @@ class Combined:
                 return f"(SELECT {pk}::text FROM {cte})", []
             if type(value) in _JSON_TYPES:  # psycopg's Json/Jsonb
                 text = (value.dumps or json.dumps)(value.obj)
-                for stand_in, (cte, pk) in self.pending.items():  # (one per JSON value)
+                expression, bound = "%s::text", [text]
+                for stand_in, (cte, pk) in self.pending.items():  # every one it holds
                     if str(stand_in) in text:
-                        return (
-                            f"replace(%s::text, '{stand_in}', (SELECT {pk}::text FROM {cte}))"
-                            "::jsonb",
-                            [text],
-                        )
+                        expression = f"replace({expression}, %s, (SELECT {pk}::text FROM {cte}))"
+                        bound.append(str(stand_in))
+                if len(bound) > 1:
+                    return f"{expression}::jsonb", bound
         return "%s", [value]
 
     def _holds_stand_in(self, value: Any) -> bool:
@@ -762,7 +769,7 @@ class Combined:
         if pk_set:
             self.add(sql, params)
         else:
-            stand_in = _INT_BASE + len(self.ctes)
+            stand_in = self.base + len(self.ctes)
 
             def made(row: tuple[Any, ...]) -> None:
                 obj.pk = self.ids[stand_in] = row[0]

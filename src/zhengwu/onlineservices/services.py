@@ -428,7 +428,7 @@ def _submit_draft(actor: User, application: Application, data: dict[str, Any]) -
         )
     # On PostgreSQL the step's writes (the case, its history and audit rows, the SMS with its
     # audit row, portal copy and task row) are one statement (``sqlcache.combined``, decision
-    # XXXX); the ordinary transaction when they cannot be (nothing is written then).
+    # 0031); the ordinary transaction when they cannot be (nothing is written then).
     combine = sqlcache.combinable()
     attempts = 0
     while attempts < 3:

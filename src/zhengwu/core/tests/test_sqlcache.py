@@ -290,3 +290,39 @@ def test_a_combined_block_inside_another_is_refused():
             pass  # pragma: no cover
     assert not Transition.objects.exists()
     assert sqlcache.combining("default") is None and sqlcache.combinable()
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_json_value_holding_two_new_ids_gets_both():
+    from zhengwu.audit.models import AuditEvent
+    from zhengwu.audit.services import record_event
+
+    case = Case.objects.create()
+    with sqlcache.combined():
+        sqlcache.update(Case, case.pk, {"status": "submitted"}, where={"status": "draft"})
+        first = sqlcache.insert(Transition(subject_type="t", subject_id="1", to_state="a"))
+        second = sqlcache.insert(Transition(subject_type="t", subject_id="2", to_state="b"))
+        event = record_event("test.combined", after={"ids": [first.pk, second.pk]})
+    assert first.pk < sqlcache._INT_BASE and second.pk < sqlcache._INT_BASE
+    assert AuditEvent.objects.get(pk=event.pk).after == {"ids": [first.pk, second.pk]}
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_typed_value_is_never_taken_for_a_new_id():
+    """Stand-ins start at a random point of their range: a 19-digit number a person typed
+    (here the one a fixed base would give the block's second row) is written as typed."""
+    from zhengwu.audit.models import AuditEvent
+    from zhengwu.audit.services import record_event
+
+    case = Case.objects.create()
+    typed = str(sqlcache._INT_BASE + 1)
+    with sqlcache.combined():
+        sqlcache.update(Case, case.pk, {"status": "submitted"}, where={"status": "draft"})
+        first = sqlcache.insert(Transition(subject_type="t", subject_id="1", to_state="a"))
+        second = sqlcache.insert(Transition(subject_type="t", subject_id=typed, to_state="b"))
+        event = record_event("test.typed", after={"typed": int(typed), "text": typed})
+    assert Transition.objects.get(pk=second.pk).subject_id == typed
+    assert AuditEvent.objects.get(pk=event.pk).after == {"typed": int(typed), "text": typed}
+    assert first.pk != int(typed)

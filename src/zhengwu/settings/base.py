@@ -85,7 +85,7 @@ MIDDLEWARE = [
 # script or style anywhere (templates keep them in static files; htmx runs without eval and
 # without its injected indicator style), no framing, no plugins. Pages that need more set
 # their own header (uploads set a stricter one).
-_CSP_FORM_ACTION = [CSP.SELF]
+_CSP_FORM_ACTION: list[str] = [CSP.SELF]
 if env_str("ZHENGWU_FEDERATION_OIDC_ISSUER"):
     # The national-account sign-in posts, then redirects the browser to the issuer.
     _CSP_FORM_ACTION.append(env_str("ZHENGWU_FEDERATION_OIDC_ISSUER"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -83,7 +85,10 @@ def test_lookup_shows_public_institutions_public_facts_only(client):
     assert "杭州市第一人民医院" in page
 
 
-def test_lookup_needs_the_captcha_and_is_rate_limited(client, settings):
+def test_lookup_needs_the_captcha_and_is_rate_limited(client, settings, time_machine):
+    # The limit counts in fixed 10-minute windows: a run that crossed a window's edge began a
+    # new count and got a 200 (seen once in CI). The clock stands still mid-window here.
+    time_machine.move_to(datetime.datetime(2026, 12, 7, 6, 5, tzinfo=datetime.UTC), tick=False)
     response = client.get("/agency/lookup/", {"q": "医院", "captcha_0": "k", "captcha_1": "x"})
     assert "验证码错误" in response.content.decode()
     from zhengwu.agency import public_views

@@ -104,13 +104,7 @@ def test_submit_commits_once_without_savepoints_on_postgresql(
     and that transaction is one statement (no BEGIN, COMMIT or savepoint), 4 in all."""
     from django_tasks_db.models import DBTaskResult
 
-    settings.TASKS = {"default": {"BACKEND": "zhengwu.core.tasks.DatabaseBackend"}}
-    draft = services.application_start(
-        actor=personas.operator,
-        item=catalogue[FOOD_LICENCE],
-        organisation=personas.organisation,
-    )
-    attach_all(draft, personas.operator)
+    draft = _food_draft_with_database_tasks(catalogue, personas, settings)
     client.force_login(personas.operator)
     client.get(f"/api/v1/services/applications/{draft.pk}")
     with CaptureQueriesContext(connection) as queries:
@@ -147,13 +141,7 @@ def test_a_draft_submitted_meanwhile_is_refused_by_the_ordinary_path(
 
     from zhengwu.core.errors import IllegalTransition
 
-    settings.TASKS = {"default": {"BACKEND": "zhengwu.core.tasks.DatabaseBackend"}}
-    draft = services.application_start(
-        actor=personas.operator,
-        item=catalogue[FOOD_LICENCE],
-        organisation=personas.organisation,
-    )
-    attach_all(draft, personas.operator)
+    draft = _food_draft_with_database_tasks(catalogue, personas, settings)
     first = services.application_submit_by_id(actor=personas.operator, pk=draft.pk, data=FOOD_DATA)
     stale = Application.objects.select_related("item", "department", "organisation").get(
         pk=draft.pk
@@ -168,3 +156,15 @@ def test_a_draft_submitted_meanwhile_is_refused_by_the_ordinary_path(
     assert SmsMessage.objects.filter(template_code="application.submitted").count() == 1
     assert DBTaskResult.objects.count() == 1
     assert Transition.objects.filter(subject_id=str(draft.pk), to_state="submitted").count() == 1
+
+
+def _food_draft_with_database_tasks(catalogue, personas, settings):
+    """A food-licence draft with every material, the task backend production's (the database)."""
+    settings.TASKS = {"default": {"BACKEND": "zhengwu.core.tasks.DatabaseBackend"}}
+    draft = services.application_start(
+        actor=personas.operator,
+        item=catalogue[FOOD_LICENCE],
+        organisation=personas.organisation,
+    )
+    attach_all(draft, personas.operator)
+    return draft

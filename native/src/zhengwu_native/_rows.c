@@ -257,7 +257,6 @@ static int next_nonce(Preparer *p, unsigned char *out) {
         p->nonce_len = NONCE_BLOCK;
     }
     memcpy(out, p->nonces + p->nonce_pos, NONCE);
-    OPENSSL_cleanse(p->nonces + p->nonce_pos, NONCE); /* never handed out twice */
     p->nonce_pos += NONCE;
     return 0;
 }
@@ -289,6 +288,7 @@ static void put_index(Preparer *p, Buf *b, const SHA256_CTX *inner, const unsign
     SHA256_Update(&o, d, sizeof d);
     SHA256_Final(d, &o);
     put_hex(b, d, sizeof d);
+    /* the copies of the keyed states: with one, anyone could compute this purpose's index */
     OPENSSL_cleanse(&h, sizeof h);
     OPENSSL_cleanse(&o, sizeof o);
 }
@@ -455,7 +455,6 @@ static int prepare_record(Preparer *p, const unsigned char *rec, Py_ssize_t rn, 
     putc1(out, '\t');
     put_hex(out, row_hash, 16);
     putc1(out, '\n');
-    OPENSSL_cleanse(phone_sealed, sizeof phone_sealed);
     return 1;
 
 crypto_error:
@@ -524,14 +523,9 @@ static PyObject *Preparer_prepare(Preparer *p, PyObject *args) {
     payload = PyBytes_FromStringAndSize(out.data, out.len);
     if (payload) result = PyTuple_Pack(4, payload, keys, lines, back);
 done:
-    if (out.data) {
-        OPENSSL_cleanse(out.data, (size_t)out.cap);
-        PyMem_Free(out.data);
-    }
-    if (scratch.data) {
-        OPENSSL_cleanse(scratch.data, (size_t)scratch.cap);
-        PyMem_Free(scratch.data);
-    }
+    /* The buffers hold the row text and ciphertext (what the payload holds), no key material. */
+    PyMem_Free(out.data);
+    PyMem_Free(scratch.data);
     Py_XDECREF(payload);
     Py_XDECREF(keys);
     Py_XDECREF(lines);

@@ -224,6 +224,26 @@ static int resident_valid(const Preparer *p, const unsigned char *n) {
     return "0123456789X"[idx] == n[17];
 }
 
+/* A landline exactly as mobile.validate_landline writes it (so it is stored as typed):
+ * 0AA-NNNNNNNN for 010 and 02x, or 0AAA-NNNNNNN(N), the number not starting with 0 or 1;
+ * no extension, no other separator (anything else is handed back). */
+static int canonical_landline(const unsigned char *t, Py_ssize_t n) {
+    if (n < 12 || n > 13 || t[0] != '0') return 0;
+    Py_ssize_t dash;
+    if ((t[1] == '1' && t[2] == '0') || (t[1] == '2' && is_digit(t[2]))) {
+        if (n != 12) return 0;
+        dash = 3;
+    } else if (t[1] >= '3' && t[1] <= '9' && is_digit(t[2]) && is_digit(t[3])) {
+        dash = 4;
+    } else {
+        return 0;
+    }
+    if (t[dash] != '-' || t[dash + 1] < '2' || t[dash + 1] > '9') return 0;
+    for (Py_ssize_t i = dash + 2; i < n; i++)
+        if (!is_digit(t[i])) return 0;
+    return 1;
+}
+
 /* code points of valid UTF-8 */
 static Py_ssize_t code_points(const unsigned char *s, Py_ssize_t n) {
     Py_ssize_t k = 0;
@@ -357,14 +377,21 @@ static int prepare_record(Preparer *p, const unsigned char *rec, Py_ssize_t rn, 
     memcpy(id, v[C_ID], 18);
     if (id[17] == 'x') id[17] = 'X';
     if (!resident_valid(p, id)) return 0;
-    /* phone: empty or a mobile */
+    /* phone: empty, a mobile, or a landline in its canonical form (flagged, REG-5) */
+    int landline = 0;
     if (n[C_PHONE]) {
         const unsigned char *t = v[C_PHONE];
-        if (n[C_PHONE] != 11 || t[0] != '1') return 0;
-        for (int i = 0; i < 11; i++)
-            if (!is_digit(t[i])) return 0;
-        int seg = (t[1] - '0') * 1000 + (t[2] - '0') * 100 + (t[3] - '0') * 10 + (t[4] - '0');
-        if (!p->segments[seg]) return 0;
+        if (n[C_PHONE] == 11) {
+            if (t[0] != '1') return 0;
+            for (int i = 0; i < 11; i++)
+                if (!is_digit(t[i])) return 0;
+            int seg = (t[1] - '0') * 1000 + (t[2] - '0') * 100 + (t[3] - '0') * 10 + (t[4] - '0');
+            if (!p->segments[seg]) return 0;
+        } else if (canonical_landline(t, n[C_PHONE])) {
+            landline = 1;
+        } else {
+            return 0;
+        }
     }
     /* date: ISO YYYY-MM-DD in bounds */
     if (n[C_DATE] != 10) return 0;
@@ -446,11 +473,11 @@ static int prepare_record(Preparer *p, const unsigned char *rec, Py_ssize_t rn, 
     if (n[C_PHONE]) {
         put(out, phone_part.data, phone_part.len);
         putc1(out, '\t');
-        put_index(p, out, &p->phone_inner, v[C_PHONE], 11);
+        put_index(p, out, &p->phone_inner, v[C_PHONE], n[C_PHONE]);
     } else {
         putc1(out, '\t');
     }
-    put(out, "\tf\tf\t", 5);
+    put(out, landline ? "\tt\tf\t" : "\tf\tf\t", 5);
     put(out, (const char *)d, 10);
     putc1(out, '\t');
     put_hex(out, row_hash, 16);

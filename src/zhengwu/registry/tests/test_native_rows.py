@@ -158,6 +158,21 @@ def _phones() -> list[str]:
         "138001380001",
         "02012345678",
         generate.landline(_rng),
+        generate.landline(_rng),
+        generate.landline(_rng, extension=True),
+        "010-62345678",
+        "010-12345678",
+        "011-62345678",
+        "021-2345678",
+        "0571-8765432",
+        "0571-87654321",
+        "0571-876543210",
+        "0571-07654321",
+        "0201-2345678",
+        "057187654321",
+        "0571 87654321",
+        "(0571)87654321",
+        "0571-8765432X",
         "85212345",
         mobiles[0].translate(str.maketrans("0123456789", "０１２３４５６７８９")),
         "+86 13800138000",
@@ -246,7 +261,9 @@ def register_row(draw) -> dict[str, str]:
         "legal_rep_name": draw(cell_text(100)),
         "legal_rep_id_type": tricky("居民身份证", ID_TYPES),
         "legal_rep_id_number": tricky(generate.resident_id(rng), RESIDENT_IDS),
-        "registered_phone": tricky(draw(st.sampled_from(["", generate.mobile(rng)])), PHONES),
+        "registered_phone": tricky(
+            draw(st.sampled_from(["", generate.mobile(rng), generate.landline(rng)])), PHONES
+        ),
         "registered_on": tricky(draw(st.sampled_from(DATES[:2])), DATES),
     }
 

@@ -37,6 +37,7 @@
 #define MAX_TABLE 512
 #define MAX_VALUE 256
 #define SEGMENTS 10000
+#define MAX_ID 20
 
 enum { C_USCC, C_NAME, C_TYPE, C_STATUS, C_REGION, C_UNIT, C_REP, C_IDTYPE, C_ID, C_PHONE, C_DATE };
 
@@ -60,8 +61,6 @@ typedef struct {
     char delimiter;
     Py_ssize_t pos[NCOLS]; /* == width: the column is absent (an empty cell) */
     Table types, statuses, id_types;
-    char *resident_value;
-    Py_ssize_t resident_len;
     signed char prefix_index[128][128]; /* [c1][c2] -> index into ptypes, -1: invalid */
     char ptypes[64][32];                 /* legal-person types of the valid prefixes */
     int nptypes;
@@ -244,6 +243,42 @@ static int canonical_landline(const unsigned char *t, Py_ssize_t n) {
     return 1;
 }
 
+/* identifiers.hkmo_permit: H/M + 8 digits (+ 2), or HA/MA + 7 digits, as normalised */
+static int hkmo_valid(const unsigned char *t, Py_ssize_t n) {
+    if (n < 9 || n > 11 || n == 10 || (t[0] != 'H' && t[0] != 'M')) return 0;
+    Py_ssize_t from = (n == 9 && t[1] == 'A') ? 2 : 1;
+    for (Py_ssize_t i = from; i < n; i++)
+        if (!is_digit(t[i])) return 0;
+    return 1;
+}
+
+/* The ID number check of rows.id_number_key for one kind of ID type (from Python's table):
+ * 'r' resident ID (resident_id_fast_valid; a final x is upper-cased in place), 'h' HK/Macao
+ * permit, 't' Taiwan permit (8 or 10 digits), 'f' the free form of foreign passports and
+ * other documents ([A-Z0-9]{5,20}). Only numbers already in their normalised form. */
+static int id_valid(const Preparer *p, char kind, unsigned char *id, Py_ssize_t n) {
+    switch (kind) {
+    case 'r':
+        if (n != 18) return 0;
+        if (id[17] == 'x') id[17] = 'X';
+        return resident_valid(p, id);
+    case 'h':
+        return hkmo_valid(id, n);
+    case 't':
+        if (n != 8 && n != 10) return 0;
+        for (Py_ssize_t i = 0; i < n; i++)
+            if (!is_digit(id[i])) return 0;
+        return 1;
+    case 'f':
+        if (n < 5 || n > 20) return 0;
+        for (Py_ssize_t i = 0; i < n; i++)
+            if (!is_digit(id[i]) && !(id[i] >= 'A' && id[i] <= 'Z')) return 0;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 /* code points of valid UTF-8 */
 static Py_ssize_t code_points(const unsigned char *s, Py_ssize_t n) {
     Py_ssize_t k = 0;
@@ -370,13 +405,13 @@ static int prepare_record(Preparer *p, const unsigned char *rec, Py_ssize_t rn, 
     if (n[C_NAME] > 200 && code_points(v[C_NAME], n[C_NAME]) > 200) return 0;
     if (n[C_UNIT] > 100 && code_points(v[C_UNIT], n[C_UNIT]) > 100) return 0;
     if (n[C_REP] > 100 && code_points(v[C_REP], n[C_REP]) > 100) return 0;
-    /* resident ID */
-    if (!lookup(&p->id_types, (const char *)v[C_IDTYPE], n[C_IDTYPE])) return 0;
-    if (n[C_ID] != 18) return 0;
-    unsigned char id[18];
-    memcpy(id, v[C_ID], 18);
-    if (id[17] == 'x') id[17] = 'X';
-    if (!resident_valid(p, id)) return 0;
+    /* the ID number, for the ID types whose number is checked here (the table's kind) */
+    const Entry *id_type = lookup(&p->id_types, (const char *)v[C_IDTYPE], n[C_IDTYPE]);
+    if (!id_type || n[C_ID] > MAX_ID) return 0;
+    unsigned char id[MAX_ID];
+    Py_ssize_t id_n = n[C_ID];
+    memcpy(id, v[C_ID], (size_t)id_n);
+    if (!id_valid(p, id_type->extra[0], id, id_n)) return 0;
     /* phone: empty, a mobile, or a landline in its canonical form (flagged, REG-5) */
     int landline = 0;
     if (n[C_PHONE]) {
@@ -411,13 +446,13 @@ static int prepare_record(Preparer *p, const unsigned char *rec, Py_ssize_t rn, 
                                       v[C_REGION],
                                       v[C_UNIT],
                                       v[C_REP],
-                                      (const unsigned char *)p->resident_value,
+                                      (const unsigned char *)id_type->value,
                                       id,
                                       v[C_PHONE],
                                       d,
                                       (const unsigned char *)p->key_id};
     Py_ssize_t lens[12] = {18,      n[C_NAME], etype_n,         stat_n,      6,  n[C_UNIT],
-                           n[C_REP], p->resident_len, 18, n[C_PHONE], 10, p->key_id_len};
+                           n[C_REP], id_type->value_len, id_n, n[C_PHONE], 10, p->key_id_len};
     scratch->len = 0;
     if (buf_reserve(scratch, rn + 1024 + p->key_id_len) < 0) {
         PyErr_NoMemory();
@@ -458,7 +493,7 @@ static int prepare_record(Preparer *p, const unsigned char *rec, Py_ssize_t rn, 
     putc1(out, '\t');
     put(out, (const char *)v[C_REP], n[C_REP]);
     putc1(out, '\t');
-    put(out, p->resident_value, p->resident_len);
+    put(out, id_type->value, id_type->value_len);
     putc1(out, '\t');
     /* RowPreparer.prepare seals the phone first, then the ID number (nonce order) */
     Buf phone_part = {0};
@@ -466,9 +501,9 @@ static int prepare_record(Preparer *p, const unsigned char *rec, Py_ssize_t rn, 
     phone_part.data = (char *)phone_sealed;
     phone_part.cap = sizeof phone_sealed;
     if (n[C_PHONE] && put_sealed(p, &phone_part, v[C_PHONE], n[C_PHONE]) < 0) goto crypto_error;
-    if (put_sealed(p, out, id, 18) < 0) goto crypto_error;
+    if (put_sealed(p, out, id, id_n) < 0) goto crypto_error;
     putc1(out, '\t');
-    put_index(p, out, &p->id_inner, id, 18);
+    put_index(p, out, &p->id_inner, id, id_n);
     putc1(out, '\t');
     if (n[C_PHONE]) {
         put(out, phone_part.data, phone_part.len);
@@ -663,23 +698,23 @@ static int load_table(Table *t, PyObject *d, int pairs) {
 
 static int Preparer_init(Preparer *p, PyObject *args, PyObject *kw) {
     static char *kwlist[] = {"width",          "delimiter",     "positions",    "types",
-                             "statuses",       "id_types",      "resident_id",  "prefixes",
+                             "statuses",       "id_types",      "prefixes",
                              "provinces",      "segments",      "today",        "earliest_date",
                              "earliest_birth", "key_id",        "aes_key",      "hash_key",
                              "row_key",        NULL};
     Py_ssize_t width;
     int delimiter;
-    PyObject *positions, *types, *statuses, *id_types, *resident, *prefixes, *key_id;
+    PyObject *positions, *types, *statuses, *id_types, *prefixes, *key_id;
     Py_buffer provinces, segments, aes_key, hash_key, row_key;
     long today, earliest_date, earliest_birth;
     if (p->aes || p->cell_start) {
         PyErr_SetString(PyExc_RuntimeError, "Preparer already initialised");
         return -1;
     }
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "nCOO!O!O!UO!y*y*lllUy*y*y*:Preparer", kwlist,
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "nCOO!O!O!O!y*y*lllUy*y*y*:Preparer", kwlist,
                                      &width, &delimiter, &positions, &PyDict_Type, &types,
                                      &PyDict_Type, &statuses, &PyDict_Type, &id_types,
-                                     &resident, &PyDict_Type, &prefixes, &provinces, &segments,
+                                     &PyDict_Type, &prefixes, &provinces, &segments,
                                      &today, &earliest_date, &earliest_birth, &key_id, &aes_key,
                                      &hash_key, &row_key))
         return -1;
@@ -725,9 +760,8 @@ static int Preparer_init(Preparer *p, PyObject *args, PyObject *kw) {
         goto out;
     }
     if (load_table(&p->types, types, 1) < 0 || load_table(&p->statuses, statuses, 0) < 0 ||
-        load_table(&p->id_types, id_types, 0) < 0)
+        load_table(&p->id_types, id_types, 1) < 0)
         goto out;
-    if (!(p->resident_value = copy_str(resident, &p->resident_len))) goto out;
     PyObject *k, *v;
     Py_ssize_t i = 0;
     while (PyDict_Next(prefixes, &i, &k, &v)) {
@@ -825,7 +859,6 @@ static void Preparer_dealloc(Preparer *p) {
     free_table(&p->types);
     free_table(&p->statuses);
     free_table(&p->id_types);
-    PyMem_Free(p->resident_value);
     PyMem_Free(p->injected);
     PyMem_Free(p->cell_start);
     PyMem_Free(p->cell_len);

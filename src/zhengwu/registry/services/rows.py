@@ -165,10 +165,19 @@ def _native_tables() -> dict[str, Any]:
         status = parse_status(text)
         if status is not None:
             statuses[text] = str(status)
+    # ID types whose numbers the native code checks, with the kind of check (see id_valid in
+    # _rows.c): the others (residence permits, passports, permanent residence) are handed back.
+    kinds = {
+        IdType.RESIDENT_ID: "r",
+        IdType.HKMO_PERMIT: "h",
+        IdType.TW_PERMIT: "t",
+        IdType.FOREIGN_PASSPORT: "f",
+        IdType.OTHER: "f",
+    }
     id_types = {
-        text: str(IdType.RESIDENT_ID)
+        text: (str(id_type), kinds[id_type])
         for text in {*_ID_TYPE_EXACT, *(str(c.label) for c in IdType)}
-        if parse_id_type(text) == IdType.RESIDENT_ID
+        if (id_type := parse_id_type(text)) in kinds
     }
     provinces = bytes(f"{i:02d}" in _PROVINCES for i in range(100))
     # Whether an 11-digit number is a mobile depends only on its first 5 digits (see prepare).
@@ -177,7 +186,6 @@ def _native_tables() -> dict[str, Any]:
         "types": types,
         "statuses": statuses,
         "id_types": id_types,
-        "resident_id": str(IdType.RESIDENT_ID),
         "prefixes": dict(_PREFIX_TYPE),
         "provinces": provinces,
         "segments": segments,

@@ -140,6 +140,27 @@ def _resident_ids() -> list[str]:
         "9" + ids[0][1:],
         ids[0].translate(str.maketrans("0123456789", "０１２３４５６７８９")),
         ids[0][:17],
+        # other ID types' numbers, well and badly formed
+        "H12345678",
+        "M1234567801",
+        "HA1234567",
+        "MA1234567",
+        "HA12345678",
+        "H123456780",
+        "h12345678",
+        "H1234-5678",
+        "12345678",
+        "1234567890",
+        "0561682001(D)",
+        "1234567",
+        "AB123456",
+        "ABCDE",
+        "ABCD",
+        "A" * 20,
+        "A" * 21,
+        "ab12345",
+        "AB-12345",
+        "E12345678",
         "",
     ]
 
@@ -251,6 +272,22 @@ def register_row(draw) -> dict[str, str]:
         code = tricky(generate.uscc(rng, prefix=prefix), USCCS)
     else:
         code = draw(st.sampled_from(USCCS))
+    id_type, id_number = draw(
+        st.sampled_from(
+            [
+                ("居民身份证", generate.resident_id(rng)),
+                ("身份证", generate.resident_id(rng)),
+                ("港澳居民来往内地通行证", generate.hkmo_permit(rng)),
+                ("回乡证", generate.hkmo_permit(rng)),
+                ("台湾居民来往大陆通行证", generate.tw_permit(rng)),
+                ("外国（地区）护照", generate.passport(rng)),
+                ("其他有效身份证件", generate.passport(rng)),
+                ("中华人民共和国护照", generate.passport(rng)),
+                ("港澳台居民居住证", generate.residence_permit(rng)),
+                ("外国人永久居留身份证", generate.foreign_pr(rng)),
+            ]
+        )
+    )
     return {
         "uscc": code,
         "name": draw(cell_text(200)),
@@ -259,8 +296,8 @@ def register_row(draw) -> dict[str, str]:
         "region_code": tricky(draw(st.sampled_from(REGIONS[:3])), REGIONS),
         "supervision_unit": draw(st.one_of(st.just(""), cell_text(100))),
         "legal_rep_name": draw(cell_text(100)),
-        "legal_rep_id_type": tricky("居民身份证", ID_TYPES),
-        "legal_rep_id_number": tricky(generate.resident_id(rng), RESIDENT_IDS),
+        "legal_rep_id_type": tricky(id_type, ID_TYPES),
+        "legal_rep_id_number": tricky(id_number, RESIDENT_IDS),
         "registered_phone": tricky(
             draw(st.sampled_from(["", generate.mobile(rng), generate.landline(rng)])), PHONES
         ),
@@ -484,7 +521,7 @@ def test_construction_refuses_bad_tables():
     assert good.native is not None
     with pytest.raises((ValueError, TypeError)):
         Preparer(width=0, delimiter=",", positions=[0] * 11, types={}, statuses={}, id_types={},
-                 resident_id="resident_id", prefixes={}, provinces=bytes(100),
+                 prefixes={}, provinces=bytes(100),
                  segments=bytes(10_000), today=20261123, earliest_date=18000101,
                  earliest_birth=18000101, key_id="k1", aes_key=bytes(32), hash_key=bytes(32),
                  row_key=bytes(32))  # fmt: skip

@@ -167,7 +167,7 @@ def _native_tables() -> dict[str, Any]:
             statuses[text] = str(status)
     # ID types whose numbers the native code checks, with the kind of check (see id_valid in
     # _rows.c): the others (residence permits, passports, permanent residence) are handed back.
-    kinds = {
+    kinds: dict[str, str] = {
         IdType.RESIDENT_ID: "r",
         IdType.HKMO_PERMIT: "h",
         IdType.TW_PERMIT: "t",

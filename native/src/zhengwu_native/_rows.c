@@ -151,14 +151,16 @@ static void put_b64(Buf *b, const unsigned char *s, Py_ssize_t n) {
 
 static inline int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 
-/* GB 32100 alphabet value (0-30), or -1 */
-static int gb32100_value(unsigned char c) {
-    if (is_digit(c)) return c - '0';
-    static const char *ALPHA = "ABCDEFGHJKLMNPQRTUWXY";
-    for (int i = 0; ALPHA[i]; i++)
-        if (ALPHA[i] == c) return 10 + i;
-    return -1;
+/* GB 32100 alphabet values (0-30) by byte, -1 elsewhere; filled once at module import */
+static signed char GB32100[256];
+
+static void init_gb32100(void) {
+    static const char *ALPHA = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+    memset(GB32100, -1, sizeof GB32100);
+    for (int i = 0; ALPHA[i]; i++) GB32100[(unsigned char)ALPHA[i]] = (signed char)i;
 }
+
+static inline int gb32100_value(unsigned char c) { return GB32100[c]; }
 
 /* identifiers.uscc.is_valid on an 18-byte upper-case ASCII code (no normalisation: anything
  * else is handed back). Prefix validity is checked by the caller's prefix table. */
@@ -891,6 +893,7 @@ static struct PyModuleDef module = {
 };
 
 PyMODINIT_FUNC PyInit__rows(void) {
+    init_gb32100();
     if (PyType_Ready(&PreparerType) < 0) return NULL;
     PyObject *m = PyModule_Create(&module);
     if (!m) return NULL;

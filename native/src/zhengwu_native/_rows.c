@@ -80,6 +80,7 @@ typedef struct {
     unsigned char fixed_nonce[NONCE];
     int has_fixed_nonce;
     Py_ssize_t *cell_start, *cell_len; /* width + 1 cells */
+    int busy;                          /* in prepare(): not re-entrant */
 } Preparer;
 
 /* ---------------------------------------------------------------------------------------- */
@@ -455,8 +456,12 @@ static int prepare_record(Preparer *p, const unsigned char *rec, Py_ssize_t rn, 
                                       (const unsigned char *)p->key_id};
     Py_ssize_t lens[12] = {18,      n[C_NAME], etype_n,         stat_n,      6,  n[C_UNIT],
                            n[C_REP], id_type->value_len, id_n, n[C_PHONE], 10, p->key_id_len};
+    /* room: the cells (the same column may serve two keys through the C API), the table
+     * values (at most MAX_VALUE each) and the fixed parts */
+    Py_ssize_t cells = 0;
+    for (int k = 0; k < NCOLS; k++) cells += n[k];
     scratch->len = 0;
-    if (buf_reserve(scratch, rn + 1024 + p->key_id_len) < 0) {
+    if (buf_reserve(scratch, cells + 4 * MAX_VALUE + 64 + p->key_id_len) < 0) {
         PyErr_NoMemory();
         return -1;
     }
@@ -474,7 +479,7 @@ static int prepare_record(Preparer *p, const unsigned char *rec, Py_ssize_t rn, 
     }
 
     /* the COPY line */
-    if (buf_reserve(out, rn + 2048 + 4 * p->key_id_len) < 0) {
+    if (buf_reserve(out, cells + 4 * MAX_VALUE + 1024 + 4 * p->key_id_len) < 0) {
         PyErr_NoMemory();
         return -1;
     }
@@ -542,12 +547,17 @@ static PyObject *Preparer_prepare(Preparer *p, PyObject *args) {
         PyErr_SetString(PyExc_RuntimeError, "Preparer not initialised");
         return NULL;
     }
+    if (p->busy) {
+        PyErr_SetString(PyExc_RuntimeError, "Preparer.prepare is not re-entrant");
+        return NULL;
+    }
     Py_ssize_t size;
     const char *s = PyUnicode_AsUTF8AndSize(text, &size);
     if (!s) return NULL;
     PyObject *keys = PyList_New(0), *lines = PyList_New(0), *back = PyList_New(0);
     PyObject *payload = NULL, *result = NULL;
     Buf out = {0}, scratch = {0};
+    p->busy = 1;
     if (!keys || !lines || !back) goto done;
     if (buf_reserve(&out, size + size / 2 + 4096) < 0) {
         PyErr_NoMemory();
@@ -587,6 +597,7 @@ static PyObject *Preparer_prepare(Preparer *p, PyObject *args) {
     payload = PyBytes_FromStringAndSize(out.data, out.len);
     if (payload) result = PyTuple_Pack(4, payload, keys, lines, back);
 done:
+    p->busy = 0;
     /* The buffers hold the row text and ciphertext (what the payload holds), no key material. */
     PyMem_Free(out.data);
     PyMem_Free(scratch.data);
@@ -748,6 +759,12 @@ static int Preparer_init(Preparer *p, PyObject *args, PyObject *kw) {
             PyErr_SetString(PyExc_ValueError, "column index out of range");
             goto out;
         }
+        for (int j = 0; j < k; j++)
+            if (c < width && p->pos[j] == c) {
+                Py_DECREF(seq);
+                PyErr_SetString(PyExc_ValueError, "two keys in one column");
+                goto out;
+            }
         p->pos[k] = c;
     }
     Py_DECREF(seq);

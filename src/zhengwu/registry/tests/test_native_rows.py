@@ -536,5 +536,10 @@ def test_construction_refuses_bad_tables():
                  segments=bytes(10_000), today=20261123, earliest_date=18000101,
                  earliest_birth=18000101, key_id="k1", aes_key=bytes(32), hash_key=bytes(32),
                  row_key=bytes(32))  # fmt: skip
+    with pytest.raises(ValueError, match="two keys in one column"):
+        Preparer(width=11, delimiter=",", positions=[0] * 11, types={}, statuses={},
+                 id_types={}, prefixes={}, provinces=bytes(100), segments=bytes(10_000),
+                 today=20261123, earliest_date=18000101, earliest_birth=18000101,
+                 key_id="k1", aes_key=bytes(32), hash_key=bytes(32), row_key=bytes(32))  # fmt: skip
     with pytest.raises(RuntimeError):
         Preparer.__new__(Preparer).prepare("x", 1)  # never initialised

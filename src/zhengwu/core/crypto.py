@@ -17,7 +17,7 @@ import binascii
 import hashlib
 import hmac
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from cryptography.exceptions import InvalidTag
@@ -37,6 +37,9 @@ class _Keyring:
     active_id: str
     ciphers: dict[str, AESGCM]
     hash_key: bytes
+    # The raw active key, for the native row preparer (registry.services.rows), which keys its
+    # own OpenSSL context; never shown in a repr.
+    active_key: bytes = field(default=b"", repr=False)
 
 
 def _b64(value: str) -> bytes:
@@ -51,6 +54,7 @@ def _b64(value: str) -> bytes:
 def _keyring(field_keys: str, hash_key: str) -> _Keyring:
     ciphers: dict[str, AESGCM] = {}
     active = ""
+    active_key = b""
     for item in field_keys.split(","):
         item = item.strip()
         if not item:
@@ -62,13 +66,14 @@ def _keyring(field_keys: str, hash_key: str) -> _Keyring:
         if len(raw) != 32:
             raise ImproperlyConfigured(f"Field key {kid!r} must be 32 bytes (AES-256).")
         ciphers[kid] = AESGCM(raw)
-        active = active or kid
+        if not active:
+            active, active_key = kid, raw
     if not active:
         raise ImproperlyConfigured("ZHENGWU_FIELD_KEYS holds no key.")
     hk = _b64(hash_key)
     if len(hk) < 16:
         raise ImproperlyConfigured("ZHENGWU_HASH_KEY must be at least 16 bytes.")
-    return _Keyring(active_id=active, ciphers=ciphers, hash_key=hk)
+    return _Keyring(active_id=active, ciphers=ciphers, hash_key=hk, active_key=active_key)
 
 
 def keyring() -> _Keyring:

@@ -20,7 +20,8 @@ import os
 import re
 from binascii import b2a_base64
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from hashlib import blake2b, sha256
 from operator import itemgetter
 from typing import Any, Final
@@ -39,6 +40,9 @@ from zhengwu.identifiers import (
 from zhengwu.identifiers import normalise as normalise_identifier
 
 from ..constants import (
+    _ENTITY_TYPE_EXACT,
+    _ID_TYPE_EXACT,
+    _STATUS_EXACT,
     HEADERS,
     LEGAL_PERSON_TYPE,
     EntityType,
@@ -49,6 +53,15 @@ from ..constants import (
     parse_id_type,
     parse_status,
 )
+
+_NativePreparer: Any
+try:  # the native fast path (native/, decision "native row preparer"); optional
+    from zhengwu_native._rows import Preparer as _NativePreparer
+except ImportError:  # not built: the Python code prepares every row
+    _NativePreparer = None
+
+#: Environment switch: ``ZHENGWU_NATIVE_ROWS=0`` forces the Python path.
+NATIVE_ENV: Final = "ZHENGWU_NATIVE_ROWS"
 
 #: Database columns of a prepared record, in order.
 PREPARED_COLUMNS: Final[tuple[str, ...]] = (
@@ -127,6 +140,62 @@ _UNCLEAN_PAIRS: Final = {
 }
 _NOT_BESIDE_SPACE: Final = {d: frozenset((" ", d, "\n")) for d in _UNCLEAN}
 _SPACES_TO_VISIT: Final = 256
+
+
+def native_available() -> bool:
+    """Whether the native row preparer is built and not switched off (``NATIVE_ENV``)."""
+    return _NativePreparer is not None and os.environ.get(NATIVE_ENV, "1") != "0"
+
+
+def _date_number(day: datetime.date) -> int:
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+@lru_cache(maxsize=1)
+def _native_tables() -> dict[str, Any]:
+    """The lookups the native path accepts, computed from the Python parsers (so the two
+    agree by construction): a text the tables do not hold is handed back to Python."""
+    types: dict[str, tuple[str, str]] = {}
+    for text in {*_ENTITY_TYPE_EXACT, *(str(c.label) for c in EntityType)}:
+        value = parse_entity_type(text)
+        if value is not None:
+            types[text] = (str(value), str(LEGAL_PERSON_TYPE[value]))
+    statuses = {}
+    for text in {*_STATUS_EXACT, *(str(c.label) for c in Status)}:
+        status = parse_status(text)
+        if status is not None:
+            statuses[text] = str(status)
+    # ID types whose numbers the native code checks, with the kind of check (see id_valid in
+    # _rows.c): the others (residence permits, passports, permanent residence) are handed back.
+    kinds: dict[str, str] = {
+        IdType.RESIDENT_ID: "r",
+        IdType.HKMO_PERMIT: "h",
+        IdType.TW_PERMIT: "t",
+        IdType.FOREIGN_PASSPORT: "f",
+        IdType.OTHER: "f",
+    }
+    id_types = {
+        text: (str(id_type), kinds[id_type])
+        for text in {*_ID_TYPE_EXACT, *(str(c.label) for c in IdType)}
+        if (id_type := parse_id_type(text)) in kinds
+    }
+    provinces = bytes(f"{i:02d}" in _PROVINCES for i in range(100))
+    # Whether an 11-digit number is a mobile depends only on its first 5 digits (see prepare).
+    segments = bytes(mobile.is_valid(f"1{i:04d}000000") for i in range(10_000))
+    return {
+        "types": types,
+        "statuses": statuses,
+        "id_types": id_types,
+        "prefixes": dict(_PREFIX_TYPE),
+        "provinces": provinces,
+        "segments": segments,
+    }
+
+
+def _copy_record(line: str) -> tuple[Any, ...]:
+    """The ``output="rows"`` record of a native COPY line (no escapes: a clean row)."""
+    f = line.split("\t")
+    return (*f[:13], f[13] == "t", f[14] == "t", f[15], f[16])
 
 
 def _is_clean(text: str, delimiter: str) -> bool:
@@ -296,6 +365,9 @@ class PreparerConfig:
     hash_key: str = ""
     encoding: str = "utf-8"
     delimiter: str = ","
+    # Use the native fast path if it is built (decided where the import starts, so the
+    # workers follow the environment of the importing process).
+    native: bool = field(default_factory=native_available)
 
 
 class _Sealer:
@@ -377,6 +449,28 @@ class RowPreparer:
         self._mobile_segments: dict[str, bool] = {}
         self._dates: dict[str, str] = {}
         self._births: dict[str, bool] = {}  # resident_id_fast_valid's cache, for self.today
+        self.native = self._native(ring, row_key) if config.native else None
+
+    def _native(self, ring: Any, row_key: bytes) -> Any:
+        """The native preparer of clean chunks, or ``None`` (not built, or no raw key)."""
+        config = self.config
+        if _NativePreparer is None or not getattr(ring, "active_key", b""):
+            return None
+        if len(config.delimiter) != 1 or not config.delimiter.isascii():
+            return None
+        return _NativePreparer(
+            width=config.width,
+            delimiter=config.delimiter,
+            positions=[config.positions.get(key, config.width) for key in HEADERS],
+            today=_date_number(self.today),
+            earliest_date=_date_number(EARLIEST_DATE),
+            earliest_birth=_date_number(resident_id.EARLIEST_BIRTH_DATE),
+            key_id=self.key_id,
+            aes_key=ring.active_key,
+            hash_key=ring.hash_key,
+            row_key=row_key,
+            **_native_tables(),
+        )
 
     # -- one row ---------------------------------------------------------------------------
     def prepare(
@@ -670,14 +764,17 @@ class RowPreparer:
             # the csv module would return, at a third of the cost).
             if "\r" in text:
                 text = text.replace("\r\n", "\n")
+            # One scan of the chunk instead of strip and fold per cell.
+            clean = _is_clean(text, delimiter)
+            undecoded = "\ufffd" in text
+            if clean and not undecoded and self.native is not None:
+                return self._prepare_native(text, first_line)
             rows = [
                 (first_line + i, record.split(delimiter))
                 for i, record in enumerate(text.split("\n"))
                 if record
             ]
-            # One scan of the chunk instead of strip and fold per cell.
-            clean = _is_clean(text, delimiter)
-            return self.prepare_rows(rows, check_encoding="\ufffd" in text, clean=clean)
+            return self.prepare_rows(rows, check_encoding=undecoded, clean=clean)
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         consumed = 0
         for values in reader:
@@ -687,6 +784,40 @@ class RowPreparer:
                 rows.append((line, values))
         # A replacement character means bytes that did not decode; look row by row only then.
         return self.prepare_rows(rows, check_encoding="\ufffd" in text)
+
+    def _prepare_native(
+        self, text: str, first_line: int
+    ) -> tuple[Any, list[str], list[int], list[RowError]]:
+        """``prepare_csv_bytes`` of a clean, decoded chunk: the native code prepares the plain
+        valid rows, ``prepare_rows`` the rows it hands back (and words their errors)."""
+        assert self.native is not None
+        payload, keys, lines, back = self.native.prepare(text, first_line)
+        if self.copy:
+            records: list[Any] = [payload] if payload else []
+        else:
+            records = [_copy_record(line) for line in payload.decode().split("\n")[:-1]]
+        if not back:
+            return (payload if self.copy else records), keys, lines, []
+        delimiter = self.config.delimiter
+        more, more_keys, more_lines, errors = self.prepare_rows(
+            [(line, record.split(delimiter)) for line, record in back],
+            check_encoding=False,
+            clean=True,
+        )
+        if not more_keys:
+            return (payload if self.copy else records), keys, lines, errors
+        # Some handed-back rows were good (a landline, a legacy ID, another ID type ...): put
+        # every record back in line order, as the Python path returns them.
+        if self.copy:
+            records = [line + b"\n" for line in payload.split(b"\n")[:-1]]
+            records += [line + b"\n" for line in more.split(b"\n")[:-1]]
+        else:
+            records += more
+        merged = sorted(zip(lines + more_lines, keys + more_keys, records, strict=True))
+        lines = [m[0] for m in merged]
+        keys = [m[1] for m in merged]
+        out = [m[2] for m in merged]
+        return (b"".join(out) if self.copy else out), keys, lines, errors
 
 
 def _escape(text: str) -> str:

@@ -58,3 +58,26 @@ def export(tmp_path: Path) -> Callable[..., Path]:
         return write_export(tmp_path / name, rows, **options)  # type: ignore[arg-type]
 
     return make
+
+
+# --- both row paths ---------------------------------------------------------------------------
+# The import tests run twice: with the native row preparer (when built) and with the Python
+# path alone (ZHENGWU_NATIVE_ROWS=0), which must give the same results.
+_BOTH_PATHS = ("test_import_", "test_personal_data", "test_demo")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if metafunc.module.__name__.rpartition(".")[2].startswith(_BOTH_PATHS):
+        metafunc.parametrize("row_path", ["native", "python"], indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def row_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    from zhengwu.registry.services.rows import NATIVE_ENV, native_available
+
+    path = getattr(request, "param", "native")
+    if path == "python":
+        monkeypatch.setenv(NATIVE_ENV, "0")
+    elif path == "native" and getattr(request, "param", None) and not native_available():
+        pytest.skip("the native row preparer is not built (or switched off)")
+    return path

@@ -85,13 +85,14 @@ def test_resident_id_fast_path_with_the_birth_cache_decides_the_same(seed, pos, 
 
 
 def test_the_preparer_caches_birth_dates():
-    """``RowPreparer`` checks each distinct birth date of its resident IDs once."""
+    """``RowPreparer`` checks each distinct birth date of its resident IDs once (the Python
+    path: the native one checks them without a cache)."""
     import tempfile
     from pathlib import Path
 
     from zhengwu.registry.services.demo import generate_rows, write_csv
 
-    preparer = _copy_preparer()
+    preparer = _copy_preparer(native=False)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "x.csv"
         write_csv(path, generate_rows(200, 5))
@@ -176,14 +177,19 @@ def test_dates():
     assert parse_date("30/06/2020") is None
 
 
-def _copy_preparer():
+def _copy_preparer(native: bool = True):
     from zhengwu.registry.services.demo import HEADER
     from zhengwu.registry.services.reading import _map_header
-    from zhengwu.registry.services.rows import PreparerConfig, RowPreparer
+    from zhengwu.registry.services.rows import PreparerConfig, RowPreparer, native_available
 
     positions, headers = _map_header(list(HEADER))
     config = PreparerConfig(
-        positions=positions, headers=headers, width=len(HEADER), output="copy", today=TODAY
+        positions=positions,
+        headers=headers,
+        width=len(HEADER),
+        output="copy",
+        today=TODAY,
+        native=native and native_available(),
     )
     return RowPreparer(config, keyring())
 

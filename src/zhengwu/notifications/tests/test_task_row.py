@@ -127,3 +127,32 @@ def test_in_a_combined_write_the_task_is_announced_with_the_message_s_id(setting
     assert announced == [[message.pk]]
     assert DBTaskResult.objects.get().args_kwargs == {"args": [message.pk], "kwargs": {}}
     assert SmsMessage.objects.get().pk == message.pk
+
+
+def test_the_announced_result_is_the_library_s(settings):
+    """The result of an enqueue (its task kept per kind, ``core.tasks._new_result``) equals
+    what ``DBTaskResult.task_result`` builds, field by field; the task is the same object
+    from one enqueue to the next."""
+    import dataclasses
+
+    from django.tasks.signals import task_enqueued
+
+    settings.TASKS = {"default": {"BACKEND": "zhengwu.core.tasks.DatabaseBackend"}}
+    announced = []
+
+    def receiver(sender, task_result, **kwargs):
+        announced.append(task_result)
+
+    task_enqueued.connect(receiver)
+    try:
+        _send()
+        _send()
+    finally:
+        task_enqueued.disconnect(receiver)
+    assert len(announced) == 2
+    for result in announced:
+        expected = result.db_result.task_result
+        for field in dataclasses.fields(result):
+            assert getattr(result, field.name) == getattr(expected, field.name), field.name
+        assert result._return_value == expected._return_value
+    assert announced[0].task is announced[1].task

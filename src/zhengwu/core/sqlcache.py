@@ -724,21 +724,33 @@ class Combined:
             return any(self._holds_stand_in(v) for v in value)
         return False
 
-    def _refers(self, value: Any) -> bool:
-        """Whether ``value`` stands for an id of an earlier CTE (or holds one, JSON)."""
-        kind = type(value)
-        if kind is int or (isinstance(value, int) and kind is not bool):  # psycopg's Int8 …
-            return value in self.pending
-        if kind is str:
-            return _is_stand_in_text(value) and int(value) in self.pending
-        if kind is _JSON_TYPES[0] or kind is _JSON_TYPES[1]:
-            return self._holds_stand_in(value.obj)
-        return False
-
     def _bind(self, sql: str, params: list[Any]) -> tuple[str, list[Any]]:
-        if not self.pending:
+        pending = self.pending
+        if not pending:
             return sql, list(params)
-        refers = [i for i, value in enumerate(params) if self._refers(value)]
+        # the values that stand for an id of an earlier CTE (or hold one, JSON); inlined: a
+        # block binds seventy-odd values per 提交
+        refers = []
+        json_types = _JSON_TYPES
+        for index, value in enumerate(params):
+            kind = type(value)
+            if value is None:
+                continue
+            if kind is str:
+                if (
+                    len(value) == _STAND_IN_DIGITS
+                    and value.isascii()
+                    and value.isdigit()
+                    and int(value) in pending
+                ):
+                    refers.append(index)
+            elif kind is int or (isinstance(value, int) and kind is not bool):
+                if value in pending:
+                    refers.append(index)
+            elif (kind is json_types[0] or kind is json_types[1]) and self._holds_stand_in(
+                value.obj
+            ):
+                refers.append(index)
         if not refers:
             return sql, list(params)
         bound = list(params)

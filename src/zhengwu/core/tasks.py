@@ -65,6 +65,9 @@ class DatabaseBackend(LibraryDatabaseBackend):
 #: backend): ``DBTaskResult.task`` imports the path and copies the task (``using``) on every
 #: call. Tasks are frozen dataclasses: one object serves every result of that kind.
 _result_tasks: dict[tuple[Any, ...], Any] = {}
+#: How many kinds each of these caches keeps: a deferred task (an SMS retry) is a kind of
+#: its own for each ``run_after``; past the bound such rows are built without being kept.
+_KEPT_KINDS = 64
 
 
 def _new_result(row: Any) -> Any:
@@ -78,7 +81,9 @@ def _new_result(row: Any) -> Any:
     key = (row.task_path, row.priority, row.queue_name, row.run_after, row.backend_name)
     task = _result_tasks.get(key)
     if task is None:
-        task = _result_tasks[key] = row.task
+        task = row.task
+        if len(_result_tasks) < _KEPT_KINDS:
+            _result_tasks[key] = task
     result: Any = TaskResult(
         db_result=row,
         task=task,
@@ -117,7 +122,9 @@ def _row_values(row: Any, using: str) -> tuple[list[str], list[Any]]:
             for f in fields
         ]
         varying = [(i, f) for i, f in enumerate(fields) if f.attname in _VARYING]
-        template = _templates[key] = ([str(f.column) for f in fields], constant, varying)
+        template = ([str(f.column) for f in fields], constant, varying)
+        if len(_templates) < _KEPT_KINDS:
+            _templates[key] = template
     columns, constant, varying = template
     params = list(constant)
     for index, field in varying:

@@ -156,3 +156,29 @@ def test_the_announced_result_is_the_library_s(settings):
             assert getattr(result, field.name) == getattr(expected, field.name), field.name
         assert result._return_value == expected._return_value
     assert announced[0].task is announced[1].task
+
+
+def test_deferred_tasks_do_not_grow_the_kept_kinds(settings, monkeypatch):
+    """A deferred task (an SMS retry) is a kind of its own per ``run_after``: past the bound
+    its rows are built, and correct, without being kept."""
+    import datetime
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from zhengwu.core import tasks
+    from zhengwu.notifications.tasks import deliver_sms
+
+    settings.TASKS = {"default": {"BACKEND": "zhengwu.core.tasks.DatabaseBackend"}}
+    monkeypatch.setattr(tasks, "_KEPT_KINDS", 3)
+    monkeypatch.setattr(tasks, "_result_tasks", {})
+    monkeypatch.setattr(tasks, "_templates", {})
+    start = timezone.now() + datetime.timedelta(minutes=1)
+    for minutes in range(6):
+        run_after = start + datetime.timedelta(minutes=minutes)
+        result = deliver_sms.using(run_after=run_after).enqueue(100 + minutes)
+        assert result.task.run_after == run_after
+    assert len(tasks._result_tasks) == 3 and len(tasks._templates) == 3
+    rows = DBTaskResult.objects.order_by("run_after")
+    assert [r.args_kwargs["args"] for r in rows] == [[100 + m] for m in range(6)]
+    assert [r.run_after for r in rows] == [start + datetime.timedelta(minutes=m) for m in range(6)]

@@ -24,7 +24,7 @@ class DatabaseBackend(LibraryDatabaseBackend):
         """The library's ``enqueue``, building the row's result object once, not twice."""
         self.validate_task(task)
         row = self._task_to_db_task(task, args, kwargs)
-        result = row.task_result
+        result = _new_result(row)
         batch = sqlcache.combining(row._state.db)
         if batch is None:
             task_enqueued.send(type(self), task_result=result)
@@ -61,6 +61,48 @@ class DatabaseBackend(LibraryDatabaseBackend):
         return sqlcache.insert_values(result, columns, params, using)
 
 
+#: The ``Task`` a new row's result names, per kind of task (path, priority, queue, run after,
+#: backend): ``DBTaskResult.task`` imports the path and copies the task (``using``) on every
+#: call. Tasks are frozen dataclasses: one object serves every result of that kind.
+_result_tasks: dict[tuple[Any, ...], Any] = {}
+#: How many kinds each of these caches keeps: a deferred task (an SMS retry) is a kind of
+#: its own for each ``run_after``; past the bound such rows are built without being kept.
+_KEPT_KINDS = 64
+
+
+def _new_result(row: Any) -> Any:
+    """``row.task_result`` of a new row (``READY``, never run), with the task kept per kind."""
+    from django.tasks.base import TaskResultStatus
+    from django_tasks_db.backend import TaskResult
+    from django_tasks_db.utils import normalize_uuid
+
+    if row.status != TaskResultStatus.READY:
+        return row.task_result
+    key = (row.task_path, row.priority, row.queue_name, row.run_after, row.backend_name)
+    task = _result_tasks.get(key)
+    if task is None:
+        task = row.task
+        if len(_result_tasks) < _KEPT_KINDS:
+            _result_tasks[key] = task
+    result: Any = TaskResult(
+        db_result=row,
+        task=task,
+        id=normalize_uuid(row.id),
+        status=TaskResultStatus.READY,
+        enqueued_at=row.enqueued_at,
+        started_at=row.started_at,
+        last_attempted_at=row.started_at,
+        finished_at=row.finished_at,
+        args=row.args_kwargs["args"],
+        kwargs=row.args_kwargs["kwargs"],
+        backend=row.backend_name,
+        errors=[],
+        worker_ids=row.worker_ids,
+    )
+    object.__setattr__(result, "_return_value", row.return_value)
+    return result
+
+
 #: Per database and kind of task (path, priority, queue, backend, run after): the columns of
 #: a new row and the database values of those that are the same for every row of that kind
 #: (status, the empty results, the task's own columns). Only the id, the time and the
@@ -80,7 +122,9 @@ def _row_values(row: Any, using: str) -> tuple[list[str], list[Any]]:
             for f in fields
         ]
         varying = [(i, f) for i, f in enumerate(fields) if f.attname in _VARYING]
-        template = _templates[key] = ([str(f.column) for f in fields], constant, varying)
+        template = ([str(f.column) for f in fields], constant, varying)
+        if len(_templates) < _KEPT_KINDS:
+            _templates[key] = template
     columns, constant, varying = template
     params = list(constant)
     for index, field in varying:

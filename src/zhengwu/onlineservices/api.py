@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any, cast
 
 from django.http import Http404, HttpRequest
+from django.utils.functional import empty
 from ninja import Router, Schema
 from ninja.responses import Status as HttpStatus
 from ninja.security import django_auth
@@ -87,7 +88,12 @@ class ApplicationOut(Schema):
 
 
 def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
+    """The signed-in account itself rather than ``request.user``'s lazy proxy, once the
+    authentication has loaded it: the services read the actor's fields dozens of times a
+    request, each read through the proxy a call of its own."""
+    user = request.user
+    wrapped = getattr(user, "_wrapped", None)
+    return cast(User, user if wrapped is None or wrapped is empty else wrapped)
 
 
 def _item_out(item: ServiceItem) -> dict[str, Any]:

@@ -123,17 +123,20 @@ def _clean_one(spec: Mapping[str, Any], raw: Any) -> Any:
         return text
     if kind == "boolean":
         return text.lower() in ("1", "true", "on", "yes", "是")
-    validators: dict[str, Callable[[object], str]] = {
-        "uscc": uscc.validate,
-        "resident_id": resident_id.validate,
-        "mobile": mobile.validate,
-        "landline": mobile.validate_landline,
-    }
     try:
-        return validators[kind](text)
+        return _VALIDATORS[kind](text)
     except InvalidIdentifier as exc:
         message = exc.message if exc.message.startswith(label) else f"{label}：{exc.message}"
         raise _Wrong(message, exc.code.split(".")[-1]) from None
+
+
+#: The identifier kinds of a field and their validators (``zhengwu.identifiers``).
+_VALIDATORS: dict[str, Callable[[object], str]] = {
+    "uscc": uscc.validate,
+    "resident_id": resident_id.validate,
+    "mobile": mobile.validate,
+    "landline": mobile.validate_landline,
+}
 
 
 class _Wrong(ValueError):
@@ -158,8 +161,8 @@ def clean_form(
     errors: dict[str, tuple[str, str]] = {}
     for spec in schema:
         name = spec["name"]
-        if not is_shown(spec, {**data, **cleaned}):
-            continue
+        if spec.get("show_if") and not is_shown(spec, {**data, **cleaned}):
+            continue  # (the merged values built only for a conditional field)
         source = spec.get("prefill")
         raw = known.get(source, "") if source else data.get(name, "")
         if raw is None or str(raw).strip() == "":

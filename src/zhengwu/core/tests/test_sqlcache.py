@@ -263,6 +263,10 @@ def test_db_value_is_django_s_conversion():
         1.5,
         {"a": [1]},
         datetime.datetime(2026, 1, 2, tzinfo=datetime.UTC),
+        datetime.datetime(2026, 1, 2, 8, tzinfo=datetime.timezone(datetime.timedelta(hours=8))),
+        "127.0.0.1",
+        "2001:db8::1",
+        "::ffff:10.0.0.1",
     ]
     for model in (Transition, AuditEvent, SmsMessage, Organisation):
         for field in model._meta.concrete_fields:
@@ -276,9 +280,24 @@ def test_db_value_is_django_s_conversion():
                 if field._zw_value_kind:  # the shortcut (the rest is Django's own call)
                     assert found == expected, (model, field.name, value)
     kinds = {f._zw_value_kind for m in (Transition, AuditEvent) for f in m._meta.concrete_fields}
-    assert {1, 2, 4} <= kinds  # text, keys and integer fields took the shortcut
+    assert {1, 2, 4, 5, 6} <= kinds  # text, keys, integers, times, addresses: the shortcut
     encrypted = Organisation._meta.get_field("legal_rep_id_number")
     assert sqlcache.db_value(encrypted, "110101199003074258", connection) != "110101199003074258"
+
+
+def test_db_value_keeps_an_address_s_conversion_per_field_kind():
+    """The kept conversion of an IP address is the field's own: ``unpack_ipv4`` is part of
+    it, and a second call gives the same value as Django's."""
+    from django.db import models
+
+    plain = models.GenericIPAddressField(null=True)
+    unpacking = models.GenericIPAddressField(null=True, unpack_ipv4=True)
+    for field in (plain, unpacking, plain, unpacking):
+        for value in ("::ffff:10.0.0.1", "10.0.0.2", "", None):
+            expected = field.get_db_prep_save(value, connection)
+            found = sqlcache.db_value(field, value, connection)
+            assert type(found) is type(expected) and found == expected, (field, value)
+    assert str(sqlcache.db_value(unpacking, "::ffff:10.0.0.1", connection)) == "10.0.0.1"
 
 
 @on_postgresql

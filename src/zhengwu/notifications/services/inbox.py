@@ -88,11 +88,41 @@ def _recipients(message: SmsMessage, subject: Any) -> tuple[CompiledQuery, dict[
     return _ALL_ACCOUNTS, found
 
 
-def inbox_copy(*, message: SmsMessage, subject: Any = None) -> list[InboxMessage]:
+#: Per (database, recipients' query SQL): the ``INSERT … SELECT`` of the copies, the fields of
+#: its own values (every column but the id and the account) and the returned columns. Built
+#: once per process: assembling it was a tenth of an SMS's Python (docs/performance.md).
+_copy_statements: dict[tuple[str, str], tuple[str, list[Any], list[str]]] = {}
+
+
+def _copy_statement(using: str, select: str) -> tuple[str, list[Any], list[str]]:
+    key = (using, select)
+    statement = _copy_statements.get(key)
+    if statement is None:
+        meta = InboxMessage._meta
+        user_field = meta.get_field("user")
+        fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
+        others = [f for f in fields if f is not user_field]
+        quote = connections[using].ops.quote_name
+        sql = "INSERT INTO {} ({}) SELECT r.*, {} FROM {{sources}}({}) r".format(
+            quote(meta.db_table),
+            ", ".join(quote(str(f.column)) for f in [user_field, *others]),
+            ", ".join(["%s"] * len(others)),
+            select,
+        )
+        returning = [quote(str(meta.pk.column)), quote(str(user_field.column))]  # type: ignore[union-attr,attr-defined]
+        statement = _copy_statements[key] = (sql, others, returning)
+    return statement
+
+
+def inbox_copy(
+    *, message: SmsMessage, subject: Any = None, copies: bool = True
+) -> list[InboxMessage]:
     """The portal copies of the outbox ``message`` (none for codes and one-time links).
 
     Where the database returns rows from an INSERT, the recipients are read and the copies
-    written by one ``INSERT … SELECT``; elsewhere the ids are read first."""
+    written by one ``INSERT … SELECT``; elsewhere the ids are read first. ``copies=False``:
+    the caller does not use the returned list (``sms_send``), and on that path it stays
+    empty instead of holding an instance per copy."""
     if inbox_excluded(message.template_code):
         return []
     query, values = _recipients(message, subject)
@@ -103,43 +133,35 @@ def inbox_copy(*, message: SmsMessage, subject: Any = None) -> list[InboxMessage
         return InboxMessage.objects.bulk_create(
             [_copy(message, user_id) for (user_id,) in query.rows(using, **values)]
         )
-    meta = InboxMessage._meta
-    user_field = meta.get_field("user")
-    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
-    others = [f for f in fields if f is not user_field]
+    sql, others, returning = _copy_statement(using, select[0])
     template = _copy(message, None)
-    quote = connection.ops.quote_name
-    pk_column = quote(str(meta.pk.column))  # type: ignore[union-attr]
-    user_column = quote(str(user_field.column))  # type: ignore[attr-defined]
-    sql = "INSERT INTO {} ({}) SELECT r.*, {} FROM {{sources}}({}) r".format(
-        quote(meta.db_table),
-        ", ".join(quote(str(f.column)) for f in [user_field, *others]),
-        ", ".join(["%s"] * len(others)),
-        select[0],
-    )
     # the copy's own values come first in the statement, then the recipients' query's
     params = [
         *(sqlcache.db_value(f, f.pre_save(template, True), connection) for f in others),
         *select[1],
     ]
-    copies: list[InboxMessage] = []
+    made_copies: list[InboxMessage] = []
 
-    def made(returned: list[tuple[Any, Any]]) -> None:
-        for pk, user_id in returned:
+    def made(rows: list[tuple[Any, Any]]) -> None:
+        for pk, user_id in rows:
             copy = _copy(message, user_id)
             copy.pk = pk
             copy._state.adding, copy._state.db = False, using
-            copies.append(copy)
+            made_copies.append(copy)
 
     batch = sqlcache.combining(using)
     if batch is not None:  # a part of the block's one statement: the copies once it has run
-        batch.add(sql, params, returning=[pk_column, user_column], many=True, on_done=made)
-        return copies
-    sql = sql.replace("{sources}", "") + f" RETURNING {pk_column}, {user_column}"
+        if copies:
+            batch.add(sql, params, returning=returning, many=True, on_done=made)
+        else:
+            batch.add(sql, params)
+        return made_copies
+    sql = sql.replace("{sources}", "") + f" RETURNING {', '.join(returning)}"
     with transaction.mark_for_rollback_on_error(using), sqlcache.cursor(connection) as cursor:
         cursor.execute(sql, params)
-        made(cursor.fetchall())
-    return copies
+        if copies:
+            made(cursor.fetchall())
+    return made_copies
 
 
 def _copy(message: SmsMessage, user_id: Any) -> InboxMessage:

@@ -98,7 +98,7 @@ def sms_send(
             after={"mobile": mask_mobile(number), "template": template},
         )
         # 消息: the portal copy for the accounts the SMS is about (not codes, not links).
-        inbox_copy(message=message, subject=subject)
+        inbox_copy(message=message, subject=subject, copies=False)
         _enqueue_on_commit(message)
     return message
 

@@ -104,3 +104,30 @@ def test_a_subject_with_an_account_reaches_that_account_only():
         subject=application,
     )
     assert list(InboxMessage.objects.values_list("user_id", flat=True)) == [applicant.pk]
+
+
+@pytest.mark.parametrize("combined", [False, True])
+@pytest.mark.django_db(transaction=True)
+def test_copies_not_asked_for_are_written_all_the_same(combined):
+    """``inbox_copy(copies=False)`` (what ``sms_send`` asks): the same row, no instances;
+    inside a combined block (PostgreSQL) its part of the statement returns nothing."""
+    from django.db import connection
+
+    from zhengwu.core import sqlcache
+    from zhengwu.notifications.services.inbox import inbox_copy
+
+    if combined and connection.vendor != "postgresql":
+        pytest.skip("combined writes are PostgreSQL's")
+    user = UserFactory()
+    first, second = _locked_sms(user), _locked_sms(user)
+    InboxMessage.objects.all().delete()
+    with sqlcache.combined() if combined else transaction.atomic():
+        kept = inbox_copy(message=first, subject=user, copies=False)
+        asked = inbox_copy(message=second, subject=user)
+    assert kept == [] and [(c.user_id, c.sms_id) for c in asked] == [(user.pk, second.pk)]
+    copies = InboxMessage.objects.order_by("sms_id")
+    assert [(c.user_id, c.sms_id, c.text, c.template_code) for c in copies] == [
+        (user.pk, first.pk, first.text, "account.locked"),
+        (user.pk, second.pk, second.text, "account.locked"),
+    ]
+    assert asked[0].pk == copies[1].pk

@@ -127,3 +127,58 @@ def test_in_a_combined_write_the_task_is_announced_with_the_message_s_id(setting
     assert announced == [[message.pk]]
     assert DBTaskResult.objects.get().args_kwargs == {"args": [message.pk], "kwargs": {}}
     assert SmsMessage.objects.get().pk == message.pk
+
+
+def test_the_announced_result_is_the_library_s(settings):
+    """The result of an enqueue (its task kept per kind, ``core.tasks._new_result``) equals
+    what ``DBTaskResult.task_result`` builds, field by field; the task is the same object
+    from one enqueue to the next."""
+    import dataclasses
+
+    from django.tasks.signals import task_enqueued
+
+    settings.TASKS = {"default": {"BACKEND": "zhengwu.core.tasks.DatabaseBackend"}}
+    announced = []
+
+    def receiver(sender, task_result, **kwargs):
+        announced.append(task_result)
+
+    task_enqueued.connect(receiver)
+    try:
+        _send()
+        _send()
+    finally:
+        task_enqueued.disconnect(receiver)
+    assert len(announced) == 2
+    for result in announced:
+        expected = result.db_result.task_result
+        for field in dataclasses.fields(result):
+            assert getattr(result, field.name) == getattr(expected, field.name), field.name
+        assert result._return_value == expected._return_value
+    assert announced[0].task is announced[1].task
+
+
+def test_deferred_tasks_do_not_grow_the_kept_kinds(settings, monkeypatch):
+    """A deferred task (an SMS retry) is a kind of its own per ``run_after``: past the bound
+    its rows are built, and correct, without being kept."""
+    import datetime
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from zhengwu.core import tasks
+    from zhengwu.notifications.tasks import deliver_sms
+
+    settings.TASKS = {"default": {"BACKEND": "zhengwu.core.tasks.DatabaseBackend"}}
+    monkeypatch.setattr(tasks, "_KEPT_KINDS", 3)
+    monkeypatch.setattr(tasks, "_result_tasks", {})
+    monkeypatch.setattr(tasks, "_templates", {})
+    start = timezone.now() + datetime.timedelta(minutes=1)
+    for minutes in range(6):
+        run_after = start + datetime.timedelta(minutes=minutes)
+        result = deliver_sms.using(run_after=run_after).enqueue(100 + minutes)
+        assert result.task.run_after == run_after
+    assert len(tasks._result_tasks) == 3 and len(tasks._templates) == 3
+    rows = DBTaskResult.objects.order_by("run_after")
+    assert [r.args_kwargs["args"] for r in rows] == [[100 + m] for m in range(6)]
+    assert [r.run_after for r in rows] == [start + datetime.timedelta(minutes=m) for m in range(6)]

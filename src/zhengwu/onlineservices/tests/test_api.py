@@ -54,3 +54,23 @@ def test_apply_submit_with_field_errors_then_success(client, catalogue, personas
     stranger = client.get(f"/api/v1/services/applications/{pk}")
     assert stranger.status_code == 404 and stranger.json()["code"] == "application.not_found"
     assert client.get("/api/v1/services/applications").json() == []
+
+
+def test_the_services_get_the_signed_in_account_itself(rf, personas):
+    """``api._user``: the account behind ``request.user``'s lazy proxy once loaded (the
+    services read the actor without a call per attribute); the proxy while not loaded."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.utils.functional import SimpleLazyObject
+
+    from zhengwu.accounts.models import User
+    from zhengwu.onlineservices.api import _user
+
+    request = rf.post("/")
+    request.user = SimpleLazyObject(lambda: User.objects.get(pk=personas.operator.pk))
+    lazy = _user(request)
+    assert lazy is request.user  # not loaded yet: nothing forced here
+    assert request.user.is_authenticated  # loads it, as the authentication does
+    actor = _user(request)
+    assert type(actor) is User and actor.pk == personas.operator.pk
+    request.user = AnonymousUser()
+    assert _user(request) is request.user

@@ -36,6 +36,7 @@ def test_submit_makes_a_case_with_a_number_history_and_sms(food_item, personas, 
     case = submitted_case(food_item, personas.operator, personas.organisation)
     case.refresh_from_db()
     assert case.status == Status.SUBMITTED and len(case.number) == 16
+    assert case.number.isdigit() and case.number[:8] == f"{services._today():%Y%m%d}"
     assert case.form_data["unit_name"] == personas.organisation.name  # known fact, not asked
     assert case.form_data["uscc"] == personas.organisation.uscc
     assert [(t.from_state, t.to_state) for t in history(case)] == [("draft", "submitted")]

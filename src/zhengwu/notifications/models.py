@@ -45,8 +45,10 @@ class SmsMessage(models.Model):
     }
 
     mobile = EncryptedTextField(_("手机号码"))
-    mobile_hash = hash_field(verbose_name=_("手机号码索引"))
-    template_code = models.CharField(_("模板编码"), max_length=64, db_index=True)
+    # Looked up by (mobile_hash, created_at) and template_code (the back office's filter):
+    # the composite and the plain index below, not the column indexes (decision 0033).
+    mobile_hash = hash_field(verbose_name=_("手机号码索引"), db_index=False)
+    template_code = models.CharField(_("模板编码"), max_length=64)
     text = EncryptedTextField(_("短信内容"))
     status = models.CharField(
         _("状态"), max_length=16, choices=Status.choices, default=Status.QUEUED
@@ -74,6 +76,7 @@ class SmsMessage(models.Model):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="notif_sms_due_idx"),
             models.Index(fields=["mobile_hash", "created_at"], name="notif_sms_mobile_idx"),
+            models.Index(fields=["template_code"], name="notif_sms_template_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -214,6 +217,7 @@ class InboxMessage(models.Model):
         on_delete=models.CASCADE,
         related_name="inbox_messages",
         verbose_name=_("账号"),
+        db_index=False,  # the (user, …) indexes below lead with it (decision 0033)
     )
     sms = models.ForeignKey(
         SmsMessage,
@@ -222,6 +226,7 @@ class InboxMessage(models.Model):
         on_delete=models.SET_NULL,
         related_name="inbox_copies",
         verbose_name=_("短信"),
+        db_index=False,  # the unique (sms, user) constraint leads with it
     )
     template_code = models.CharField(_("模板编码"), max_length=64)
     text = EncryptedTextField(_("消息内容"))

@@ -191,13 +191,18 @@ class Application(models.Model):
         ServiceItem, on_delete=models.PROTECT, related_name="applications", verbose_name="事项"
     )
     department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="applications", verbose_name="实施部门"
+        Department,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name="实施部门",
+        db_index=False,
     )
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="service_applications",
         verbose_name="申请人账号",
+        db_index=False,
     )
     organisation = models.ForeignKey(
         "accounts.Organisation",
@@ -209,7 +214,10 @@ class Application(models.Model):
     )
     applicant_name = models.CharField("申请人", max_length=200)
     applicant_uscc = models.CharField("统一社会信用代码", max_length=18, blank=True)
-    number = models.CharField("办件编号", max_length=32, null=True, blank=True, unique=True)
+    # Unique by a constraint (Meta), not ``unique=True``: that would add a second,
+    # ``varchar_pattern_ops`` index on PostgreSQL that no query uses (decision 0033). NULL,
+    # not "", until 提交: drafts have no number and must not collide.
+    number = models.CharField("办件编号", max_length=32, null=True, blank=True)  # noqa: DJ001
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT)
     form_data = models.JSONField("申请表", default=dict, blank=True)
     version = models.PositiveIntegerField("版本", default=1)
@@ -223,6 +231,7 @@ class Application(models.Model):
         blank=True,
         related_name="+",
         verbose_name="受理人",
+        db_index=False,
     )
     due_on = models.DateField("承诺办结日期", null=True, blank=True)
     suspended_on = models.DateField("补正开始日期", null=True, blank=True)
@@ -238,6 +247,7 @@ class Application(models.Model):
         blank=True,
         related_name="+",
         verbose_name="决定人",
+        db_index=False,
     )
     completed_at = models.DateTimeField("办结时间", null=True, blank=True)
     result_licence = models.ForeignKey(
@@ -247,6 +257,7 @@ class Application(models.Model):
         blank=True,
         related_name="+",
         verbose_name="办理结果（电子证照）",
+        db_index=False,
     )
     helped_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -255,6 +266,7 @@ class Application(models.Model):
         blank=True,
         related_name="+",
         verbose_name="帮办人员",
+        db_index=False,
     )
     # 帮办 (SVC-2a): the unit confirms the assisted application with an SMS code before 提交.
     assist_code_hash = models.CharField("帮办确认码摘要", max_length=64, blank=True)
@@ -272,6 +284,7 @@ class Application(models.Model):
             ("manage_catalogue", "维护政务服务事项目录"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["number"], name="onlineservices_app_number_unique"),
             models.CheckConstraint(
                 condition=Q(status__in=Status.values), name="onlineservices_app_status_valid"
             ),
@@ -281,6 +294,10 @@ class Application(models.Model):
                 name="onlineservices_app_number_after_submit",
             ),
         ]
+        # Every change of a case writes an entry in each of its indexes (a new state is never
+        # a HOT update): only these, which queries use. The department's and the applicant's
+        # own indexes lead these composites; the staff and licence columns are never looked
+        # up by value (decision 0033).
         indexes = [
             # The department queue: its cases by state, newest first (keyset on id).
             models.Index(fields=["department", "status", "-id"], name="os_app_queue"),

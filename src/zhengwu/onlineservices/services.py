@@ -13,7 +13,8 @@ import secrets
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import JSONField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import JSONArray
 from django.http import Http404
 from django.utils import timezone
 
@@ -98,11 +99,12 @@ def known_facts(
 
 
 def _register_read(application: Application) -> Any:
-    """The unit's (name, region code) in the register if read with the case, else not read."""
-    name = getattr(application, "register_name", _NOT_READ)
-    if name is _NOT_READ or name is None:
-        return name
-    return (name, getattr(application, "register_region", ""))
+    """The unit's (name, region code) in the register if read with the case (``register_entry``,
+    a JSON pair), else not read."""
+    entry = getattr(application, "register_entry", _NOT_READ)
+    if entry is _NOT_READ or entry is None:
+        return entry
+    return (entry[0], entry[1])
 
 
 def _entity_status(organisation: Organisation | None) -> str | None:
@@ -327,12 +329,13 @@ def _missing_materials(item_id: Any, application_id: Any) -> QuerySet[Material]:
 
 def _check_materials(application: Application) -> None:
     """Every required material is attached (uploaded or a licence standing in): the first
-    one missing is named. Read with the case by ``application_submit_by_id`` (annotations
-    ``missing_material_id``/``_name``), else one query."""
+    one missing is named. Read with the case by ``application_submit_by_id`` (annotation
+    ``missing_material_id``), else one query."""
     missing_id = getattr(application, "missing_material_id", _NOT_READ)
     if missing_id is not _NOT_READ:
+        # the name only when one is missing (the refusal's message): one subquery, not two
         missing = (
-            (missing_id, getattr(application, "missing_material_name", ""))
+            (missing_id, Material.objects.values_list("name", flat=True).get(pk=missing_id))
             if missing_id is not None
             else None
         )
@@ -376,23 +379,39 @@ def application_submit(
 
 def _submit_base() -> QuerySet[Application]:
     """Cases with what 提交 checks read in the same statement: the first required material not
-    attached (``missing_material_id``/``_name``) and the unit's name and region in the register
-    (``register_name``/``_region``)."""
+    attached (``missing_material_id``) and the unit's name and region in the register
+    (``register_entry``, a JSON pair: one lookup of the register, not one per column)."""
     missing = _missing_materials(OuterRef("item_id"), OuterRef(OuterRef("pk")))
     entity = MarketEntity.objects.filter(uscc=OuterRef("organisation__uscc"))
     return Application.objects.annotate(
         missing_material_id=Subquery(missing.values("pk")[:1]),
-        missing_material_name=Subquery(missing.values("name")[:1]),
-        register_name=Subquery(entity.values("name")[:1]),
-        register_region=Subquery(entity.values("region_code")[:1]),
+        register_entry=Subquery(
+            entity.values(entry=JSONArray("name", "region_code"))[:1], output_field=JSONField()
+        ),
     )
 
 
+#: What 提交 never reads of the item and the unit: the guide's texts, and the legal
+#: representative's ID number (not decrypted on every submission).
+_SUBMIT_UNREAD = (
+    "item__conditions",
+    "item__process",
+    "item__fee",
+    "item__legal_basis",
+    "item__contacts",
+    "item__address",
+    "item__search_text",
+    "organisation__legal_rep_id_number",
+    "organisation__legal_rep_id_number_hash",
+)
 #: The one read of 提交 (``_submit_base`` with item, department and organisation joined),
 #: compiled once per connection: building it was most of the request's CPU.
 _SUBMIT_READ = CompiledQuery(
     lambda pk: (
-        _submit_base().select_related("item", "department", "organisation").filter(pk=pk)[:1]
+        _submit_base()
+        .select_related("item", "department", "organisation")
+        .defer(*_SUBMIT_UNREAD)
+        .filter(pk=pk)[:1]
     ),
     pk=int,
 )

@@ -6,6 +6,9 @@ person's real name, ID and mobile as encrypted fields with blind-index companion
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -32,6 +35,10 @@ class UserManager(AuthUserManager["User"]):
         pk = kwargs.get("pk")
         if args or len(kwargs) != 1 or type(pk) is not int or self.model is not User:
             return super().get(*args, **kwargs)
+        read = _read_with_request.get()
+        if read is not None and read.pk == pk:
+            _read_with_request.set(None)  # once: the row of this request's own read
+            return read
         found: User | None = _USER_BY_PK.first(self.db, pk=pk)
         if found is None:
             raise self.model.DoesNotExist(
@@ -86,6 +93,23 @@ class User(AbstractUser):
 
 
 _USER_BY_PK = CompiledQuery(lambda pk: User._default_manager.filter(pk=pk)[:1], pk=int)
+#: The account's row when the request read it already, joined to what the request is about
+#: (``account_read_with``): the next ``get(pk=…)`` of that account returns it instead of
+#: reading it again. Django's ``get_user`` still checks it (active, the session's hash).
+_read_with_request: ContextVar[User | None] = ContextVar("account_read_with", default=None)
+
+
+@contextmanager
+def account_read_with(user: User) -> Iterator[None]:
+    """Inside the block, the account read of the signed-in request (``ModelBackend.get_user``)
+    is ``user``, a row read in the same statement as the case the request is about: one round
+    trip instead of two. Only a read of ``user.pk`` is served, once; the stash ends with the
+    block either way."""
+    token = _read_with_request.set(user)
+    try:
+        yield
+    finally:
+        _read_with_request.reset(token)
 
 
 class Organisation(models.Model):

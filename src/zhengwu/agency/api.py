@@ -14,6 +14,7 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from zhengwu.api.errors import ErrorOut, captcha_check
+from zhengwu.api.params import RowId
 from zhengwu.core.context import client_ip
 from zhengwu.core.errors import NotFound, PermissionDenied, ZhengwuError
 
@@ -295,7 +296,7 @@ def history(request: HttpRequest) -> list[AgencyHistoryOut]:
     url_name="agency_certificate",
     summary="The signed electronic certificate (LIC-3) a completed application issued (PDF)",
 )
-def certificate(request: HttpRequest, application_id: int) -> HttpResponse:
+def certificate(request: HttpRequest, application_id: RowId) -> HttpResponse:
     from . import downloads
 
     unit = _image(request).unit

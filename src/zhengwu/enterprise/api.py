@@ -17,6 +17,7 @@ from ninja.responses import Status
 from ninja.security import django_auth
 
 from zhengwu.api.errors import ErrorOut
+from zhengwu.api.params import RowId
 from zhengwu.core.errors import NotFound, RateLimited, ZhengwuError
 
 from . import selectors, services
@@ -119,7 +120,7 @@ def units(request: HttpRequest) -> list[UnitOut]:
     auth=django_auth,
     summary="Claim the unit's enterprise code (领码, once)",
 )
-def claim(request: HttpRequest, organisation_id: int) -> Status[UnitOut]:
+def claim(request: HttpRequest, organisation_id: RowId) -> Status[UnitOut]:
     org = selectors.organisation_get_for_user(request.user, organisation_id)
     if org is None:
         raise NotFound("单位不存在", code="enterprise_code.unit_not_found")

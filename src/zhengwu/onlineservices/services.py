@@ -404,12 +404,13 @@ _SUBMIT_UNREAD = (
     "organisation__legal_rep_id_number",
     "organisation__legal_rep_id_number_hash",
 )
-#: The one read of 提交 (``_submit_base`` with item, department and organisation joined),
-#: compiled once per connection: building it was most of the request's CPU.
+#: The one read of 提交 (``_submit_base`` with item, department, organisation and the applicant's
+#: account joined: usually the signed-in account itself, see ``submit_read``), compiled once
+#: per connection: building it was most of the request's CPU.
 _SUBMIT_READ = CompiledQuery(
     lambda pk: (
         _submit_base()
-        .select_related("item", "department", "organisation")
+        .select_related("item", "department", "organisation", "applicant")
         .defer(*_SUBMIT_UNREAD)
         .filter(pk=pk)[:1]
     ),
@@ -417,14 +418,29 @@ _SUBMIT_READ = CompiledQuery(
 )
 
 
-def application_submit_by_id(*, actor: User, pk: int, data: dict[str, Any]) -> Application:
+def submit_read(*, pk: int) -> Application | None:
+    """The case ``pk`` as 提交 reads it, its applicant's account joined, for nobody in
+    particular: the caller (the API's authentication of 提交) passes it on to
+    ``application_submit_by_id``, which decides whose it is."""
+    found: Application | None = _SUBMIT_READ.first(pk=pk)
+    return found
+
+
+def application_submit_by_id(
+    *, actor: User, pk: int, data: dict[str, Any], read: Any = _NOT_READ
+) -> Application:
     """提交 (or resubmit after 补正) the case ``pk`` of ``actor``: the API's one read of the
-    case serves the check, the step and the reply (docs/performance.md, 提交)."""
+    case serves the check, the step and the reply (docs/performance.md, 提交). ``read``: the
+    case as ``submit_read(pk=pk)`` returned it (``None``: no such case), when the caller read
+    it already."""
     states = (Status.DRAFT, Status.CORRECTION)
     if actor.is_staff:  # 帮办: the window staff member's drafts too
         application = _own_draft(Application(pk=pk), actor, *states, base=_submit_base())
     else:
-        application = _own_found(_SUBMIT_READ.first(pk=pk), actor, *states)
+        found = submit_read(pk=pk) if read is _NOT_READ else read
+        if found is not None and found.pk != pk:
+            raise ValueError("the case read is not the case submitted")
+        application = _own_found(found, actor, *states)
     if application.status == Status.CORRECTION:
         return application_resubmit(actor=actor, application=application, data=data)
     return _submit_draft(actor, application, data)

@@ -15,6 +15,7 @@ from ninja.security import django_auth
 from zhengwu.accounts.models import Membership
 from zhengwu.accounts.selectors import is_manager, members_of, membership_get_for_user
 from zhengwu.api.errors import ErrorOut
+from zhengwu.api.params import RowId
 from zhengwu.core.errors import NotFound
 
 from . import services
@@ -51,7 +52,7 @@ class MobileIn(Schema):
     mobile: str
 
 
-def _manager(request: HttpRequest, org_id: int) -> Membership:
+def _manager(request: HttpRequest, org_id: RowId) -> Membership:
     membership = membership_get_for_user(user=request.user, organisation_id=org_id)
     if not is_manager(membership):
         raise NotFound("单位不存在", code="organisation.not_found")
@@ -72,7 +73,7 @@ def _out(m: Membership) -> OperatorOut:
 
 
 @router.get("/{org_id}/operators", response={200: list[OperatorOut], 404: ErrorOut})
-def operators(request: HttpRequest, org_id: int) -> list[OperatorOut]:
+def operators(request: HttpRequest, org_id: RowId) -> list[OperatorOut]:
     """经办人管理: the organisation's accounts, ID numbers and mobiles masked."""
     membership = _manager(request, org_id)
     return [_out(m) for m in members_of(organisation=membership.organisation)]
@@ -82,7 +83,7 @@ def operators(request: HttpRequest, org_id: int) -> list[OperatorOut]:
     "/{org_id}/sms-code",
     response={204: None, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
 )
-def sms_code(request: HttpRequest, org_id: int, payload: MobileIn) -> Status[None]:
+def sms_code(request: HttpRequest, org_id: RowId, payload: MobileIn) -> Status[None]:
     """Send the code that proves the new operator holds the mobile (REG-8 checked first)."""
     membership = _manager(request, org_id)
     services.operator_sms_code_send(
@@ -98,7 +99,7 @@ def sms_code(request: HttpRequest, org_id: int, payload: MobileIn) -> Status[Non
     response={201: OperatorOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: PendingOut},
 )
 def operator_add(
-    request: HttpRequest, org_id: int, payload: OperatorIn
+    request: HttpRequest, org_id: RowId, payload: OperatorIn
 ) -> Status[OperatorOut] | Status[PendingOut]:
     """添加经办人. 409 ``operator.pending_application`` with ``application_id`` when the person
     has a pending 经办人申请 here (review it instead)."""
@@ -122,7 +123,7 @@ def operator_add(
     return Status(201, _out(added))
 
 
-def _action(request: HttpRequest, org_id: int, member_id: int, service: object) -> OperatorOut:
+def _action(request: HttpRequest, org_id: RowId, member_id: RowId, service: object) -> OperatorOut:
     membership = _manager(request, org_id)
     changed = service(  # type: ignore[operator]
         actor=request.user, organisation=membership.organisation, member_id=member_id
@@ -134,24 +135,24 @@ _ACTION_RESPONSES = {200: OperatorOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorO
 
 
 @router.post("/{org_id}/operators/{member_id}/disable", response=_ACTION_RESPONSES)
-def operator_disable(request: HttpRequest, org_id: int, member_id: int) -> OperatorOut:
+def operator_disable(request: HttpRequest, org_id: RowId, member_id: RowId) -> OperatorOut:
     """停用 (the mobile is freed, REG-8)."""
     return _action(request, org_id, member_id, services.operator_disable)
 
 
 @router.post("/{org_id}/operators/{member_id}/enable", response=_ACTION_RESPONSES)
-def operator_enable(request: HttpRequest, org_id: int, member_id: int) -> OperatorOut:
+def operator_enable(request: HttpRequest, org_id: RowId, member_id: RowId) -> OperatorOut:
     """启用 (the mobile is bound again, or 400 ``mobile.taken_in_organisation``)."""
     return _action(request, org_id, member_id, services.operator_enable)
 
 
 @router.post("/{org_id}/operators/{member_id}/administrator", response=_ACTION_RESPONSES)
-def administrator_grant(request: HttpRequest, org_id: int, member_id: int) -> OperatorOut:
+def administrator_grant(request: HttpRequest, org_id: RowId, member_id: RowId) -> OperatorOut:
     """设为管理员 — the legal representative only (403 otherwise)."""
     return _action(request, org_id, member_id, services.administrator_grant)
 
 
 @router.delete("/{org_id}/operators/{member_id}/administrator", response=_ACTION_RESPONSES)
-def administrator_revoke(request: HttpRequest, org_id: int, member_id: int) -> OperatorOut:
+def administrator_revoke(request: HttpRequest, org_id: RowId, member_id: RowId) -> OperatorOut:
     """取消管理员 — the legal representative only (403 otherwise)."""
     return _action(request, org_id, member_id, services.administrator_revoke)

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from urllib.parse import urlencode
 
+from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 
@@ -29,11 +30,16 @@ class IdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        # A session that names an account; the account itself is read when the request
+        # needs it (here only to time it out), not by every request for this check: an API
+        # step may read it together with what it is about (onlineservices.api, 提交).
+        session = getattr(request, "session", None)
+        if session is not None and session.get(SESSION_KEY) is not None:
             now = int(time.time())
             last = request.session.get(LAST_ACTIVITY_KEY)
             if isinstance(last, int) and now - last > conf.idle_seconds():
+                if not request.user.is_authenticated:  # no longer valid: as before, anonymous
+                    return self.get_response(request)
                 session_end(request, timed_out=True)
                 return self._timed_out(request)
             if not isinstance(last, int) or now - last >= WRITE_EVERY_SECONDS:

@@ -17,13 +17,14 @@ from .factories import FOOD_DATA, FOOD_LICENCE, attach_all
 
 pytestmark = pytest.mark.django_db
 
-#: Statements of one 提交 through the API in a test (session and user read, the savepoint of the
-#: test transaction included; docs/performance.md lists them). It was 24, then 17, then 12;
-#: on PostgreSQL the writes are one statement (``sqlcache.combined``): 6 in a test.
-#: On PostgreSQL outside a test: 4 (session, user, case, the writes; no BEGIN/COMMIT), was 18,
-#: then 13.
-SUBMIT_QUERIES = 12 if connection.vendor != "postgresql" else 6
-SUBMIT_QUERIES_POSTGRESQL = 4
+#: Statements of one 提交 through the API in a test (session read, the savepoint of the test
+#: transaction included; docs/performance.md lists them). It was 24, then 17, then 12, then
+#: 11 (the account is read with the case); on PostgreSQL the writes are one statement
+#: (``sqlcache.combined``): 5 in a test.
+#: On PostgreSQL outside a test: 3 (session, the case with the account, the writes; no
+#: BEGIN/COMMIT), was 18, then 13, then 4.
+SUBMIT_QUERIES = 11 if connection.vendor != "postgresql" else 5
+SUBMIT_QUERIES_POSTGRESQL = 3
 
 
 def test_submit_through_the_api_costs_a_fixed_small_number_of_queries(

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver, include, path
+from django.urls.resolvers import RoutePattern
 from ninja import NinjaAPI, Schema
 
 from zhengwu import identifiers
@@ -20,12 +22,44 @@ from .errors import ErrorOut
 
 
 class ZhengwuAPI(NinjaAPI):
-    """The API whose OpenAPI document declares every operation's error statuses (ErrorOut)."""
+    """The API whose OpenAPI document declares every operation's error statuses (ErrorOut),
+    and whose URL patterns are grouped by their first segment (``_grouped``)."""
 
     def get_openapi_schema(self, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(**kwargs)
         declare_error_statuses(schema)
         return schema
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        return _grouped(super()._get_urls())
+
+
+def _grouped(patterns: list[URLResolver | URLPattern]) -> list[URLResolver | URLPattern]:
+    """ninja's flat list of patterns (one per path, ~100) as one include per first segment
+    (``services/``, ``org/`` …): resolving a path tries the dozen segments, then only its
+    own group's patterns, instead of every pattern before it (70 µs for 提交's path). The
+    order inside a group is ninja's; paths of different literal first segments cannot match
+    the same URL, so the order between groups does not matter. A path that starts with a
+    parameter would make it matter: then the list stays flat."""
+    groups: dict[str, list[URLPattern]] = {}
+    result: list[URLResolver | URLPattern] = []
+    for pattern in patterns:
+        route = str(pattern.pattern)
+        head, slash, rest = route.partition("/")
+        if not isinstance(pattern, URLPattern) or not isinstance(pattern.pattern, RoutePattern):
+            return patterns
+        if "<" in head:
+            return patterns
+        if not slash or not rest:
+            result.append(pattern)
+            continue
+        if head not in groups:
+            groups[head] = []
+            result.append(path(f"{head}/", include(groups[head])))
+        groups[head].append(
+            path(rest, pattern.callback, kwargs=pattern.default_args, name=pattern.name)
+        )
+    return result
 
 
 api = ZhengwuAPI(

@@ -10,9 +10,11 @@ cost more CPU than the statement (docs/performance.md).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.db import connections, router
+from django.tasks.base import TaskResultStatus
 from django_tasks_db.backend import DatabaseBackend as LibraryDatabaseBackend
 from django_tasks_db.compat import normalize_json, task_enqueued
 
@@ -21,8 +23,12 @@ from . import sqlcache
 
 class DatabaseBackend(LibraryDatabaseBackend):
     def enqueue(self, task: Any, args: Any, kwargs: Any) -> Any:
-        """The library's ``enqueue``, building the row's result object once, not twice."""
-        self.validate_task(task)
+        """The library's ``enqueue``, building the row's result object once, not twice, and
+        checking a task (a frozen dataclass: its fields are its identity) once per kind."""
+        if task not in _validated:
+            self.validate_task(task)
+            if len(_validated) < _KEPT_KINDS:
+                _validated.add(task)
         row = self._task_to_db_task(task, args, kwargs)
         result = _new_result(row)
         batch = sqlcache.combining(row._state.db)
@@ -45,20 +51,65 @@ class DatabaseBackend(LibraryDatabaseBackend):
     def _task_to_db_task(self, task: Any, args: Any, kwargs: Any) -> Any:
         from django_tasks_db.models import DBTaskResult, get_date_max
 
-        result: Any = DBTaskResult(
-            id=self._get_id(),
-            args_kwargs=normalize_json({"args": args, "kwargs": kwargs}),
-            priority=task.priority,
-            task_path=task.module_path,
-            queue_name=task.queue_name,
-            run_after=task.run_after,
-            backend_name=self.alias,
-        )
-        if result.run_after is None:  # what the library's pre_save receiver does
-            result.run_after = get_date_max()
+        # The library's row (its defaults, the run-after its pre_save receiver sets), built
+        # from its values in field order: a third of the cost of building it by keywords.
+        values = {
+            "id": self._get_id(),
+            "status": _READY,
+            "enqueued_at": None,  # auto_now_add: set as the row is written
+            "started_at": None,
+            "finished_at": None,
+            "args_kwargs": normalize_json({"args": args, "kwargs": kwargs}),
+            "priority": task.priority,
+            "task_path": task.module_path,
+            "worker_ids": [],
+            "queue_name": task.queue_name,
+            "backend_name": self.alias,
+            "run_after": task.run_after if task.run_after is not None else get_date_max(),
+            "return_value": None,
+            "exception_class_path": "",
+            "traceback": "",
+        }
+        result: Any = DBTaskResult(*[values[name] for name in _field_order(DBTaskResult)])
         using = router.db_for_write(DBTaskResult, instance=result)
         columns, params = _row_values(result, using)
         return sqlcache.insert_values(result, columns, params, using)
+
+
+_READY = TaskResultStatus.READY  # the library's default, the status of a new row
+#: The tasks ``validate_task`` accepted (bounded as the caches below).
+_validated: set[Any] = set()
+
+
+@functools.cache
+def _field_order(model: type[Any]) -> tuple[str, ...]:
+    """The attribute names of ``model``'s concrete fields, in the order ``Model(*values)``
+    takes them; ``enqueue`` refuses a model with others than the row it knows."""
+    names = tuple(f.attname for f in model._meta.concrete_fields)
+    if set(names) != _ROW_FIELDS:
+        raise RuntimeError(f"django-tasks-db's row changed: {names}")
+    return names
+
+
+_ROW_FIELDS = frozenset(
+    {
+        "id",
+        "status",
+        "enqueued_at",
+        "started_at",
+        "finished_at",
+        "args_kwargs",
+        "priority",
+        "task_path",
+        "worker_ids",
+        "queue_name",
+        "backend_name",
+        "run_after",
+        "return_value",
+        "exception_class_path",
+        "traceback",
+    }
+)
 
 
 #: The ``Task`` a new row's result names, per kind of task (path, priority, queue, run after,

@@ -133,7 +133,7 @@ def _application_out(a: Application) -> ApplicationOut:
     )
 
 
-def _case(request: HttpRequest, pk: RowId) -> Application:
+def _case(request: HttpRequest, pk: int) -> Application:
     try:
         return selectors.application_get_for_user(_user(request), pk)
     except Http404:

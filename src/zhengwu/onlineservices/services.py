@@ -335,7 +335,10 @@ def _check_materials(application: Application) -> None:
     if missing_id is not _NOT_READ:
         # the name only when one is missing (the refusal's message): one subquery, not two
         missing = (
-            (missing_id, Material.objects.values_list("name", flat=True).get(pk=missing_id))
+            (
+                missing_id,
+                Material.objects.filter(pk=missing_id).values_list("name", flat=True).first() or "",
+            )
             if missing_id is not None
             else None
         )

@@ -232,7 +232,7 @@ def save(request: HttpRequest, pk: RowId, payload: FormIn) -> ApplicationOut:
     return _application_out(case)
 
 
-class _SubmitAuth(SessionAuth):
+class SubmitSessionAuth(SessionAuth):
     """``django_auth`` (the session, with CSRF) for 提交, with one read instead of two: when
     the session names an account, the case is read first with its applicant's account joined,
     and if that account is the session's, Django's ``get_user`` takes that row
@@ -258,7 +258,7 @@ _PK = re.compile(r"[1-9][0-9]{0,17}")  # an id PostgreSQL's bigint can hold
 @router.post(
     "/applications/{pk}/submit",
     response={200: ApplicationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
-    auth=_SubmitAuth(),
+    auth=SubmitSessionAuth(),
     summary="提交 (or resubmit after 补正)",
 )
 def submit(request: HttpRequest, pk: RowId, payload: FormIn) -> ApplicationOut:

@@ -1,5 +1,5 @@
 """提交's authentication reads the signed-in account together with the case (one statement,
-``onlineservices.api._SubmitAuth``): the account it takes from that read is checked exactly as
+``onlineservices.api.SubmitSessionAuth``): the account it takes from that read is checked exactly as
 Django checks its own read, and nothing else changes for anyone else."""
 
 from __future__ import annotations

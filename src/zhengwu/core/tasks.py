@@ -70,7 +70,8 @@ class DatabaseBackend(LibraryDatabaseBackend):
             "exception_class_path": "",
             "traceback": "",
         }
-        result: Any = DBTaskResult(*[values[name] for name in _field_order(DBTaskResult)])
+        model: Any = DBTaskResult  # positional values: not what the stubs describe
+        result: Any = model(*[values[name] for name in _field_order(DBTaskResult)])
         using = router.db_for_write(DBTaskResult, instance=result)
         columns, params = _row_values(result, using)
         return sqlcache.insert_values(result, columns, params, using)

@@ -37,8 +37,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
-    "django_tasks_db",
+    # zhengwu.core before django_tasks_db: its ``db_worker`` (the library's worker and the
+    # outbox relays, decision 0034) takes the command's name.
     "zhengwu.core",
+    "django_tasks_db",
     "zhengwu.audit",
     "zhengwu.accounts",
     "zhengwu.registrations",
@@ -226,6 +228,9 @@ TASKS = {
         "BACKEND": env_str("ZHENGWU_TASK_BACKEND", "zhengwu.core.tasks.DatabaseBackend"),
     }
 }
+# Run by every ``manage.py db_worker`` beside its task rows: the outboxes whose rows are their
+# own queue (decision 0034). Each takes ``owner=`` (the worker id), returns how many it handled.
+ZHENGWU_WORKER_RELAYS = ["zhengwu.notifications.services.outbox.sms_relay"]
 
 # --- personal-data protection (ACC-7) ---------------------------------------------
 # ZHENGWU_FIELD_KEYS: "kid:base64key[,kid:base64key...]"; the first is used to encrypt,

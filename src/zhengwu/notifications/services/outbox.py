@@ -1,14 +1,21 @@
 """The SMS outbox (NTF-1): queue a message, deliver it after commit, retry, give up.
 
-``sms_send`` writes an ``SmsMessage`` inside the caller's transaction with its delivery task:
-with the database task backend (django-tasks-db, production) the task row is written in the
-same transaction, otherwise the task is enqueued with ``transaction.on_commit``. Either way a
-rolled-back transaction sends nothing, and the network is never called while a transaction is
-open.
+``sms_send`` writes an ``SmsMessage`` inside the caller's transaction: a rolled-back change
+sends nothing, and the network is never called while a transaction is open. How the message
+leaves (decision 0034):
 
-``sms_deliver`` (run by the task ``deliver_sms``) claims the message with one conditional
-``UPDATE ... WHERE status = 'queued'``, calls the gateway outside any transaction, then records
-the ``SmsAttempt`` and the new status in one short transaction.
+- **Relayed** (the database task backend on the outbox's database: production and the
+  embedded default). The outbox row is the queue, as in healthchecks: nothing else is written
+  for it. ``sms_relay``, run by every ``manage.py db_worker`` beside its task rows
+  (``zhengwu.core`` worker, ``ZHENGWU_WORKER_RELAYS``), claims the oldest due message with one
+  conditional update (``FOR UPDATE SKIP LOCKED`` where the database has it), sends it and
+  records the attempt; several workers claim different messages.
+- **Enqueued** (any other backend: ``ImmediateBackend`` in the tests, a queue on another
+  server): the task ``deliver_sms`` is enqueued after commit and calls ``sms_deliver``.
+
+``sms_deliver`` claims one message by id with the same conditional
+``UPDATE ... WHERE status = 'queued'``, calls the gateway outside any transaction, then
+records the ``SmsAttempt`` and the new status in one short transaction.
 
 Why conditional updates and not ``zhengwu.core.workflow.transition``: the claim is a race that
 losing is normal (another worker got the row; the answer is "do nothing"), which
@@ -20,10 +27,10 @@ only the outcomes (queued, sent, failed), and ``_move`` still refuses any move t
 
 Retries: a transient ``SmsError`` puts the message back to ``queued`` with ``next_attempt_at``
 = now + base × 2^(attempt-1) (30 s, 1 min, 2 min, 4 min, 8 min, capped at 1 h), until
-``1 + ZHENGWU_SMS_MAX_RETRIES`` attempts; a permanent error fails it at once. The retry is
-enqueued with ``run_after`` when the task backend can defer (django-tasks-db); otherwise, and
-as a safety net for lost tasks and dead workers, ``sms_retry_due`` (the ``sms_retry`` command,
-run every minute) delivers whatever is due.
+``1 + ZHENGWU_SMS_MAX_RETRIES`` attempts; a permanent error fails it at once. The relay takes
+a retry when it is due; enqueued, it is a task with ``run_after`` when the backend can defer.
+As a safety net for lost tasks and dead workers, ``sms_retry_due`` (the ``sms_retry``
+command, run every minute) delivers whatever is due.
 """
 
 from __future__ import annotations
@@ -103,9 +110,10 @@ def sms_send(
     return message
 
 
-def _task_row_in_transaction() -> bool:
-    """Whether the delivery task is a row of this database (django-tasks-db on the database
-    of the outbox): then it is written in the transaction of the message."""
+def _relayed() -> bool:
+    """Whether the worker's relay delivers the outbox (``sms_relay``): the task backend is
+    django-tasks-db's on the outbox's database, so the workers that run its rows read this
+    table too. Then no task is enqueued for a message."""
     from django_tasks_db.backend import DatabaseBackend
     from django_tasks_db.models import DBTaskResult
 
@@ -117,23 +125,19 @@ def _task_row_in_transaction() -> bool:
 
 
 def _enqueue_on_commit(message: SmsMessage, *, run_after: datetime | None = None) -> None:
-    """Have ``message`` delivered once the current transaction commits.
+    """Have ``message`` delivered once the current transaction commits (or at ``run_after``).
 
-    With the database task backend on the outbox's database the task row is written now, in
-    the transaction: it commits with the message or not at all, costs no commit of its own
-    (on 提交 that second commit's WAL flush was as long as the whole transaction's), and
-    cannot be lost to a process that dies between the commit and the enqueue. Other backends
-    (``ImmediateBackend`` runs the task at once; a queue on another server) are called after
-    commit; ``robust``: a failing enqueue must not break the committed request: the message
-    stays queued and ``sms_retry_due`` delivers it. Inside a combined block
-    (``core.sqlcache.combined``) the task row is a part of its statement, and an enqueue after
-    commit is registered once the statement has run, with the message's id.
+    Relayed, there is nothing to do: the committed row is in the relay's queue, and a retry
+    is due at its ``next_attempt_at``. Before decision 0034 a task row was written here, in
+    the transaction: a seventh of the CPU of 提交 (docs/performance.md). Otherwise the task is
+    enqueued after commit (``ImmediateBackend`` runs it at once); ``robust``: a failing
+    enqueue must not break the committed request: the message stays queued and
+    ``sms_retry_due`` delivers it.
     """
+    if _relayed():
+        return
     using = router.db_for_write(SmsMessage)
-    if _task_row_in_transaction():
-        _enqueue(message.pk, run_after=run_after)
-    else:
-        sqlcache.on_commit(lambda: _enqueue(message.pk, run_after=run_after), using, robust=True)
+    sqlcache.on_commit(lambda: _enqueue(message.pk, run_after=run_after), using, robust=True)
 
 
 def _enqueue(message_id: int, *, run_after: datetime | None = None) -> None:
@@ -177,6 +181,10 @@ def _audit_outcome(message: SmsMessage, event: str, **after: Any) -> None:
     )
 
 
+def _due(now: datetime) -> Q:
+    return Q(status=Status.QUEUED) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+
+
 def sms_deliver(*, message_id: int) -> SmsMessage | None:
     """Deliver one queued message once: claim, call the gateway, record the attempt.
 
@@ -198,6 +206,53 @@ def sms_deliver(*, message_id: int) -> SmsMessage | None:
     message = SmsMessage.objects.filter(pk=message_id).first()
     if not claimed or message is None:
         return message
+    return _deliver_claimed(message, token, now)
+
+
+def sms_relay(*, limit: int = 20, owner: str = "") -> int:
+    """The outbox relay: deliver up to ``limit`` due messages, oldest first; return how many
+    were claimed (0: the queue is empty, the caller may wait).
+
+    Each message is claimed on its own, just before it is sent, with one conditional update
+    of the oldest due row that no other relay holds (``FOR UPDATE SKIP LOCKED`` on
+    PostgreSQL; elsewhere a lost race is a claim that fails, and the next row is tried). A
+    claim never waits behind a slow gateway call of the same batch, so it cannot go stale
+    while the relay is alive. Claims of dead relays are taken back first
+    (``ZHENGWU_SMS_STALE_CLAIM_SECONDS``). ``owner`` (a worker id) starts the claim token, so
+    that the operator, and a test, can tell which worker holds a message.
+    """
+    now = timezone.now()
+    _requeue_stale(now, limit)
+    prefix = f"{owner[:15]}:" if owner else ""
+    claimed = 0
+    while claimed < limit:
+        now = timezone.now()
+        token = prefix + secrets.token_hex(8)
+        using = router.db_for_write(SmsMessage)
+        with transaction.atomic(using):
+            pk = (
+                SmsMessage.objects.filter(_due(now))
+                .order_by("id")
+                .select_for_update(skip_locked=True)
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if pk is None:
+                return claimed
+            won = _move(
+                pk, source=Status.QUEUED, target=Status.SENDING, claimed_at=now, claim_token=token
+            )
+        if not won:  # another relay took it between the read and the claim (no row locks)
+            continue
+        claimed += 1
+        message = SmsMessage.objects.filter(pk=pk).first()
+        if message is not None:
+            _deliver_claimed(message, token, now)
+    return claimed
+
+
+def _deliver_claimed(message: SmsMessage, token: str, now: datetime) -> SmsMessage:
+    """Send ``message``, claimed with ``token`` at ``now``, and record the attempt."""
     mine = Q(claim_token=token)
 
     if message.expires_at is not None and message.expires_at <= now:
@@ -312,6 +367,26 @@ def sms_retry_due(*, limit: int = 100) -> int:
     reference keeps a vendor from delivering a message twice when the lost attempt did go out.
     """
     now = timezone.now()
+    _requeue_stale(now, limit)
+    due = (
+        SmsMessage.objects.filter(status=Status.QUEUED)
+        .filter(
+            Q(next_attempt_at__lte=now)
+            | Q(next_attempt_at__isnull=True, created_at__lte=now - conf.lost_enqueue_after())
+        )
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    tried = 0
+    for pk in list(due):
+        sms_deliver(message_id=pk)
+        tried += 1
+    return tried
+
+
+def _requeue_stale(now: datetime, limit: int) -> None:
+    """Take back the claims of workers that died mid-send: each counts the lost attempt and
+    goes back to the queue, or fails if no retry is left."""
     stale = SmsMessage.objects.filter(
         status=Status.SENDING, claimed_at__lt=now - conf.stale_claim_after()
     ).values_list("pk", "claim_token", "attempts")[:limit]
@@ -344,17 +419,3 @@ def sms_retry_due(*, limit: int = 100) -> int:
                 subject=("notifications.smsmessage", pk),
                 outcome=AuditEvent.Outcome.FAILURE,
             )
-    due = (
-        SmsMessage.objects.filter(status=Status.QUEUED)
-        .filter(
-            Q(next_attempt_at__lte=now)
-            | Q(next_attempt_at__isnull=True, created_at__lte=now - conf.lost_enqueue_after())
-        )
-        .order_by("created_at", "id")
-        .values_list("pk", flat=True)[:limit]
-    )
-    tried = 0
-    for pk in list(due):
-        sms_deliver(message_id=pk)
-        tried += 1
-    return tried

@@ -25,6 +25,7 @@ from zhengwu.notifications import conf
 from zhengwu.notifications.models import SmsMessage
 from zhengwu.notifications.services import sms_deliver, sms_retry_due, sms_send
 from zhengwu.notifications.services.recovery import LOST_EXCEPTION
+from zhengwu.notifications.tasks import deliver_sms
 
 Status = SmsMessage.Status
 DUMMY_TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
@@ -117,6 +118,7 @@ def test_the_task_row_of_a_dead_worker_is_marked_failed(settings, frozen):
     settings.ZHENGWU_SMS_BACKEND = f"{__name__}.RecordingGateway"
     RecordingGateway.requests = []
     message = _queue()
+    deliver_sms.enqueue(message.pk)  # relayed messages have none (decision 0034): an old row
     row = DBTaskResult.objects.get(task_path="zhengwu.notifications.tasks.deliver_sms")
     row.claim("worker-a")  # what db_worker does before running it
     RecordingGateway.die_after = {f"sms-{message.pk}"}
@@ -142,7 +144,7 @@ def test_a_long_running_task_row_of_a_live_worker_is_left_alone(settings, frozen
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.ZHENGWU_SMS_BACKEND = f"{__name__}.RecordingGateway"
-    _queue()
+    deliver_sms.enqueue(_queue().pk)
     row = DBTaskResult.objects.get()
     row.claim("worker-a")
     frozen.shift(conf.stale_claim_after() - timedelta(seconds=1))

@@ -3,12 +3,12 @@
 
 ``test_delivery_faults.py`` holds the rule with threads and a worker that "dies" by raising.
 Here the parts are what a deployment runs: two ``manage.py db_worker`` processes (production
-settings, the HTTP adapter of the unified SMS platform) and two loops of ``manage.py
-sms_retry``, each its own process as on separate hosts, on this run's PostgreSQL database. The
-platform is a recording HTTP server in the test: it logs every request, delivers each
-idempotency key once and answers a repeated key with the first result. It holds the request
-of one message until the test has killed (SIGKILL) the worker that sent it — a worker killed
-mid-send. Every message ends ``sent``, each delivered exactly once.
+settings, the HTTP adapter of the unified SMS platform; each relays the outbox, decision 0034)
+and two loops of ``manage.py sms_retry``, each its own process as on separate hosts, on this
+run's PostgreSQL database. The platform is a recording HTTP server in the test: it logs every
+request, delivers each idempotency key once and answers a repeated key with the first result.
+It holds the request of one message until the test has killed (SIGKILL) the worker that sent
+it — a worker killed mid-send. Every message ends ``sent``, each delivered exactly once.
 """
 
 from __future__ import annotations
@@ -147,7 +147,9 @@ def test_two_workers_and_two_retry_loops_in_processes_deliver_each_sms_once(
     ]
     keys = [f"sms-{m.pk}" for m in messages]
     platform.hold.add(keys[0])
-    assert DBTaskResult.objects.filter(status="READY").count() == MESSAGES
+    # the outbox rows are the queue: no task row (decision 0034)
+    assert SmsMessage.objects.filter(status=SmsMessage.Status.QUEUED).count() == MESSAGES
+    assert not DBTaskResult.objects.exists()
 
     processes: list[subprocess.Popen[bytes]] = []
 
@@ -179,9 +181,9 @@ def test_two_workers_and_two_retry_loops_in_processes_deliver_each_sms_once(
             for name in ("worker-a", "worker-b")
         }
         assert platform.held.wait(90), "no worker sent the held message"
-        # the worker that claimed the held message's task is killed while it waits
-        row = DBTaskResult.objects.get(args_kwargs__args=[messages[0].pk])
-        (victim,) = row.worker_ids
+        # the worker that claimed the held message (its id starts the claim) is killed while
+        # it waits
+        victim = SmsMessage.objects.get(pk=messages[0].pk).claim_token.split(":")[0]
         workers[victim].send_signal(signal.SIGKILL)
         workers[victim].wait(10)
         platform.release.set()
@@ -215,7 +217,7 @@ def test_two_workers_and_two_retry_loops_in_processes_deliver_each_sms_once(
     assert all(len(mobiles) == 1 for mobiles in platform.delivered.values())
     assert platform.requests.count(keys[0]) >= 2
     assert set(platform.requests) == set(keys)
-    # the dead worker's task row did not stay RUNNING
-    row.refresh_from_db()
-    assert row.status == "FAILED", row.status
     assert victim in ("worker-a", "worker-b")
+    # the dead worker's attempt counts; no task row was ever written
+    assert SmsMessage.objects.get(pk=messages[0].pk).attempts >= 2
+    assert not DBTaskResult.objects.exists()

@@ -1,6 +1,7 @@
-"""With the database task backend the SMS delivery task is a row written in the transaction of
-the message (one commit, no enqueue lost between commit and enqueue); other backends are
-called after commit."""
+"""The portal's django-tasks-db row (``core.tasks``): written with a statement built once, the
+library's row column for column, in the caller's transaction. SMS messages no longer enqueue
+one with the database backend (the worker's relay reads the outbox, decision 0034, see
+``test_relay.py``); other backends still get the delivery task after commit."""
 
 import pytest
 from django.db import connection, transaction
@@ -25,18 +26,24 @@ def _send():
     return sms_send(mobile="13812345678", template="operator_application.rejected", params=PARAMS)
 
 
-def test_the_task_row_is_written_in_the_message_s_transaction(
+def _enqueue(message_id=4242):
+    from zhengwu.notifications.tasks import deliver_sms
+
+    return deliver_sms.enqueue(message_id)
+
+
+def test_the_task_row_is_written_in_the_caller_s_transaction(
     database_tasks, django_capture_on_commit_callbacks
 ):
     from django_tasks_db.models import DBTaskResult, get_date_max
 
     with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
-        message = _send()
+        _enqueue()
         row = DBTaskResult.objects.get()  # already there, before the commit
     assert not callbacks  # nothing left for after the commit
     assert (row.task_path, row.args_kwargs, row.status) == (
         DELIVER,
-        {"args": [message.pk], "kwargs": {}},
+        {"args": [4242], "kwargs": {}},
         "READY",
     )
     assert row.run_after == get_date_max() and row.backend_name == "default"
@@ -48,15 +55,19 @@ def test_a_rolled_back_change_leaves_neither_message_nor_task_row(database_tasks
 
     with pytest.raises(RuntimeError), transaction.atomic():
         _send()
+        _enqueue()
         raise RuntimeError
     assert not SmsMessage.objects.exists()
     assert not DBTaskResult.objects.exists()
 
 
-def test_the_worker_delivers_the_row_once(database_tasks, delivered):
+def test_a_task_row_of_a_message_delivers_it_once(database_tasks, delivered):
+    """A row left from before decision 0034 (or enqueued by hand) still delivers, once."""
     from django_tasks_db.models import DBTaskResult
 
     message = _send()
+    assert not DBTaskResult.objects.exists()  # relayed: no row of its own
+    _enqueue(message.pk)
     row = DBTaskResult.objects.get()
     assert row.task.call(*row.args_kwargs["args"]) == SmsMessage.Status.SENT
     assert row.task.call(*row.args_kwargs["args"]) == SmsMessage.Status.SENT  # not again
@@ -68,7 +79,7 @@ def test_the_worker_delivers_the_row_once(database_tasks, delivered):
 def test_one_statement_writes_the_task_row(settings):
     settings.TASKS = {"default": {"BACKEND": "zhengwu.core.tasks.DatabaseBackend"}}
     with transaction.atomic(), CaptureQueriesContext(connection) as queries:
-        _send()
+        _enqueue()
     tasks = [q["sql"] for q in queries.captured_queries if "dbtaskresult" in q["sql"]]
     assert len(tasks) == 1 and "INSERT INTO" in tasks[0]
     assert not [q["sql"] for q in queries.captured_queries if "SAVEPOINT" in q["sql"]]
@@ -95,17 +106,16 @@ def test_the_portal_s_task_row_is_the_library_s_row(settings):
     for backend in ("django_tasks_db.DatabaseBackend", "zhengwu.core.tasks.DatabaseBackend"):
         settings.TASKS = {"default": {"BACKEND": backend}}
         for _ in range(2):  # the second row from the kept values
-            _send()
+            _enqueue()
     for row in DBTaskResult.objects.order_by("enqueued_at"):
         values = model_to_dict(row, exclude=["id", "enqueued_at"])
-        values["args_kwargs"]["args"] = ["<sms>"]
         rows.append(values)
     assert len(rows) == 4 and all(values == rows[0] for values in rows), rows
 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
-def test_in_a_combined_write_the_task_is_announced_with_the_message_s_id(settings):
+def test_in_a_combined_write_the_task_is_announced_with_the_row_s_id(settings):
     from django.tasks.signals import task_enqueued
     from django_tasks_db.models import DBTaskResult
 
@@ -121,6 +131,7 @@ def test_in_a_combined_write_the_task_is_announced_with_the_message_s_id(setting
     try:
         with sqlcache.combined():
             message = _send()
+            _enqueue(message.pk)  # an id of the same statement: a stand-in until it has run
             assert announced == []
     finally:
         task_enqueued.disconnect(receiver)
@@ -145,8 +156,8 @@ def test_the_announced_result_is_the_library_s(settings):
 
     task_enqueued.connect(receiver)
     try:
-        _send()
-        _send()
+        _enqueue()
+        _enqueue()
     finally:
         task_enqueued.disconnect(receiver)
     assert len(announced) == 2

@@ -101,8 +101,9 @@ def test_the_one_read_still_refuses_a_missing_material_and_fills_register_facts(
 def test_submit_commits_once_without_savepoints_on_postgresql(
     client, catalogue, personas, clock, settings
 ):
-    """Production's shape: one transaction (the SMS task row in it: one WAL flush, not two),
-    and that transaction is one statement (no BEGIN, COMMIT or savepoint), 4 in all."""
+    """Production's shape: one transaction (one WAL flush), and that transaction is one
+    statement (no BEGIN, COMMIT or savepoint). The SMS is its outbox row and nothing else: no
+    task row, the worker's relay reads the outbox (decision 0034)."""
     from django_tasks_db.models import DBTaskResult
 
     draft = _food_draft_with_database_tasks(catalogue, personas, settings)
@@ -121,7 +122,9 @@ def test_submit_commits_once_without_savepoints_on_postgresql(
     assert len(writes) == 1 and "WITH" in writes[0], statements
     assert len(statements) <= SUBMIT_QUERIES_POSTGRESQL, [s[:80] for s in statements]
     message = SmsMessage.objects.get(template_code="application.submitted")
-    assert DBTaskResult.objects.get().args_kwargs == {"args": [message.pk], "kwargs": {}}
+    assert message.status == SmsMessage.Status.QUEUED
+    assert not DBTaskResult.objects.exists()
+    assert "dbtaskresult" not in writes[0]
     from zhengwu.notifications.models import InboxMessage
 
     copy = InboxMessage.objects.get(sms=message)
@@ -137,7 +140,7 @@ def test_a_draft_submitted_meanwhile_is_refused_by_the_ordinary_path(
 ):
     """The one statement's UPDATE matches no row when the draft was submitted since it was
     read: nothing of it is written, the object is as it was, and the ordinary path refuses
-    (409) as before; one case, one SMS, one task."""
+    (409) as before; one case, one SMS, no task row (relayed)."""
     from django_tasks_db.models import DBTaskResult
 
     from zhengwu.core.errors import IllegalTransition
@@ -155,7 +158,7 @@ def test_a_draft_submitted_meanwhile_is_refused_by_the_ordinary_path(
     assert stale.status == "draft" and stale.number is None
     assert Application.objects.get(pk=draft.pk).number == first.number
     assert SmsMessage.objects.filter(template_code="application.submitted").count() == 1
-    assert DBTaskResult.objects.count() == 1
+    assert not DBTaskResult.objects.exists()
     assert Transition.objects.filter(subject_id=str(draft.pk), to_state="submitted").count() == 1
 
 

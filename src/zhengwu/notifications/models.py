@@ -65,6 +65,10 @@ class SmsMessage(models.Model):
     subject_type = models.CharField(_("业务对象类型"), max_length=64, blank=True)
     subject_id = models.CharField(_("业务对象ID"), max_length=64, blank=True)
     actor_label = models.CharField(_("发起人"), max_length=150, blank=True)
+    # Who gets the portal copy (消息), decided by ``sms_send`` from what the message is about
+    # and written by the worker that takes the message (decision 0034): "" none (codes,
+    # one-time links), "all" every portal account with the mobile, "user:<id>", "unit:<id>".
+    inbox_scope = models.CharField(_("站内消息范围"), max_length=32, blank=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now, db_index=True)
     sent_at = models.DateTimeField(_("发送成功时间"), null=True, blank=True)
     failed_at = models.DateTimeField(_("失败时间"), null=True, blank=True)

@@ -1,9 +1,12 @@
 """消息 (message centre): every SMS about an account is also a message in the portal.
 
-``inbox_copy`` is called by ``sms_send`` (the one place every SMS goes through), inside the
-caller's transaction: a rolled-back change leaves neither the SMS nor the message. The
-recipients are the portal accounts (legal-person and natural-person, not staff) whose mobile
-is the SMS's mobile, narrowed by what the SMS is about:
+``sms_send`` (the one place every SMS goes through) decides who gets the copy
+(``inbox_scope``: no query, stored on the message); the worker that takes the message writes
+the copies (``inbox_copy``) in the transaction of its claim, before it calls the gateway, on
+the first attempt only (decision 0034): a rolled-back change leaves neither the SMS nor the
+message, a message the gateway refuses still has its copy, and a retry makes no second one.
+The recipients are the portal accounts (legal-person and natural-person, not staff) whose
+mobile is the SMS's mobile, narrowed by what the SMS is about:
 
 - a ``User`` subject, or a subject with a ``user_id`` (an application with its account): that
   account only (if the mobile is its own);
@@ -68,33 +71,47 @@ _ALL_ACCOUNTS = CompiledQuery(
 )
 
 
-def _recipients(message: SmsMessage, subject: Any) -> tuple[CompiledQuery, dict[str, Any]]:
-    """The query of the recipients' ids and its values."""
+def inbox_scope(template_code: str, subject: Any) -> str:
+    """Who gets the portal copy of an SMS ``template_code`` about ``subject`` (see the module
+    text): ``""`` nobody, ``"all"``, ``"user:<id>"`` or ``"unit:<id>"``. No query."""
     from django.contrib.auth import get_user_model
 
     from zhengwu.accounts.models import Organisation
 
-    found: dict[str, Any] = {"mobile_hash": message.mobile_hash}
+    if inbox_excluded(template_code):
+        return ""
     if isinstance(subject, get_user_model()):
-        return _ONE_ACCOUNT, found | {"user_id": subject.pk}
+        return f"user:{subject.pk}"
     user_id = getattr(subject, "user_id", None)
     if user_id is not None:  # an application or registration with its account
-        return _ONE_ACCOUNT, found | {"user_id": user_id}
+        return f"user:{user_id}"
     if isinstance(subject, Organisation):
-        return _UNIT_ACCOUNTS, found | {"organisation_id": subject.pk}
+        return f"unit:{subject.pk}"
     organisation_id = getattr(subject, "organisation_id", None)
     if organisation_id is not None:
-        return _UNIT_ACCOUNTS, found | {"organisation_id": organisation_id}
-    return _ALL_ACCOUNTS, found
+        return f"unit:{organisation_id}"
+    return "all"
 
 
-#: Per (database, recipients' query SQL): the ``INSERT … SELECT`` of the copies, the fields of
-#: its own values (every column but the id and the account) and the returned columns. Built
-#: once per process: assembling it was a tenth of an SMS's Python (docs/performance.md).
-_copy_statements: dict[tuple[str, str], tuple[str, list[Any], list[str]]] = {}
+def _recipients(message: SmsMessage) -> tuple[CompiledQuery, dict[str, Any]] | None:
+    """The query of the recipients' ids and its values; ``None``: no copy."""
+    kind, _, pk = message.inbox_scope.partition(":")
+    found: dict[str, Any] = {"mobile_hash": message.mobile_hash}
+    if kind == "user":
+        return _ONE_ACCOUNT, found | {"user_id": int(pk)}
+    if kind == "unit":
+        return _UNIT_ACCOUNTS, found | {"organisation_id": int(pk)}
+    if kind == "all":
+        return _ALL_ACCOUNTS, found
+    return None
 
 
-def _copy_statement(using: str, select: str) -> tuple[str, list[Any], list[str]]:
+#: Per (database, recipients' query SQL): the ``INSERT … SELECT`` of the copies and the fields
+#: of its own values (every column but the id and the account). Built once per process.
+_copy_statements: dict[tuple[str, str], tuple[str, list[Any]]] = {}
+
+
+def _copy_statement(using: str, select: str) -> tuple[str, list[Any]]:
     key = (using, select)
     statement = _copy_statements.get(key)
     if statement is None:
@@ -103,65 +120,45 @@ def _copy_statement(using: str, select: str) -> tuple[str, list[Any], list[str]]
         fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
         others = [f for f in fields if f is not user_field]
         quote = connections[using].ops.quote_name
-        sql = "INSERT INTO {} ({}) SELECT r.*, {} FROM {{sources}}({}) r".format(
+        sql = "INSERT INTO {} ({}) SELECT r.*, {} FROM ({}) r".format(
             quote(meta.db_table),
             ", ".join(quote(str(f.column)) for f in [user_field, *others]),
             ", ".join(["%s"] * len(others)),
             select,
         )
-        returning = [quote(str(meta.pk.column)), quote(str(user_field.column))]  # type: ignore[union-attr,attr-defined]
-        statement = _copy_statements[key] = (sql, others, returning)
+        statement = _copy_statements[key] = (sql, others)
     return statement
 
 
-def inbox_copy(
-    *, message: SmsMessage, subject: Any = None, copies: bool = True
-) -> list[InboxMessage]:
-    """The portal copies of the outbox ``message`` (none for codes and one-time links).
+def inbox_copy(*, message: SmsMessage) -> int:
+    """Write the portal copies of the outbox ``message`` (its ``inbox_scope``); return how
+    many. Called by the worker that claims it (``outbox``), in the claim's transaction.
 
-    Where the database returns rows from an INSERT, the recipients are read and the copies
-    written by one ``INSERT … SELECT``; elsewhere the ids are read first. ``copies=False``:
-    the caller does not use the returned list (``sms_send``), and on that path it stays
-    empty instead of holding an instance per copy."""
-    if inbox_excluded(message.template_code):
-        return []
-    query, values = _recipients(message, subject)
+    Where the recipients' query compiles to SQL the copies are one ``INSERT … SELECT``;
+    otherwise the ids are read first."""
+    found = _recipients(message)
+    if found is None:
+        return 0
+    query, values = found
     using = router.db_for_write(InboxMessage)
     connection = connections[using]
     select = query.sql(using, **values)
-    if select is None or not connection.features.can_return_columns_from_insert:
-        return InboxMessage.objects.bulk_create(
-            [_copy(message, user_id) for (user_id,) in query.rows(using, **values)]
+    if select is None:
+        return len(
+            InboxMessage.objects.bulk_create(
+                [_copy(message, user_id) for (user_id,) in query.rows(using, **values)]
+            )
         )
-    sql, others, returning = _copy_statement(using, select[0])
+    sql, others = _copy_statement(using, select[0])
     template = _copy(message, None)
     # the copy's own values come first in the statement, then the recipients' query's
     params = [
         *(sqlcache.db_value(f, f.pre_save(template, True), connection) for f in others),
         *select[1],
     ]
-    made_copies: list[InboxMessage] = []
-
-    def made(rows: list[tuple[Any, Any]]) -> None:
-        for pk, user_id in rows:
-            copy = _copy(message, user_id)
-            copy.pk = pk
-            copy._state.adding, copy._state.db = False, using
-            made_copies.append(copy)
-
-    batch = sqlcache.combining(using)
-    if batch is not None:  # a part of the block's one statement: the copies once it has run
-        if copies:
-            batch.add(sql, params, returning=returning, many=True, on_done=made)
-        else:
-            batch.add(sql, params)
-        return made_copies
-    sql = sql.replace("{sources}", "") + f" RETURNING {', '.join(returning)}"
     with transaction.mark_for_rollback_on_error(using), sqlcache.cursor(connection) as cursor:
         cursor.execute(sql, params)
-        if copies:
-            made(cursor.fetchall())
-    return made_copies
+        return int(cursor.rowcount)
 
 
 def _copy(message: SmsMessage, user_id: Any) -> InboxMessage:

@@ -55,7 +55,7 @@ from zhengwu.notifications.models import SmsAttempt, SmsMessage
 from zhengwu.notifications.templates import get_template
 
 from ._common import actor_label, mobile_hash, subject_ref, validate_mobile
-from .inbox import inbox_copy
+from .inbox import inbox_copy, inbox_scope
 
 logger = logging.getLogger(__name__)
 Status = SmsMessage.Status
@@ -95,6 +95,7 @@ def sms_send(
                 subject_type=subject_type,
                 subject_id=subject_id,
                 actor_label=actor_label(actor),
+                inbox_scope=inbox_scope(template, subject),
             ),
             using=using,
         )
@@ -104,8 +105,7 @@ def sms_send(
             subject=message,
             after={"mobile": mask_mobile(number), "template": template},
         )
-        # 消息: the portal copy for the accounts the SMS is about (not codes, not links).
-        inbox_copy(message=message, subject=subject, copies=False)
+        # 消息, the portal copy, is written by the worker that takes the message (inbox_scope)
         _enqueue_on_commit(message)
     return message
 
@@ -195,18 +195,27 @@ def sms_deliver(*, message_id: int) -> SmsMessage | None:
     """
     now = timezone.now()
     token = secrets.token_hex(16)
-    claimed = _move(
-        message_id,
-        source=Status.QUEUED,
-        target=Status.SENDING,
-        extra=Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
-        claimed_at=now,
-        claim_token=token,
-    )
-    message = SmsMessage.objects.filter(pk=message_id).first()
-    if not claimed or message is None:
-        return message
+    with transaction.atomic(router.db_for_write(SmsMessage)):
+        claimed = _move(
+            message_id,
+            source=Status.QUEUED,
+            target=Status.SENDING,
+            extra=Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+            claimed_at=now,
+            claim_token=token,
+        )
+        message = SmsMessage.objects.filter(pk=message_id).first()
+        if not claimed or message is None:
+            return message
+        _portal_copy(message)
     return _deliver_claimed(message, token, now)
+
+
+def _portal_copy(message: SmsMessage) -> None:
+    """消息: the portal copies, made by the first claim of the message (in its transaction:
+    a claim taken back after a crash counts its attempt, so no claim makes them twice)."""
+    if message.attempts == 0 and message.inbox_scope:
+        inbox_copy(message=message)
 
 
 def sms_relay(*, limit: int = 20, owner: str = "") -> int:
@@ -242,10 +251,12 @@ def sms_relay(*, limit: int = 20, owner: str = "") -> int:
             won = _move(
                 pk, source=Status.QUEUED, target=Status.SENDING, claimed_at=now, claim_token=token
             )
+            message = SmsMessage.objects.filter(pk=pk).first() if won else None
+            if message is not None:
+                _portal_copy(message)
         if not won:  # another relay took it between the read and the claim (no row locks)
             continue
         claimed += 1
-        message = SmsMessage.objects.filter(pk=pk).first()
         if message is not None:
             _deliver_claimed(message, token, now)
     return claimed

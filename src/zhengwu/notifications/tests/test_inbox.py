@@ -1,4 +1,8 @@
-"""消息: every SMS about an account is also a message in the portal (codes and links excepted)."""
+"""消息: every SMS about an account is also a message in the portal (codes and links excepted).
+
+``sms_send`` decides who gets the copy; the worker that takes the message writes it, on the
+first claim only (decision 0034). Here the worker is ``sms_deliver`` (what the task runs) or
+``sms_relay`` (what ``db_worker`` runs)."""
 
 from __future__ import annotations
 
@@ -6,22 +10,35 @@ import pytest
 from django.db import transaction
 
 from zhengwu.accounts.tests.factories import MembershipFactory, UserFactory
-from zhengwu.notifications.models import InboxMessage
+from zhengwu.notifications.models import InboxMessage, SmsMessage
 from zhengwu.notifications.selectors import inbox_unread_count
-from zhengwu.notifications.services import inbox_mark_read, sms_send, verification_code_send
+from zhengwu.notifications.services import (
+    inbox_mark_read,
+    sms_deliver,
+    sms_relay,
+    sms_send,
+    verification_code_send,
+)
 from zhengwu.notifications.services.inbox import inbox_excluded
 
 pytestmark = pytest.mark.django_db
 
 
-def _locked_sms(user):
-    return sms_send(
+def _taken(message):
+    """The worker takes ``message`` (claim, portal copy, gateway)."""
+    sms_deliver(message_id=message.pk)
+    return message
+
+
+def _locked_sms(user, *, taken=True):
+    message = sms_send(
         mobile=user.mobile,
         template="account.locked",
         params={"username": user.username},
         actor=user,
         subject=user,
     )
+    return _taken(message) if taken else message
 
 
 def test_an_sms_about_an_account_is_a_message_of_that_account():
@@ -39,6 +56,7 @@ def test_an_sms_about_an_account_is_a_message_of_that_account():
 def test_verification_codes_and_one_time_links_stay_on_the_phone():
     user = UserFactory()
     verification_code_send(mobile=user.mobile, purpose="sign_in")
+    _taken(SmsMessage.objects.get())
     assert not InboxMessage.objects.exists()
     assert inbox_excluded("verification_code.sign_in")
     assert inbox_excluded("operator.account_opened")  # carries the activation {link}
@@ -50,11 +68,13 @@ def test_an_organisation_subject_reaches_only_that_unit_s_account_of_the_mobile(
     """One person, two units, one mobile: the SMS about unit A is a message of the A account."""
     a = MembershipFactory(legal_representative=True)
     b = MembershipFactory(legal_representative=True, user__mobile=a.user.mobile)
-    sms_send(
-        mobile=a.user.mobile,
-        template="operator_application.approval_requested",
-        params={"applicant": "李四", "organisation": a.organisation.name},
-        subject=a.organisation,
+    _taken(
+        sms_send(
+            mobile=a.user.mobile,
+            template="operator_application.approval_requested",
+            params={"applicant": "李四", "organisation": a.organisation.name},
+            subject=a.organisation,
+        )
     )
     assert list(InboxMessage.objects.values_list("user_id", flat=True)) == [a.user_id]
     assert b.user_id != a.user_id
@@ -62,10 +82,12 @@ def test_an_organisation_subject_reaches_only_that_unit_s_account_of_the_mobile(
 
 def test_a_mobile_without_account_gets_no_message_and_staff_none():
     UserFactory(staff=True)
-    sms_send(
-        mobile="13957109876",
-        template="registration.rejected",
-        params={"organisation": "某单位", "reason": "材料不清晰"},
+    _taken(
+        sms_send(
+            mobile="13957109876",
+            template="registration.rejected",
+            params={"organisation": "某单位", "reason": "材料不清晰"},
+        )
     )
     assert not InboxMessage.objects.exists()
 
@@ -73,8 +95,9 @@ def test_a_mobile_without_account_gets_no_message_and_staff_none():
 def test_a_rolled_back_change_leaves_no_message():
     user = UserFactory()
     with pytest.raises(RuntimeError), transaction.atomic():
-        _locked_sms(user)
+        _locked_sms(user, taken=False)
         raise RuntimeError
+    assert sms_relay() == 0
     assert not InboxMessage.objects.exists()
 
 
@@ -97,37 +120,55 @@ def test_a_subject_with_an_account_reaches_that_account_only():
     applicant = MembershipFactory(operator=True).user
     MembershipFactory(legal_representative=True, user__mobile=applicant.mobile)
     application = OperatorApplicationFactory(user=applicant, mobile=applicant.mobile)
-    sms_send(
-        mobile=applicant.mobile,
-        template="operator_application.approved",
-        params={"organisation": "某单位", "username": applicant.username},
-        subject=application,
+    _taken(
+        sms_send(
+            mobile=applicant.mobile,
+            template="operator_application.approved",
+            params={"organisation": "某单位", "username": applicant.username},
+            subject=application,
+        )
     )
     assert list(InboxMessage.objects.values_list("user_id", flat=True)) == [applicant.pk]
 
 
-@pytest.mark.parametrize("combined", [False, True])
-@pytest.mark.django_db(transaction=True)
-def test_copies_not_asked_for_are_written_all_the_same(combined):
-    """``inbox_copy(copies=False)`` (what ``sms_send`` asks): the same row, no instances;
-    inside a combined block (PostgreSQL) its part of the statement returns nothing."""
-    from django.db import connection
+def test_the_copy_waits_for_the_worker_and_is_made_once(settings, frozen):
+    """Relayed (the database task backend): the committed message has no copy yet; the
+    relay's claim makes it. A retry after a transient failure (…0001) makes no second one."""
+    settings.TASKS = {"default": {"BACKEND": "zhengwu.core.tasks.DatabaseBackend"}}
+    user = UserFactory(mobile="13812340001")
+    message = _locked_sms(user, taken=False)
+    assert message.inbox_scope == f"user:{user.pk}"
+    assert not InboxMessage.objects.exists()
+    assert sms_relay() == 1
+    message.refresh_from_db()
+    assert message.status == SmsMessage.Status.QUEUED  # the gateway failed once
+    assert InboxMessage.objects.filter(user=user, sms=message).count() == 1
+    frozen.shift(message.next_attempt_at - message.created_at)
+    assert sms_relay() == 1
+    message.refresh_from_db()
+    assert message.status == SmsMessage.Status.SENT
+    assert InboxMessage.objects.filter(sms=message).count() == 1
 
-    from zhengwu.core import sqlcache
-    from zhengwu.notifications.services.inbox import inbox_copy
 
-    if combined and connection.vendor != "postgresql":
-        pytest.skip("combined writes are PostgreSQL's")
-    user = UserFactory()
-    first, second = _locked_sms(user), _locked_sms(user)
-    InboxMessage.objects.all().delete()
-    with sqlcache.combined() if combined else transaction.atomic():
-        kept = inbox_copy(message=first, subject=user, copies=False)
-        asked = inbox_copy(message=second, subject=user)
-    assert kept == [] and [(c.user_id, c.sms_id) for c in asked] == [(user.pk, second.pk)]
-    copies = InboxMessage.objects.order_by("sms_id")
-    assert [(c.user_id, c.sms_id, c.text, c.template_code) for c in copies] == [
-        (user.pk, first.pk, first.text, "account.locked"),
-        (user.pk, second.pk, second.text, "account.locked"),
-    ]
-    assert asked[0].pk == copies[1].pk
+def test_a_message_the_gateway_refuses_still_has_its_copy():
+    """…0000 is an empty number (空号): the SMS fails for good, the portal copy is there."""
+    user = UserFactory(mobile="13812340000")
+    message = _locked_sms(user)
+    message.refresh_from_db()
+    assert message.status == SmsMessage.Status.FAILED
+    assert InboxMessage.objects.get().user == user
+
+
+def test_the_scope_is_decided_without_a_query(django_assert_num_queries):
+    from zhengwu.notifications.services.inbox import inbox_scope
+
+    member = MembershipFactory(legal_representative=True)
+    with django_assert_num_queries(0):
+        assert inbox_scope("account.locked", member.user) == f"user:{member.user_id}"
+        assert inbox_scope("account.locked", member.organisation) == (
+            f"unit:{member.organisation_id}"
+        )
+        assert inbox_scope("account.locked", member) == f"user:{member.user_id}"
+        assert inbox_scope("account.locked", None) == "all"
+        assert inbox_scope("account.locked", ("x.y", "1")) == "all"
+        assert inbox_scope("verification_code.sign_in", member.user) == ""

@@ -126,7 +126,11 @@ def test_submit_commits_once_without_savepoints_on_postgresql(
     assert not DBTaskResult.objects.exists()
     assert "dbtaskresult" not in writes[0]
     from zhengwu.notifications.models import InboxMessage
+    from zhengwu.notifications.services import sms_relay
 
+    assert "inboxmessage" not in writes[0]  # the portal copy is the worker's (decision 0034)
+    assert message.inbox_scope == f"unit:{draft.organisation_id}"  # the unit's account
+    assert sms_relay() == 1
     copy = InboxMessage.objects.get(sms=message)
     assert copy.user_id == personas.operator.pk and copy.text == message.text
     assert AuditEvent.objects.get(event_type="sms.queued").subject_id == str(message.pk)

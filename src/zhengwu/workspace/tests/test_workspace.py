@@ -8,7 +8,7 @@ from django.test import Client
 from zhengwu.accounts.tests.factories import MembershipFactory, UserFactory, make_personas
 from zhengwu.audit.models import AuditEvent
 from zhengwu.notifications.models import InboxMessage
-from zhengwu.notifications.services import sms_send
+from zhengwu.notifications.services import sms_deliver, sms_send
 from zhengwu.signin.models import SignInState
 from zhengwu.workspace.cases import CaseItem, cases_for, register_case_source
 from zhengwu.workspace.models import SignInRecord
@@ -76,12 +76,13 @@ def test_my_cases_lists_operator_applications_and_new_kinds_plug_in():
 
 def test_messages_page_count_in_header_and_mark_read():
     user = UserFactory()
-    sms_send(
+    message = sms_send(
         mobile=user.mobile,
         template="account.locked",
         params={"username": user.username},
         subject=user,
     )
+    sms_deliver(message_id=message.pk)  # the worker takes it: the portal copy (decision 0034)
     client = _client(user)
     home = client.get("/").content.decode()
     assert 'class="count">1<' in home
@@ -173,7 +174,10 @@ def test_an_expired_session_is_not_listed_as_open():
 def test_a_message_id_that_is_not_ascii_digits_marks_nothing(raw):
     """``"²"`` passes ``str.isdigit`` and made ``int()`` raise: a 500 for a posted value."""
     user = UserFactory()
-    sms_send(mobile=user.mobile, template="account.locked", params={"username": "x"}, subject=user)
+    sms = sms_send(
+        mobile=user.mobile, template="account.locked", params={"username": "x"}, subject=user
+    )
+    sms_deliver(message_id=sms.pk)
     client = Client(raise_request_exception=False)
     client.force_login(user)
     assert client.post("/me/messages/read", {"pk": raw}).status_code == 302

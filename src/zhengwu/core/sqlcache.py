@@ -674,7 +674,7 @@ class Combined:
         self.connection = connection
         self.ctes: list[str] = []
         self.params: list[Any] = []
-        self.outputs: list[tuple[str, list[str], bool, Callable[[Any], None]]] = []
+        self.outputs: list[tuple[str, list[str], Callable[[Any], None]]] = []
         self.guard: str | None = None
         self.pending: dict[int, tuple[str, str]] = {}  # stand-in -> (cte, pk column)
         self.done: list[Callable[[], None]] = []
@@ -768,24 +768,20 @@ class Combined:
         params: list[Any],
         *,
         returning: list[str] | None = None,
-        many: bool = False,
         on_done: Callable[[Any], None] | None = None,
     ) -> str:
         """Append the write ``sql`` (its ``%s`` placeholders bound to ``params``) as the next
-        CTE; ``on_done`` receives its ``returning`` values (a tuple, or for ``many`` a list of
-        tuples) after the statement ran. ``{source}`` in ``sql`` stands for ``FROM <guard>``
-        (nothing before a guard), ``{sources}`` for ``<guard>,`` in a FROM list."""
+        CTE; ``on_done`` receives its ``returning`` values (a tuple) after the statement ran.
+        ``{source}`` in ``sql`` stands for ``FROM <guard>`` (nothing before a guard)."""
         name = f"w{len(self.ctes)}"
-        sql = sql.replace("{source}", f" FROM {self.guard}" if self.guard else "").replace(
-            "{sources}", f"{self.guard}, " if self.guard else ""
-        )
+        sql = sql.replace("{source}", f" FROM {self.guard}" if self.guard else "")
         if returning:
             sql = f"{sql} RETURNING {', '.join(returning)}"
         sql, bound = self._bind(sql, params)
         self.ctes.append(f"{name} AS ({sql})")
         self.params.extend(bound)
         if returning and on_done is not None:
-            self.outputs.append((name, returning, many, on_done))
+            self.outputs.append((name, returning, on_done))
         return name
 
     def guard_update(self, sql: str, params: list[Any], pk_column: str) -> None:
@@ -832,13 +828,8 @@ class Combined:
         columns = []
         if self.guard is not None:
             columns.append(f"(SELECT count(*) FROM {self.guard})")
-        for name, returning, many, _done in self.outputs:
-            for column in returning:
-                columns.append(
-                    f"ARRAY(SELECT {column} FROM {name})"
-                    if many
-                    else f"(SELECT {column} FROM {name})"
-                )
+        for name, returning, _done in self.outputs:
+            columns.extend(f"(SELECT {column} FROM {name})" for column in returning)
         return f"WITH {', '.join(self.ctes)} SELECT {', '.join(columns) or '1'}", self.params
 
     def execute(self) -> None:
@@ -853,9 +844,9 @@ class Combined:
             row = list(c.fetchone())
         if self.guard is not None and row.pop(0) != 1:
             raise NotCombined("the guarding UPDATE matched no row")
-        for _name, returning, many, on_done in self.outputs:
+        for _name, returning, on_done in self.outputs:
             values, row = row[: len(returning)], row[len(returning) :]
-            on_done(list(zip(*values, strict=True)) if many else tuple(values))
+            on_done(tuple(values))
 
 
 def atomic(using: str) -> Any:

@@ -7,6 +7,7 @@ PY=.venv/bin/python
 # Links that leave the browser (SMS links, QR codes, the sandbox OIDC issuer) use this origin.
 export ZHENGWU_SITE_URL=${ZHENGWU_SITE_URL:-http://$HOST:$PORT}
 
+# The worker runs the task rows and relays the SMS outbox (decision 0034).
 $PY manage.py db_worker --interval 0.5 >var/worker.log 2>&1 &
 WORKER=$!
 # Every minute: the outbox safety net (due retries, stale claims, lost enqueues), agent

@@ -3,9 +3,9 @@ INSERT built once (``core.sqlcache``).
 
 ``TASKS["default"]["BACKEND"] = "zhengwu.core.tasks.DatabaseBackend"`` (the default of
 ``ZHENGWU_TASK_BACKEND``); ``manage.py db_worker`` runs its rows as it runs the library's
-(the same model, the same columns). Every SMS enqueues one task, inside the transaction of
-the change it announces (``notifications.services.outbox``): the ORM's ``create`` of the row
-cost more CPU than the statement (docs/performance.md).
+(the same model, the same columns). A task enqueued inside a transaction is written in it;
+the ORM's ``create`` of the row cost more CPU than the statement (docs/performance.md). SMS
+messages no longer enqueue one: ``db_worker`` relays the outbox (decision 0034).
 """
 
 from __future__ import annotations

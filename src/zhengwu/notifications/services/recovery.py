@@ -8,7 +8,9 @@ good, because only the dead worker could have finished it. ``sms_tasks_reap`` ma
 rows ``FAILED`` with ``SmsWorkerLost`` as their exception, so that the task list shows what
 happened and ``prune_db_task_results`` can prune them; the ``sms_retry`` command runs it.
 
-Only the SMS tasks are reaped, and only after the stale-claim time: a delivery task never
+Relayed messages (decision 0034) have no task row: a dead relay leaves only the ``sending``
+message. The rows reaped here are those of other task backends' deployments and rows written
+before that decision. Only the SMS tasks are reaped, and only after the stale-claim time: a delivery task never
 runs longer than one gateway call, so a row ``RUNNING`` beyond that belongs to a dead worker.
 Other apps' tasks may legitimately run for long.
 """

@@ -4,15 +4,15 @@ A worker killed mid-send (``kill -9``, OOM, a host lost) leaves two things behin
 message ``sending`` (``sms_retry_due`` takes the claim back after
 ``ZHENGWU_SMS_STALE_CLAIM_SECONDS`` and sends again; the gateway's idempotency key makes the
 second send return the first delivery) and the task's ``DBTaskResult`` row ``RUNNING`` for
-good, because only the dead worker could have finished it. ``sms_tasks_reap`` marks those
-rows ``FAILED`` with ``SmsWorkerLost`` as their exception, so that the task list shows what
-happened and ``prune_db_task_results`` can prune them; the ``sms_retry`` command runs it.
+good, because only the dead worker could have finished it. ``sms_tasks_reap`` marks those rows
+``FAILED`` with ``SmsWorkerLost`` as their exception, so that the task list shows what happened
+and ``prune_db_task_results`` can prune them; the ``sms_retry`` command runs it.
 
 Relayed messages (decision 0034) have no task row: a dead relay leaves only the ``sending``
 message. The rows reaped here are those of other task backends' deployments and rows written
-before that decision. Only the SMS tasks are reaped, and only after the stale-claim time: a delivery task never
-runs longer than one gateway call, so a row ``RUNNING`` beyond that belongs to a dead worker.
-Other apps' tasks may legitimately run for long.
+before that decision. Only the SMS tasks are reaped, and only after the stale-claim time: a
+delivery task never runs longer than one gateway call, so a row ``RUNNING`` beyond that belongs
+to a dead worker. Other apps' tasks may legitimately run for long.
 """
 
 from __future__ import annotations

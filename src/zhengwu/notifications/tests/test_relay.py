@@ -55,7 +55,7 @@ def test_a_rolled_back_change_leaves_nothing_to_relay(delivered):
     assert delivered() == []
 
 
-def test_the_relay_delivers_each_message_once_oldest_first(delivered):
+def test_the_relay_delivers_each_message_once_in_turn(delivered):
     messages = [_queue(f"1381234{n:04d}") for n in range(10, 13)]
     assert sms_relay(owner="worker-a") == 3
     assert sms_relay(owner="worker-a") == 0  # nothing left: the worker waits
@@ -157,3 +157,36 @@ def test_two_relays_at_once_deliver_each_message_once():
         token.split(":")[0] for token in SmsMessage.objects.values_list("claim_token", flat=True)
     }
     assert owners <= {"a", "b"}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+def test_the_relay_s_claim_reads_the_due_index_not_the_whole_outbox():
+    """After a burst PostgreSQL believes many messages are queued; ordered by id it walked the
+    primary key through every sent row to find the first queued one. In the due index's order
+    it reads only queued rows."""
+    from zhengwu.notifications.services.outbox import _claimable
+
+    template = _queue("13812340300")
+
+    def row(status):
+        return SmsMessage(
+            mobile=template.mobile,
+            mobile_hash=template.mobile_hash,
+            template_code=template.template_code,
+            text=template.text,
+            status=status,
+            attempts=1 if status == Status.SENT else 0,
+            sent_at=template.created_at if status == Status.SENT else None,
+        )
+
+    # the sent ones first (lower ids), then a burst still queued
+    SmsMessage.objects.bulk_create([row(Status.SENT) for _ in range(20_000)], batch_size=5000)
+    SmsMessage.objects.bulk_create([row(Status.QUEUED) for _ in range(4000)], batch_size=5000)
+    SmsMessage.objects.filter(pk=template.pk).update(
+        status=Status.SENT, sent_at=template.created_at
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE notifications_smsmessage")
+    claim = _claimable(timezone.now())[:1]
+    plan = claim.explain()
+    assert "notif_sms_due_idx" in plan and "smsmessage_pkey" not in plan, plan

@@ -1,11 +1,11 @@
 """``manage.py sms_retry``: deliver the SMS messages that are due (run it every minute).
 
 Retries after transient failures, messages whose delivery task was lost or that no worker
-relayed (decision 0034), and messages left ``sending`` by a worker that died (after ``ZHENGWU_SMS_STALE_CLAIM_SECONDS``), and marks the
-task rows of dead workers ``FAILED`` (``sms_tasks_reap``). Safe to run beside the workers and
-on several hosts at once: a message is claimed by one conditional update, and a resend of a
-message whose worker died after the gateway took it carries the same idempotency key, so the
-gateway delivers it once.
+relayed (decision 0034), and messages left ``sending`` by a worker that died (after
+``ZHENGWU_SMS_STALE_CLAIM_SECONDS``), and marks the task rows of dead workers ``FAILED``
+(``sms_tasks_reap``). Safe to run beside the workers and on several hosts at once: a message is
+claimed by one conditional update, and a resend of a message whose worker died after the
+gateway took it carries the same idempotency key, so the gateway delivers it once.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ leaves (decision 0034):
 - **Relayed** (the database task backend on the outbox's database: production and the
   embedded default). The outbox row is the queue, as in healthchecks: nothing else is written
   for it. ``sms_relay``, run by every ``manage.py db_worker`` beside its task rows
-  (``zhengwu.core`` worker, ``ZHENGWU_WORKER_RELAYS``), claims the oldest due message with one
+  (``zhengwu.core`` worker, ``ZHENGWU_WORKER_RELAYS``), claims the first due message with one
   conditional update (``FOR UPDATE SKIP LOCKED`` where the database has it), sends it and
   records the attempt; several workers claim different messages.
 - **Enqueued** (any other backend: ``ImmediateBackend`` in the tests, a queue on another

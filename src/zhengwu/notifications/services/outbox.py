@@ -182,6 +182,7 @@ def _audit_outcome(message: SmsMessage, event: str, **after: Any) -> None:
 
 
 def _due(now: datetime) -> Q:
+    """Queued, and not waiting for a retry's time."""
     return Q(status=Status.QUEUED) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
 
 
@@ -200,7 +201,7 @@ def sms_deliver(*, message_id: int) -> SmsMessage | None:
             message_id,
             source=Status.QUEUED,
             target=Status.SENDING,
-            extra=Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+            extra=_due(now),
             claimed_at=now,
             claim_token=token,
         )

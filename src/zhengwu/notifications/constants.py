@@ -5,6 +5,7 @@ SMS_SENT = "sms.sent"
 SMS_FAILED = "sms.failed"
 SMS_EXPIRED = "sms.expired"
 SMS_REQUEUED_STALE = "sms.requeued_stale"
+SMS_COPY_FAILED = "sms.copy_failed"
 
 CODE_SENT = "verification_code.sent"
 CODE_RATE_LIMITED = "verification_code.rate_limited"

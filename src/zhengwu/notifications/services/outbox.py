@@ -214,9 +214,25 @@ def sms_deliver(*, message_id: int) -> SmsMessage | None:
 
 def _portal_copy(message: SmsMessage) -> None:
     """消息: the portal copies, made by the first claim of the message (in its transaction:
-    a claim taken back after a crash counts its attempt, so no claim makes them twice)."""
-    if message.attempts == 0 and message.inbox_scope:
-        inbox_copy(message=message)
+    a claim taken back after a crash counts its attempt, so no claim makes them twice).
+
+    A copy that cannot be written (a bug, a row the scope names that is gone) must not hold
+    the SMS back, nor, as the first due row, every message behind it: its savepoint rolls
+    back, the failure is logged and audited (``sms.copy_failed``), and the SMS goes out."""
+    if message.attempts != 0 or not message.inbox_scope:
+        return
+    try:
+        with transaction.atomic(router.db_for_write(SmsMessage)):
+            inbox_copy(message=message)
+    except Exception as exc:
+        logger.exception("The portal copy of SMS message %s could not be written", message.pk)
+        record_event(
+            constants.SMS_COPY_FAILED,
+            actor="system",
+            subject=("notifications.smsmessage", message.pk),
+            outcome=AuditEvent.Outcome.FAILURE,
+            after={"error": type(exc).__name__, "scope": message.inbox_scope},
+        )
 
 
 def _claimable(now: datetime) -> QuerySet[SmsMessage, int]:

@@ -172,3 +172,39 @@ def test_the_scope_is_decided_without_a_query(django_assert_num_queries):
         assert inbox_scope("account.locked", None) == "all"
         assert inbox_scope("account.locked", ("x.y", "1")) == "all"
         assert inbox_scope("verification_code.sign_in", member.user) == ""
+
+
+@pytest.mark.parametrize("worker", ["relay", "deliver"])
+def test_a_copy_that_cannot_be_written_holds_back_neither_its_sms_nor_the_queue(
+    settings, monkeypatch, worker
+):
+    """The first due message's copy fails (a bug): its savepoint rolls back, the failure is
+    audited, its SMS goes out, and the message behind it is sent with its copy. Without the
+    savepoint the claim rolled back and the relay took the same message first, forever."""
+    from zhengwu.audit.models import AuditEvent
+    from zhengwu.notifications.services import inbox, outbox
+
+    settings.TASKS = {"default": {"BACKEND": "zhengwu.core.tasks.DatabaseBackend"}}
+    first, second = UserFactory(mobile="13812340012"), UserFactory(mobile="13812340013")
+    broken, fine = _locked_sms(first, taken=False), _locked_sms(second, taken=False)
+
+    def copy(*, message):
+        if message.pk == broken.pk:
+            InboxMessage.objects.create(user=first, sms=message, text="半条", template_code="x")
+            raise RuntimeError("a bug in the copy")
+        return inbox.inbox_copy(message=message)
+
+    monkeypatch.setattr(outbox, "inbox_copy", copy)
+    if worker == "relay":
+        assert sms_relay() == 2
+    else:
+        for message in (broken, fine):
+            sms_deliver(message_id=message.pk)
+    for message in (broken, fine):
+        message.refresh_from_db()
+        assert message.status == SmsMessage.Status.SENT
+    assert list(InboxMessage.objects.values_list("sms_id", flat=True)) == [fine.pk]
+    event = AuditEvent.objects.get(event_type="sms.copy_failed")
+    assert event.subject_id == str(broken.pk)
+    assert event.outcome == AuditEvent.Outcome.FAILURE
+    assert event.after == {"error": "RuntimeError", "scope": f"user:{first.pk}"}

@@ -76,6 +76,7 @@ class SmsMessageAdmin(ReadOnlyAdmin):
         "subject_type",
         "subject_id",
         "actor_label",
+        "request_id",
         "created_at",
         "sent_at",
         "failed_at",

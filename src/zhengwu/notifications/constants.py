@@ -1,5 +1,7 @@
 """Audit event types of the notifications app (stable: reports and tests use them)."""
 
+# No longer written (decision 0035: the outbox row and its request id record a queued
+# message); older audit rows keep it.
 SMS_QUEUED = "sms.queued"
 SMS_SENT = "sms.sent"
 SMS_FAILED = "sms.failed"

@@ -65,6 +65,9 @@ class SmsMessage(models.Model):
     subject_type = models.CharField(_("业务对象类型"), max_length=64, blank=True)
     subject_id = models.CharField(_("业务对象ID"), max_length=64, blank=True)
     actor_label = models.CharField(_("发起人"), max_length=150, blank=True)
+    # The request that queued the message (``X-Request-ID``): its audit events (the change the
+    # SMS announces, with the account and the address) carry the same id (decision 0035).
+    request_id = models.CharField(_("请求ID"), max_length=64, blank=True, editable=False)
     # Who gets the portal copy (消息), decided by ``sms_send`` from what the message is about
     # and written by the worker that takes the message (decision 0034): "" none (codes,
     # one-time links), "all" every portal account with the mobile, "user:<id>", "unit:<id>".

@@ -465,9 +465,10 @@ def _submit_draft(actor: User, application: Application, data: dict[str, Any]) -
         raise PermissionDenied(
             "帮办的申请须由单位以短信验证码确认后提交", code="application.not_confirmed"
         )
-    # On PostgreSQL the step's writes (the case, its history and audit rows, the SMS with its
-    # audit row, portal copy and task row) are one statement (``sqlcache.combined``, decision
-    # 0031); the ordinary transaction when they cannot be (nothing is written then).
+    # On PostgreSQL the step's writes (the case, its history and audit rows, the SMS) are one
+    # statement (``sqlcache.combined``, decision 0031; the SMS's task row, portal copy and
+    # audit event left it with decisions 0034 and 0035); the ordinary transaction when they
+    # cannot be (nothing is written then).
     combine = sqlcache.combinable()
     attempts = 0
     while attempts < 3:

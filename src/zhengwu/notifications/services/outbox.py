@@ -47,7 +47,7 @@ from django.utils import timezone
 from zhengwu.audit.models import AuditEvent
 from zhengwu.audit.services import record_event
 from zhengwu.core import sqlcache
-from zhengwu.core.masking import mask_mobile
+from zhengwu.core.context import current_request
 from zhengwu.integrations.loading import get_provider
 from zhengwu.integrations.sms.base import SmsError, SmsGateway, SmsReceipt, SmsRequest
 from zhengwu.notifications import conf, constants
@@ -95,19 +95,21 @@ def sms_send(
                 subject_type=subject_type,
                 subject_id=subject_id,
                 actor_label=actor_label(actor),
+                request_id=_request_id(),
                 inbox_scope=inbox_scope(template, subject),
             ),
             using=using,
         )
-        record_event(
-            constants.SMS_QUEUED,
-            actor=actor,
-            subject=message,
-            after={"mobile": mask_mobile(number), "template": template},
-        )
+        # No audit event of its own (decision 0035): the row is the record of the queued
+        # message, and the request's events (the change it announces) carry its request id.
         # 消息, the portal copy, is written by the worker that takes the message (inbox_scope)
         _enqueue_on_commit(message)
     return message
+
+
+def _request_id() -> str:
+    request = current_request()
+    return getattr(request, "request_id", "") if request is not None else ""
 
 
 def _relayed() -> bool:

@@ -84,21 +84,34 @@ def test_mobile_is_normalised_and_indexed(django_capture_on_commit_callbacks):
     assert SmsMessage.objects.get(mobile_hash=blind_index(MOBILE, purpose="mobile")) == message
 
 
-def test_subject_and_actor_are_recorded(django_user_model, django_capture_on_commit_callbacks):
-    """The message links to what it is about and who caused it; the audit event is masked."""
+def test_subject_actor_and_request_are_recorded(
+    django_user_model, django_capture_on_commit_callbacks, rf
+):
+    """The message links to what it is about, who caused it and the request that queued it,
+    whose own audit events carry the same id; it writes no audit event of its own (decision
+    0035). Its outcome is audited, masked."""
+    from zhengwu.core import context
+
     reviewer = django_user_model.objects.create_user("reviewer1", password="x")
-    with django_capture_on_commit_callbacks(execute=True):
-        message = _send(actor=reviewer, subject=("registrations.application", 42))
+    request = rf.post("/")
+    request.request_id = "5f0c" * 8
+    bound = context.bind(request)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            message = _send(actor=reviewer, subject=("registrations.application", 42))
+    finally:
+        context.unbind(bound)
     assert (message.subject_type, message.subject_id, message.actor_label) == (
         "registrations.application",
         "42",
         "reviewer1",
     )
-    event = AuditEvent.objects.get(event_type="sms.queued")
-    assert event.actor_id == reviewer.pk
-    assert event.after == {"mobile": "138****5678", "template": "operator_application.rejected"}
+    message.refresh_from_db()
+    assert message.request_id == "5f0c" * 8
+    assert not AuditEvent.objects.filter(event_type="sms.queued").exists()
     sent = AuditEvent.objects.get(event_type="sms.sent")
     assert sent.after["mobile"] == "138****5678"
+    assert _send().request_id == ""  # queued outside a request (a command, the worker)
 
 
 def test_no_clear_mobile_or_text_in_the_database(django_capture_on_commit_callbacks):

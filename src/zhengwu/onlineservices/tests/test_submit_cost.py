@@ -133,7 +133,12 @@ def test_submit_commits_once_without_savepoints_on_postgresql(
     assert sms_relay() == 1
     copy = InboxMessage.objects.get(sms=message)
     assert copy.user_id == personas.operator.pk and copy.text == message.text
-    assert AuditEvent.objects.get(event_type="sms.queued").subject_id == str(message.pk)
+    # the SMS has no audit event of its own (decision 0035): the step's event and the
+    # message share the request id
+    assert not AuditEvent.objects.filter(event_type="sms.queued").exists()
+    submitted = AuditEvent.objects.get(event_type="onlineservices.application.submitted")
+    assert submitted.request_id and message.request_id == submitted.request_id
+    assert submitted.request_id == response["X-Request-ID"]
     assert response.json()["number"] == Application.objects.get(pk=draft.pk).number
 
 
